@@ -1,0 +1,3 @@
+from spec_hooks.cli import main
+
+raise SystemExit(main())

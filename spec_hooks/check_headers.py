@@ -1,0 +1,307 @@
+"""The `check-spec-headers` hook: every spec's header validated against its document type's schema."""
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from spec_hooks.config import DocType, glob_match
+from spec_hooks.findings import WARNING, Finding
+from spec_hooks.header import Header, clean_value, extract_header
+from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
+from spec_hooks.source import Source, read_source
+
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|YYYY-MM-DD|(?<!\])\[[^\]\n]+\](?![(\[])")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", "type")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A checked spec: its parsed header and the type it was recognised as."""
+
+    source: Source
+    header: Header
+    doc_type: DocType
+
+    def at(self, offset: int, code: str, message: str, severity: str = "error") -> Finding:
+        line, column = self.source.position(offset)
+        return Finding(self.source.path, line, column, code, message, severity)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spec-hooks headers", description="Validate spec headers against their schemas.")
+    add_common_arguments(parser)
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        project = open_project(args.config)
+        paths, whole = select_files(project, args.filenames)
+        return report(check_paths(project, paths, whole), args.format)
+
+    return guarded(run)
+
+
+def check_paths(project: Project, paths: list[str], whole_repository: bool) -> list[Finding]:
+    config = project.config
+    id_fields = sorted({t.id_field for t in config.types if t.id_field})
+    others = None
+    if project.in_git and not whole_repository and id_fields and config.enabled("SH110"):
+        from spec_hooks.gitrepo import start_grep
+
+        others = start_grep(project.root, _id_line_pattern(id_fields))
+    validators: dict[str, Callable[[Any], list[Any]]] = {}
+    findings: list[Finding] = []
+    documents: list[Document] = []
+    today = config.today()
+    for path in paths:
+        findings.extend(checked(path, lambda: _check_path(project, path, validators, today, documents)))
+    if config.enabled("SH110"):
+        findings.extend(_duplicate_ids(project, documents, others() if others else []))
+    return [finding for finding in findings if config.enabled(finding.code)]
+
+
+def _check_path(
+    project: Project, path: str, validators: dict[str, Callable[[Any], list[Any]]], today: date, documents: list[Document]
+) -> list[Finding]:
+    source = read_source(project.root, path)
+    if isinstance(source, Finding):
+        return [source]
+    header = extract_header(source.text)
+    doc_type = classify(path, header, project.config.types)
+    if doc_type is None:
+        return []
+    if header is None:
+        globs = ", ".join(doc_type.paths)
+        return [Finding(path, 1, 1, "SH104", f"no header: files matching {globs} must start with the {doc_type.name} header")]
+    if doc_type.schema not in validators:
+        from spec_hooks.validation import load_validator
+
+        validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
+    document = Document(source, header, doc_type)
+    findings, invalid_fields = check_document(document, validators[doc_type.schema], today)
+    if doc_type.id_field not in invalid_fields:
+        documents.append(document)  # a placeholder or malformed ID is reported once, not as a duplicate
+    return findings
+
+
+def normalize_key(key: str) -> str:
+    return "".join(character for character in key.lower() if character.isalnum())
+
+
+def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocType | None:
+    """A type whose paths claim the file; else the type whose keys the header uses (its first key, or two)."""
+    for doc_type in types:
+        if doc_type.paths and any(glob_match(pattern, path) for pattern in doc_type.paths):
+            return doc_type
+    if header is None:
+        return None
+    present = {normalize_key(key) for key in header.keys()}
+    best, best_score = None, 0
+    for doc_type in types:
+        score = sum(normalize_key(key) in present for key in doc_type.keys)
+        if (score >= 2 or normalize_key(doc_type.keys[0]) in present) and score > best_score:
+            best, best_score = doc_type, score
+    return best
+
+
+def check_document(
+    document: Document, validate: Callable[[Any], list[Any]], today: date
+) -> tuple[list[Finding], frozenset[str]]:
+    """The document's findings, and the fields whose values are placeholders or invalid."""
+    header, doc_type = document.header, document.doc_type
+    findings = _item_findings(document)
+    if match := _PLACEHOLDER.search(header.title):
+        findings.append(document.at(header.title_offset, "SH107", f"title is still the template placeholder {match.group()!r}"))
+    instance: dict[str, str] = {}
+    placeholders = set()
+    for field in header.fields:
+        if field.key is None or field.key in instance:
+            continue
+        instance[field.key] = field.value
+        if match := _PLACEHOLDER.search(field.value):
+            placeholders.add(field.key)
+            findings.append(document.at(
+                field.value_offset, "SH107", f"{field.key} is still the template placeholder {match.group()!r}"
+            ))
+    errors = validate(instance)
+    invalid = frozenset(placeholders | {str(error.path[0]) for error in errors if error.path})
+    findings.extend(_schema_findings(document, errors, placeholders))
+    findings.extend(_date_findings(document, today))
+    field = header.get(doc_type.id_field) if doc_type.id_field else None
+    if field and field.value and field.key not in invalid:
+        findings.extend(_id_path_findings(document, field.value, field.value_offset))
+    return findings, invalid
+
+
+def _item_findings(document: Document) -> list[Finding]:
+    findings = []
+    seen: dict[str, int] = {}
+    known = document.doc_type.keys
+    for field in document.header.fields:
+        if field.key is None:
+            shown = field.value if len(field.value) <= 60 else field.value[:57] + "..."
+            findings.append(document.at(field.key_offset, "SH101", f"header item is not `**Key:** value`: {shown!r}"))
+            continue
+        normal = normalize_key(field.key)
+        if normal in seen:
+            first_line = document.source.position(seen[normal])[0]
+            findings.append(document.at(field.key_offset, "SH102", f"duplicate key {field.key!r} (first on line {first_line})"))
+            continue
+        seen[normal] = field.key_offset
+        if suggestion := near_miss(field.key, known):
+            findings.append(document.at(
+                field.key_offset, "SH103", f"unknown key {field.key!r}: did you mean {suggestion!r}?", WARNING
+            ))
+    return findings
+
+
+def near_miss(key: str, known: Sequence[str]) -> str | None:
+    """The known key that `key` misspells (case, spacing, punctuation or a small typo), if any."""
+    if key in known:
+        return None
+    normal = normalize_key(key)
+    for candidate in known:
+        if normalize_key(candidate) == normal:
+            return candidate
+    if len(normal) < 4:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(normal, [normalize_key(candidate) for candidate in known], n=1, cutoff=0.8)
+    return next((candidate for candidate in known if close and normalize_key(candidate) == close[0]), None)
+
+
+def _schema_findings(document: Document, errors: list[Any], placeholders: set[str]) -> list[Finding]:
+    header = document.header
+    by_field: dict[str, list[Any]] = {}
+    findings = []
+    for error in errors:
+        if error.path:
+            by_field.setdefault(str(error.path[0]), []).append(error)
+        elif error.validator == "required":
+            for name in error.validator_value:
+                if name not in error.instance:
+                    findings.append(document.at(header.offset, "SH105", f"missing required field {name!r}"))
+        elif error.validator in ("additionalProperties", "unevaluatedProperties"):
+            allowed = set(error.schema.get("properties", {}))
+            for name in error.instance:
+                if name not in allowed and (field := header.get(name)):
+                    findings.append(document.at(field.key_offset, "SH112", f"field {name!r} is not allowed by the {document.doc_type.name} schema"))
+        else:
+            findings.append(document.at(header.offset, "SH106", f"header: {error.message}"))
+    for name, field_errors in by_field.items():
+        field = header.get(name)
+        if name in placeholders or field is None:
+            continue
+        error = min(field_errors, key=lambda e: _ERROR_ORDER.index(e.validator) if e.validator in _ERROR_ORDER else 99)
+        code = "SH107" if _lists_alternatives(error, field.value) else "SH106"
+        findings.append(document.at(field.value_offset, code, describe_error(name, field.value, error)))
+    return findings
+
+
+def _lists_alternatives(error: Any, value: str) -> bool:
+    """`Draft | Final | Deprecated`: the template's list of choices, not a choice."""
+    if error.validator != "enum":
+        return False
+    parts = [part.strip() for part in re.split(r"[|/,]", value)]
+    return len(parts) >= 2 and all(part in error.validator_value for part in parts)
+
+
+def describe_error(name: str, value: str, error: Any) -> str:
+    """A validation error as a person would say it."""
+    kind, expected = error.validator, error.validator_value
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if _lists_alternatives(error, value):
+        return f"{name} is still the template's list of choices {value!r}: pick one"
+    if kind == "enum":
+        return f"{name} {value!r} is not one of {', '.join(map(str, expected))}"
+    if kind == "const":
+        return f"{name} {value!r} is not {expected!r}"
+    if kind == "minLength" and not value:
+        return f"{name} is empty"
+    if kind == "format" and expected == "date":
+        return f"{name} {value!r} is not a real date (YYYY-MM-DD)"
+    if kind in ("format", "pattern") and description:
+        return f"{name} {value!r} is not {description}"
+    if kind == "format":
+        return f"{name} {value!r} is not a valid {expected}"
+    if kind == "pattern":
+        return f"{name} {value!r} does not match {expected}"
+    return f"{name} {value!r}: {error.message}"
+
+
+def _date_findings(document: Document, today: date) -> list[Finding]:
+    findings = []
+    dates: dict[str, tuple[date, int]] = {}
+    for name in document.doc_type.date_fields:
+        field = document.header.get(name)
+        if field and _DATE.fullmatch(field.value):
+            try:
+                dates[name] = (date.fromisoformat(field.value), field.value_offset)
+            except ValueError:
+                continue  # not a real date: the schema's format check reports it
+    for name, (day, offset) in dates.items():
+        if day > today:
+            findings.append(document.at(offset, "SH109", f"{name} {day} is in the future (today is {today})"))
+    created, updated = document.doc_type.created_field, document.doc_type.updated_field
+    if created in dates and updated in dates and dates[created][0] > dates[updated][0]:
+        findings.append(document.at(
+            dates[created][1], "SH108", f"{created} {dates[created][0]} is after {updated} {dates[updated][0]}"
+        ))
+    return findings
+
+
+def _id_path_findings(document: Document, spec_id: str, offset: int) -> list[Finding]:
+    path = document.source.path
+    stem = re.sub(r"\.(md|markdown)$", "", path, flags=re.IGNORECASE)
+    if stem == spec_id or stem.endswith("/" + spec_id):
+        return []
+    expected = "/".join(stem.split("/")[-(spec_id.count("/") + 1):])
+    name = document.doc_type.id_field
+    return [document.at(offset, "SH111", f"{name} {spec_id!r} does not match the file's path {path!r}: expected {name} {expected!r}, or move the file")]
+
+
+def _id_line_pattern(id_fields: list[str]) -> str:
+    names = "|".join(re.escape(name).replace(" ", "[[:space:]]") for name in id_fields)
+    return rf"^ {{0,3}}[-*+][[:space:]]+\*\*({names})(:\*\*|\*\*:)"
+
+
+_ID_LINE = re.compile(r" {0,3}[-*+][ \t]+\*\*(?P<key>[^*]+?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*?)\r?$")
+
+
+def _duplicate_ids(project: Project, documents: list[Document], other_lines: list[tuple[str, int, str]]) -> list[Finding]:
+    """Spec IDs used twice. Other files are found by `git grep` and confirmed by reading their header."""
+    owners: dict[tuple[str, str], list[str]] = {}
+    checked_paths = {document.source.path for document in documents}
+    for document in documents:
+        if document.doc_type.id_field and (field := document.header.get(document.doc_type.id_field)) and field.value:
+            owners.setdefault((document.doc_type.id_field, field.value), []).append(document.source.path)
+    for path, _, text in other_lines:
+        match = _ID_LINE.match(text)
+        if path in checked_paths or not match:
+            continue
+        key = (match.group("key").strip(), clean_value(match.group("value"), 0)[0])
+        if key in owners and _header_has(project, path, *key):
+            owners[key].append(path)
+    findings = []
+    for document in documents:
+        name = document.doc_type.id_field
+        field = document.header.get(name) if name else None
+        if not field or not name:
+            continue
+        others = [path for path in owners.get((name, field.value), []) if path != document.source.path]
+        if others:
+            listed = ", ".join(sorted(others))
+            findings.append(document.at(field.value_offset, "SH110", f"{name} {field.value!r} is also used by {listed}"))
+    return findings
+
+
+def _header_has(project: Project, path: str, key: str, value: str) -> bool:
+    source = read_source(project.root, path)
+    header = None if isinstance(source, Finding) else extract_header(source.text)
+    field = header.get(key) if header else None
+    return field is not None and field.value == value

@@ -1,0 +1,36 @@
+"""`spec-hooks COMMAND ...`: dispatches to the hook modules, importing only the one that runs."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+COMMANDS = {
+    "headers": ("spec_hooks.check_headers", "validate spec headers against their JSON Schemas"),
+}
+
+USAGE = """usage: spec-hooks [--version] COMMAND [options] [FILE ...]
+
+commands:
+{commands}
+
+Run 'spec-hooks COMMAND --help' for a command's options.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        stream = sys.stdout if args else sys.stderr
+        stream.write(USAGE.format(commands="\n".join(f"  {name:<9} {text}" for name, (_, text) in COMMANDS.items())))
+        return 0 if args else 2
+    if args[0] == "--version":
+        from spec_hooks import __version__
+
+        print(f"spec-hooks {__version__}")
+        return 0
+    if args[0] not in COMMANDS:
+        print(f"spec-hooks: error: unknown command {args[0]!r} (choose from {', '.join(COMMANDS)})", file=sys.stderr)
+        return 2
+    module = import_module(COMMANDS[args[0]][0])
+    return module.main(args[1:])

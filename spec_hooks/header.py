@@ -1,0 +1,259 @@
+"""Extracting a document's header: the first bullet list of `**Key:** value` items under the H1.
+
+Only the header region (from the top to the first thematic break or H2, or to the end of the first
+list after the H1) is looked at. A region in the templates' canonical shape is read by a strict line
+grammar; anything else goes through mistune, so odd Markdown is judged by a real CommonMark parser.
+Positions are character offsets into the whole text; `Source.position` turns them into line:col.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from spec_hooks.source import BOM
+
+
+@dataclass(frozen=True)
+class Field:
+    """One header item. `key` is None when the item is not `**Key:** value` (`value` is then its text)."""
+
+    key: str | None
+    value: str
+    key_offset: int
+    value_offset: int
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str
+    title_offset: int
+    offset: int  # where the header list starts
+    fields: tuple[Field, ...]
+
+    def get(self, key: str) -> Field | None:
+        return next((field for field in self.fields if field.key == key), None)
+
+    def keys(self) -> list[str]:
+        return [field.key for field in self.fields if field.key is not None]
+
+
+Line = tuple[int, str]  # (offset of the line's first character, the line without its line ending)
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_HEADING_2_TO_6 = re.compile(r" {0,3}#{2,6}(?:[ \t]|$)")
+_ATX_H1 = re.compile(r" {0,3}#(?:[ \t]+(?P<title>.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_H1 = re.compile(r" {0,3}=+[ \t]*$")
+_BULLET = re.compile(r"(?P<indent> {0,3})(?P<bullet>[-*+])(?:(?P<space>[ \t]+)(?P<content>.*))?$")
+_RAW_ITEM = re.compile(r"\*\*(?P<key>.*?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*)$")
+_CANON_H1 = re.compile(r"# (?P<title>\S.*?)[ \t]*$")
+_CANON_ITEM = re.compile(
+    r"(?P<bullet>[-*]) \*\*(?P<key>[A-Za-z0-9][A-Za-z0-9 ()/._-]*?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*)$"
+)
+_CODE_VALUE = re.compile(r"(`+)(.+?)\1")
+_CANONICAL_BULLETS = "-*"
+
+
+def lines(text: str, start: int = 0) -> Iterator[Line]:
+    """The lines of `text` from `start`, without `\\n` or `\\r\\n`, lazily (files may be huge)."""
+    end_of_text = len(text)
+    pos = start
+    while pos < end_of_text:
+        end = text.find("\n", pos)
+        following = end + 1
+        if end < 0:
+            end = following = end_of_text
+        line = text[pos:end]
+        yield pos, line[:-1] if line.endswith("\r") else line
+        pos = following
+
+
+def extract_header(text: str) -> Header | None:
+    region = header_region(text)
+    if not region:
+        return None
+    return _canonical_header(region) or _mistune_header(text, region)
+
+
+def header_region(text: str) -> list[Line]:
+    """The lines that can hold the header; empty when the document cannot have one."""
+    source_lines = lines(text, 1 if text.startswith(BOM) else 0)
+    region: list[Line] = []
+    fence = ""
+    seen_h1 = in_list = previous_blank = False
+    for offset, line in source_lines:
+        if not region and not fence and line.rstrip() == "---":
+            if not _skip_front_matter(source_lines):
+                return []
+            continue
+        if fence:
+            if line.lstrip(" ").startswith(fence):
+                fence = ""
+        elif match := _FENCE.match(line):
+            fence = match.group(1)
+        elif _BREAK.match(line) or _HEADING_2_TO_6.match(line):
+            break
+        elif in_list and previous_blank and line.strip() and not line.startswith("  ") and not _BULLET.match(line):
+            break  # the first list after the H1 has ended: nothing below can change the header
+        seen_h1 = seen_h1 or bool(_ATX_H1.match(line)) or (bool(_SETEXT_H1.match(line)) and not previous_blank)
+        in_list = in_list or (seen_h1 and not fence and bool(_BULLET.match(line)))
+        previous_blank = not line.strip()
+        region.append((offset, line))
+    return region if seen_h1 else []
+
+
+def _skip_front_matter(source_lines: Iterator[Line]) -> bool:
+    return any(line.rstrip() in ("---", "...") for _, line in source_lines)
+
+
+def _canonical_header(region: list[Line]) -> Header | None:
+    """The templates' exact shape, read without a Markdown parser (mistune costs ~200 us a header)."""
+    body = [(offset, line) for offset, line in region if line.strip()]
+    if len(body) < 2 or not (title := _CANON_H1.match(body[0][1])):
+        return None
+    items = body[1:]
+    first_item = region.index(items[0])
+    # The items must be consecutive lines (a tight list) with only blank lines after them.
+    if region[first_item : first_item + len(items)] != items:
+        return None
+    fields = []
+    for offset, line in items:
+        match = _CANON_ITEM.match(line)
+        if not match or match.group("bullet") != items[0][1][0] or (match.group("c1") == match.group("c2")):
+            return None
+        fields.append(_field_from_match(offset, match))
+    return Header(title.group("title"), body[0][0] + title.start("title"), items[0][0], tuple(fields))
+
+
+def _field_from_match(line_offset: int, match: re.Match[str]) -> Field:
+    value, value_start = clean_value(match.group("value"), match.start("value"))
+    return Field(match.group("key").strip(), value, line_offset + match.start("key"), line_offset + value_start)
+
+
+def clean_value(value: str, start: int) -> tuple[str, int]:
+    """Drop hard-break spaces or backslash and a code span's backticks; return the value and where it starts."""
+    value = value.rstrip(" \t")
+    if value.endswith("\\") and not value.endswith("\\\\"):
+        value = value[:-1].rstrip(" \t")
+    if code := _CODE_VALUE.fullmatch(value):
+        return code.group(2), start + len(code.group(1))
+    return value, start
+
+
+def _mistune_header(text: str, region: list[Line]) -> Header | None:
+    region_start = region[0][0]
+    region_end = region[-1][0] + len(region[-1][1])
+    tokens = _parse_blocks(text[region_start:region_end])
+    title_token, header_list = _title_and_list(tokens)
+    if header_list is None:
+        return None
+    title_offset, item_lines = _locate_items(region, header_list["bullet"], len(header_list["children"]))
+    fields = []
+    for index, item in enumerate(header_list["children"]):
+        line = item_lines[index] if index < len(item_lines) else item_lines[-1] if item_lines else region[0]
+        fields.append(_field_from_item(item, line))
+    return Header(_plain_text(title_token.get("children", [])).strip(), title_offset,
+                  item_lines[0][0] if item_lines else region_start, tuple(fields))
+
+
+def _parse_blocks(region_text: str) -> list[dict[str, Any]]:
+    import mistune  # only headers outside the canonical shape pay for importing the parser
+
+    global _markdown
+    if _markdown is None:
+        _markdown = mistune.create_markdown(renderer=None)
+    try:
+        return _markdown(region_text)  # type: ignore[return-value]
+    except RecursionError:
+        return []
+
+
+_markdown: Any = None
+
+
+def _title_and_list(tokens: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    title: dict[str, Any] | None = None
+    for token in tokens:
+        kind = token["type"]
+        if kind == "heading" and token["attrs"]["level"] == 1 and title is None:
+            title = token
+        elif kind == "heading" or kind == "thematic_break":
+            break
+        elif kind == "list" and title is not None and not token["attrs"].get("ordered"):
+            return title, token
+    return title or {}, None
+
+
+def _locate_items(region: list[Line], bullet: str, count: int) -> tuple[int, list[Line]]:
+    """Find the title's offset and the first line of each of the list's `count` items.
+
+    mistune's tokens carry no positions, so the source is scanned with the same CommonMark rule
+    mistune applies: an item starts at a bullet indented less than the previous item's content.
+    """
+    title_offset = region[0][0]
+    items: list[Line] = []
+    content_indent = 0
+    fence = ""
+    seen_h1 = False
+    for index, (offset, line) in enumerate(region):
+        if fence:
+            fence = "" if line.lstrip(" ").startswith(fence) else fence
+            continue
+        if match := _FENCE.match(line):
+            fence = match.group(1)
+            continue
+        if not seen_h1:
+            if h1 := _ATX_H1.match(line):
+                seen_h1, title_offset = True, offset + (h1.start("title") if h1.group("title") else 0)
+            elif index + 1 < len(region) and line.strip() and _SETEXT_H1.match(region[index + 1][1]):
+                seen_h1, title_offset = True, offset + len(line) - len(line.lstrip())
+            continue
+        match = _BULLET.match(line)
+        if match and match.group("bullet") == bullet and (not items or len(match.group("indent")) < content_indent):
+            items.append((offset, line))
+            content_indent = match.end("bullet") + len(match.group("space") or " ")
+            if len(items) == count:
+                break
+    return title_offset, items
+
+
+def _field_from_item(item: dict[str, Any], line: Line) -> Field:
+    offset, text = line
+    bullet = _BULLET.match(text)
+    content_start = bullet.start("content") if bullet and bullet.group("content") is not None else 0
+    inline = item["children"][0].get("children", []) if item["children"] else []
+    key = _item_key(inline)
+    raw = _RAW_ITEM.match(text, content_start)
+    if key is not None and raw and raw.group("key").strip() == key:
+        return _field_from_match(offset, raw)
+    plain = _plain_text(inline).strip()
+    if key is None:
+        return Field(None, plain, offset + content_start, offset + content_start)
+    value = plain.split(":", 1)[1].strip() if ":" in plain else ""
+    return Field(key, value, offset + content_start, offset + content_start)
+
+
+def _item_key(inline: list[dict[str, Any]]) -> str | None:
+    """`**Key:** value` or `**Key**: value` as mistune reads it; None for anything else."""
+    if not inline or inline[0]["type"] != "strong":
+        return None
+    key = _plain_text(inline[0]["children"]).strip()
+    if key.endswith(":"):
+        key = key[:-1].strip()
+    elif not (len(inline) > 1 and inline[1]["type"] == "text" and inline[1]["raw"].startswith(":")):
+        return None
+    return key or None
+
+
+def _plain_text(tokens: list[dict[str, Any]]) -> str:
+    parts = []
+    for token in tokens:
+        if "raw" in token:
+            parts.append(token["raw"])
+        elif token["type"] in ("softbreak", "linebreak"):
+            parts.append(" ")
+        elif "children" in token:
+            parts.append(_plain_text(token["children"]))
+    return "".join(parts)

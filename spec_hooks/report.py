@@ -1,0 +1,136 @@
+"""Reporters: one class per output format, chosen by `--format`."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from typing import TextIO
+
+from spec_hooks.findings import ERROR, Finding
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+class TextReporter:
+    """flake8's `path:line:col: CODE message`."""
+
+    def write(self, findings: Sequence[Finding], out: TextIO) -> None:
+        for finding in findings:
+            out.write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+
+
+class JsonReporter:
+    def write(self, findings: Sequence[Finding], out: TextIO) -> None:
+        records = [
+            {
+                "path": finding.path,
+                "line": finding.line,
+                "column": finding.column,
+                "code": finding.code,
+                "severity": finding.severity,
+                "message": finding.message,
+            }
+            for finding in findings
+        ]
+        json.dump({"findings": records}, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter:
+    """GitHub Actions workflow commands, which the runner turns into annotations."""
+
+    def write(self, findings: Sequence[Finding], out: TextIO) -> None:
+        for finding in findings:
+            properties = ",".join(
+                f"{name}={escape_property(str(value))}"
+                for name, value in (
+                    ("file", finding.path),
+                    ("line", finding.line),
+                    ("col", finding.column),
+                    ("title", finding.code),
+                )
+            )
+            out.write(f"::{finding.severity} {properties}::{escape_data(finding.message)}\n")
+
+
+class SarifReporter:
+    """SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`)."""
+
+    def write(self, findings: Sequence[Finding], out: TextIO) -> None:
+        from spec_hooks import __version__
+        from spec_hooks.rules import RULES
+
+        used = sorted({finding.code for finding in findings} | set(RULES))
+        rules = [
+            {
+                "id": code,
+                "name": RULES[code].name,
+                "shortDescription": {"text": RULES[code].summary},
+                "fullDescription": {"text": f"{RULES[code].summary} {RULES[code].help}"},
+                "help": {"text": RULES[code].help},
+                "defaultConfiguration": {"level": RULES[code].severity},
+            }
+            for code in used
+            if code in RULES
+        ]
+        index = {rule["id"]: position for position, rule in enumerate(rules)}
+        results = [
+            {
+                "ruleId": finding.code,
+                **({"ruleIndex": index[finding.code]} if finding.code in index else {}),
+                "level": finding.severity,
+                "message": {"text": finding.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                            "region": {"startLine": finding.line, "startColumn": finding.column},
+                        }
+                    }
+                ],
+            }
+            for finding in findings
+        ]
+        log = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "spec-hooks",
+                            "version": __version__,
+                            "informationUri": "https://pypi.org/project/spec-hooks/",
+                            "rules": rules,
+                        }
+                    },
+                    "results": results,
+                }
+            ],
+        }
+        json.dump(log, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+
+
+REPORTERS = {"text": TextReporter, "json": JsonReporter, "github": GithubReporter, "sarif": SarifReporter}
+
+
+def reporters_for(format_name: str | None) -> list[TextReporter | JsonReporter | GithubReporter | SarifReporter]:
+    """The requested format; with none given, text, plus annotations when running in GitHub Actions."""
+    if format_name is not None:
+        return [REPORTERS[format_name]()]
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return [TextReporter(), GithubReporter()]
+    return [TextReporter()]
+
+
+def exit_status(findings: Sequence[Finding]) -> int:
+    return 1 if any(finding.severity == ERROR for finding in findings) else 0

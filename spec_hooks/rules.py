@@ -1,0 +1,65 @@
+"""The rule table: stable codes, names and texts shared by the checks, the README and SARIF."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spec_hooks.findings import ERROR, WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    help: str
+
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in (
+        Rule("SH000", "internal-error", ERROR, "spec-hooks failed while checking the file.",
+             "This is a bug in spec-hooks: please report it with the file that triggers it."),
+        Rule("SH001", "unreadable-file", ERROR, "The file cannot be read.",
+             "The path is missing, a directory, or not readable. Pass Markdown files only."),
+        Rule("SH002", "not-utf8", ERROR, "The file is not valid UTF-8.",
+             "Re-save the file as UTF-8; the finding points at the first bad byte."),
+        Rule("SH003", "binary-file", ERROR, "The file is binary, not Markdown.",
+             "Rename it or exclude it; a NUL byte was found in it."),
+        Rule("SH101", "malformed-header-item", ERROR, "A header item is not `**Key:** value`.",
+             "Write every item of the header list as `- **Key:** value`."),
+        Rule("SH102", "duplicate-header-key", ERROR, "A header key appears twice.",
+             "Keep one item per key; remove or rename the repeated one."),
+        Rule("SH103", "misspelled-header-key", WARNING, "A header key is a near-miss of a known key.",
+             "Spell the key exactly as the template does."),
+        Rule("SH104", "missing-header", ERROR, "A file that must be a spec has no header.",
+             "Add the template's header (a bullet list of `**Key:** value` under the H1) or exclude the path."),
+        Rule("SH105", "missing-field", ERROR, "A required header field is missing.",
+             "Add the field to the header list."),
+        Rule("SH106", "invalid-value", ERROR, "A header value does not satisfy the schema.",
+             "Use one of the allowed values or the documented format."),
+        Rule("SH107", "template-placeholder", ERROR, "A value is still the template's placeholder.",
+             "Replace the placeholder with the real value."),
+        Rule("SH108", "created-after-updated", ERROR, "Created is later than Updated.",
+             "Fix whichever date is wrong; `spec-hooks dates --check --fix` takes them from git history."),
+        Rule("SH109", "future-date", ERROR, "A date lies after today.",
+             "Use today's date or an earlier one."),
+        Rule("SH110", "duplicate-spec-id", ERROR, "Two documents share one Spec ID.",
+             "Give each spec its own ID; the message names the other file."),
+        Rule("SH111", "spec-id-path-mismatch", ERROR, "The Spec ID does not match the file's path.",
+             "The path without `.md` must end with the Spec ID: rename the file or fix the ID."),
+        Rule("SH112", "unexpected-field", ERROR, "The schema does not allow this header field.",
+             "Remove the field or allow it in the document type's schema."),
+    )
+}
+
+
+def is_known(code_or_name: str) -> bool:
+    return any(code_or_name in (rule.code, rule.name) for rule in RULES.values())
+
+
+def codes_for(codes_or_names: list[str]) -> frozenset[str]:
+    """Map a configuration's mix of codes and names to codes."""
+    return frozenset(
+        rule.code for rule in RULES.values() if rule.code in codes_or_names or rule.name in codes_or_names
+    )

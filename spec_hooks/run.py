@@ -1,0 +1,104 @@
+"""What every hook shares: its common arguments, finding the project, choosing files, reporting."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spec_hooks.config import Config, load_config
+from spec_hooks.findings import Finding, SpecHooksError
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    in_git: bool
+    config: Config
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    from spec_hooks.report import FORMATS
+
+    parser.add_argument("filenames", nargs="*", metavar="FILE", help="files to check (default: every tracked Markdown file)")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="output format (default: text; under GITHUB_ACTIONS=true, text and annotations)")
+    parser.add_argument("--config", metavar="PATH", default=None,
+                        help="configuration file (default: .spec-hooks.yaml or [tool.spec-hooks] in pyproject.toml)")
+
+
+def open_project(config_path: str | None) -> Project:
+    from spec_hooks import gitrepo
+
+    cwd = Path.cwd()
+    root = gitrepo.toplevel(cwd)
+    if root is None:
+        return Project(cwd, False, load_config(cwd, config_path))
+    return Project(root, True, load_config(root, config_path))
+
+
+def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str], bool]:
+    """Repository-relative paths to check, and whether they are the whole repository."""
+    from spec_hooks.source import display_path
+
+    if filenames:
+        paths = [display_path(project.root, name) for name in filenames]
+        whole = False
+    elif project.in_git:
+        from spec_hooks import gitrepo
+
+        paths = gitrepo.tracked_markdown(project.root)
+        whole = True
+    else:
+        raise SpecHooksError("not inside a git repository: pass the files to check")
+    return [path for path in dict.fromkeys(paths) if not project.config.excluded(path)], whole
+
+
+def report(findings: Sequence[Finding], format_name: str | None) -> int:
+    from spec_hooks.report import exit_status, reporters_for
+
+    ordered = sorted(set(findings))
+    for reporter in reporters_for(format_name):
+        reporter.write(ordered, sys.stdout)
+    _append_step_summary(ordered)
+    return exit_status(ordered)
+
+
+def _append_step_summary(findings: Sequence[Finding]) -> None:
+    import os
+
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary or not findings:
+        return
+    from collections import Counter
+
+    counts = Counter((finding.path, finding.code) for finding in findings)
+    rows = [f"| `{path}` | {code} | {count} |" for (path, code), count in sorted(counts.items())]
+    table = "\n".join(["### spec-hooks findings", "", "| File | Rule | Findings |", "| --- | --- | --- |", *rows, ""])
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(table + "\n")
+    except OSError as exc:
+        print(f"spec-hooks: warning: cannot write the job summary: {exc.strerror}", file=sys.stderr)
+
+
+def guarded(run: Callable[[], int]) -> int:
+    """Exit 2 with one line on stderr for usage, configuration and schema errors; never a traceback."""
+    try:
+        return run()
+    except SpecHooksError as exc:
+        print(f"spec-hooks: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def checked(path: str, check: Callable[[], list[Finding]]) -> list[Finding]:
+    """Run one file's check; a bug shows as a finding on that file instead of a traceback."""
+    try:
+        return check()
+    except SpecHooksError:
+        raise
+    except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        return [Finding(path, 1, 1, "SH000", f"spec-hooks failed on this file ({type(exc).__name__}: {exc}); please report it")]
