@@ -10,7 +10,7 @@ from typing import Any
 
 from spec_hooks.config import DocType, glob_match
 from spec_hooks.findings import WARNING, Finding
-from spec_hooks.header import Header, clean_value, extract_header
+from spec_hooks.header import Field, Header, clean_value, extract_header
 from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
 from spec_hooks.source import Source, read_source
 
@@ -26,6 +26,7 @@ class Document:
     source: Source
     header: Header
     doc_type: DocType
+    fields: dict[str, Field]  # by the key they stand for (a near-miss key stands for the key it misspells)
 
     def at(self, offset: int, code: str, message: str, severity: str = "error") -> Finding:
         line, column = self.source.position(offset)
@@ -81,7 +82,7 @@ def _check_path(
         from spec_hooks.validation import load_validator
 
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
-    document = Document(source, header, doc_type)
+    document = Document(source, header, doc_type, named_fields(header, doc_type.keys))
     findings, invalid_fields = check_document(document, validators[doc_type.schema], today)
     if doc_type.id_field not in invalid_fields:
         documents.append(document)  # a placeholder or malformed ID is reported once, not as a duplicate
@@ -108,6 +109,14 @@ def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocT
     return best
 
 
+def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:
+    named: dict[str, Field] = {}
+    for field in header.fields:
+        if field.key is not None:
+            named.setdefault(near_miss(field.key, known) or field.key, field)
+    return named
+
+
 def check_document(
     document: Document, validate: Callable[[Any], list[Any]], today: date
 ) -> tuple[list[Finding], frozenset[str]]:
@@ -116,23 +125,20 @@ def check_document(
     findings = _item_findings(document)
     if match := _PLACEHOLDER.search(header.title):
         findings.append(document.at(header.title_offset, "SH107", f"title is still the template placeholder {match.group()!r}"))
-    instance: dict[str, str] = {}
+    instance = {name: field.value for name, field in document.fields.items()}
     placeholders = set()
-    for field in header.fields:
-        if field.key is None or field.key in instance:
-            continue
-        instance[field.key] = field.value
+    for name, field in document.fields.items():
         if match := _PLACEHOLDER.search(field.value):
-            placeholders.add(field.key)
+            placeholders.add(name)
             findings.append(document.at(
-                field.value_offset, "SH107", f"{field.key} is still the template placeholder {match.group()!r}"
+                field.value_offset, "SH107", f"{name} is still the template placeholder {match.group()!r}"
             ))
     errors = validate(instance)
     invalid = frozenset(placeholders | {str(error.path[0]) for error in errors if error.path})
     findings.extend(_schema_findings(document, errors, placeholders))
     findings.extend(_date_findings(document, today))
-    field = header.get(doc_type.id_field) if doc_type.id_field else None
-    if field and field.value and field.key not in invalid:
+    field = document.fields.get(doc_type.id_field) if doc_type.id_field else None
+    if field and field.value and doc_type.id_field not in invalid:
         findings.extend(_id_path_findings(document, field.value, field.value_offset))
     return findings, invalid
 
@@ -189,12 +195,12 @@ def _schema_findings(document: Document, errors: list[Any], placeholders: set[st
         elif error.validator in ("additionalProperties", "unevaluatedProperties"):
             allowed = set(error.schema.get("properties", {}))
             for name in error.instance:
-                if name not in allowed and (field := header.get(name)):
+                if name not in allowed and (field := document.fields.get(name)):
                     findings.append(document.at(field.key_offset, "SH112", f"field {name!r} is not allowed by the {document.doc_type.name} schema"))
         else:
             findings.append(document.at(header.offset, "SH106", f"header: {error.message}"))
     for name, field_errors in by_field.items():
-        field = header.get(name)
+        field = document.fields.get(name)
         if name in placeholders or field is None:
             continue
         error = min(field_errors, key=lambda e: _ERROR_ORDER.index(e.validator) if e.validator in _ERROR_ORDER else 99)
@@ -238,7 +244,7 @@ def _date_findings(document: Document, today: date) -> list[Finding]:
     findings = []
     dates: dict[str, tuple[date, int]] = {}
     for name in document.doc_type.date_fields:
-        field = document.header.get(name)
+        field = document.fields.get(name)
         if field and _DATE.fullmatch(field.value):
             try:
                 dates[name] = (date.fromisoformat(field.value), field.value_offset)
@@ -266,7 +272,7 @@ def _id_path_findings(document: Document, spec_id: str, offset: int) -> list[Fin
 
 
 def _id_line_pattern(id_fields: list[str]) -> str:
-    names = "|".join(re.escape(name).replace(" ", "[[:space:]]") for name in id_fields)
+    names = "|".join("[[:space:]]+".join(map(re.escape, name.split())) for name in id_fields)
     return rf"^ {{0,3}}[-*+][[:space:]]+\*\*({names})(:\*\*|\*\*:)"
 
 
@@ -278,7 +284,7 @@ def _duplicate_ids(project: Project, documents: list[Document], other_lines: lis
     owners: dict[tuple[str, str], list[str]] = {}
     checked_paths = {document.source.path for document in documents}
     for document in documents:
-        if document.doc_type.id_field and (field := document.header.get(document.doc_type.id_field)) and field.value:
+        if document.doc_type.id_field and (field := document.fields.get(document.doc_type.id_field)) and field.value:
             owners.setdefault((document.doc_type.id_field, field.value), []).append(document.source.path)
     for path, _, text in other_lines:
         match = _ID_LINE.match(text)
@@ -290,7 +296,7 @@ def _duplicate_ids(project: Project, documents: list[Document], other_lines: lis
     findings = []
     for document in documents:
         name = document.doc_type.id_field
-        field = document.header.get(name) if name else None
+        field = document.fields.get(name) if name else None
         if not field or not name:
             continue
         others = [path for path in owners.get((name, field.value), []) if path != document.source.path]
