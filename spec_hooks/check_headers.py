@@ -5,6 +5,7 @@ import argparse
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -53,7 +54,7 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
     if project.in_git and not whole_repository and id_fields and config.enabled("SH110"):
         from spec_hooks.gitrepo import start_grep
 
-        others = start_grep(project.root, _id_line_pattern(id_fields))
+        others = start_grep(project.root, [f"**{name}" for name in id_fields])
     validators: dict[str, Callable[[Any], list[Any]]] = {}
     findings: list[Finding] = []
     documents: list[Document] = []
@@ -89,6 +90,7 @@ def _check_path(
     return findings
 
 
+@lru_cache(maxsize=4096)
 def normalize_key(key: str) -> str:
     return "".join(character for character in key.lower() if character.isalnum())
 
@@ -269,11 +271,6 @@ def _id_path_findings(document: Document, spec_id: str, offset: int) -> list[Fin
     expected = "/".join(stem.split("/")[-(spec_id.count("/") + 1):])
     name = document.doc_type.id_field
     return [document.at(offset, "SH111", f"{name} {spec_id!r} does not match the file's path {path!r}: expected {name} {expected!r}, or move the file")]
-
-
-def _id_line_pattern(id_fields: list[str]) -> str:
-    names = "|".join("[[:space:]]+".join(map(re.escape, name.split())) for name in id_fields)
-    return rf"^ {{0,3}}[-*+][[:space:]]+\*\*({names})(:\*\*|\*\*:)"
 
 
 _ID_LINE = re.compile(r" {0,3}[-*+][ \t]+\*\*(?P<key>[^*]+?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*?)\r?$")

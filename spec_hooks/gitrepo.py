@@ -54,13 +54,14 @@ def tracked_markdown(root: Path) -> list[str]:
 
 
 def start_grep(
-    root: Path, pattern: str, pathspecs: tuple[str, ...] = MARKDOWN_PATHSPECS
+    root: Path, strings: list[str], pathspecs: tuple[str, ...] = MARKDOWN_PATHSPECS
 ) -> Callable[[], list[tuple[str, int, str]]]:
-    """Start `git grep -E` over tracked files now; the returned function collects (path, line, text).
-
-    Started early so git searches while Python imports and parses.
+    """Start `git grep -F` for any of `strings` in tracked files; the returned function collects
+    (path, line number, line text). Started early, so git searches while Python imports and parses;
+    fixed strings because an extended regex costs git four times as long over a large repository.
     """
-    args = ["git", "grep", "-z", "-n", "-I", "--no-color", "-E", "-e", pattern, "--", *pathspecs]
+    patterns = [arg for string in strings for arg in ("-e", string)]
+    args = ["git", "grep", "--threads=1", "-z", "-n", "-I", "--no-color", "-F", *patterns, "--", *pathspecs]
     process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
 
     def matches() -> list[tuple[str, int, str]]:

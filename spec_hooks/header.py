@@ -48,9 +48,11 @@ _ATX_H1 = re.compile(r" {0,3}#(?:[ \t]+(?P<title>.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r" {0,3}=+[ \t]*$")
 _BULLET = re.compile(r"(?P<indent> {0,3})(?P<bullet>[-*+])(?:(?P<space>[ \t]+)(?P<content>.*))?$")
 _RAW_ITEM = re.compile(r"\*\*(?P<key>.*?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*)$")
-_CANON_H1 = re.compile(r"# (?P<title>\S.*?)[ \t]*$")
+_CANON = re.compile(
+    r"\ufeff?# (?P<title>\S[^\r\n]*?)[ \t]*\r?\n(?:[ \t]*\r?\n)*(?P<items>(?:[-*] \*\*[^\r\n]*(?:\r?\n|\Z))+)"
+)
 _CANON_ITEM = re.compile(
-    r"(?P<bullet>[-*]) \*\*(?P<key>[A-Za-z0-9][A-Za-z0-9 ()/._-]*?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*)$"
+    r"(?P<bullet>[-*]) \*\*(?P<key>[A-Za-z0-9][A-Za-z0-9 ()/._-]*?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*)"
 )
 _CODE_VALUE = re.compile(r"(`+)(.+?)\1")
 _CANONICAL_BULLETS = "-*"
@@ -71,10 +73,11 @@ def lines(text: str, start: int = 0) -> Iterator[Line]:
 
 
 def extract_header(text: str) -> Header | None:
+    canonical = _canonical_header(text)
+    if canonical is not None:
+        return canonical
     region = header_region(text)
-    if not region:
-        return None
-    return _canonical_header(region) or _mistune_header(text, region)
+    return _mistune_header(text, region) if region else None
 
 
 def header_region(text: str) -> list[Line]:
@@ -108,23 +111,36 @@ def _skip_front_matter(source_lines: Iterator[Line]) -> bool:
     return any(line.rstrip() in ("---", "...") for _, line in source_lines)
 
 
-def _canonical_header(region: list[Line]) -> Header | None:
-    """The templates' exact shape, read without a Markdown parser (mistune costs ~200 us a header)."""
-    body = [(offset, line) for offset, line in region if line.strip()]
-    if len(body) < 2 or not (title := _CANON_H1.match(body[0][1])):
-        return None
-    items = body[1:]
-    first_item = region.index(items[0])
-    # The items must be consecutive lines (a tight list) with only blank lines after them.
-    if region[first_item : first_item + len(items)] != items:
+def _canonical_header(text: str) -> Header | None:
+    """The templates' exact shape, matched at the top of the file without a Markdown parser.
+
+    mistune costs ~200 us a header; nearly every real header is in this shape.
+    """
+    match = _CANON.match(text)
+    if not match or match.group("title").endswith("#") or not _list_ends_cleanly(text, match.end()):
         return None
     fields = []
-    for offset, line in items:
-        match = _CANON_ITEM.match(line)
-        if not match or match.group("bullet") != items[0][1][0] or (match.group("c1") == match.group("c2")):
+    bullet = text[match.start("items")]
+    for offset, line in lines(text[: match.end("items")], match.start("items")):
+        item = _CANON_ITEM.fullmatch(line)
+        if not item or item.group("bullet") != bullet or item.group("c1") == item.group("c2"):
             return None
-        fields.append(_field_from_match(offset, match))
-    return Header(title.group("title"), body[0][0] + title.start("title"), items[0][0], tuple(fields))
+        fields.append(_field_from_match(offset, item))
+    return Header(match.group("title"), match.start("title"), match.start("items"), tuple(fields))
+
+
+def _list_ends_cleanly(text: str, end: int) -> bool:
+    """After the items: the end, a thematic break or heading, or blank lines and an unindented non-item."""
+    following = lines(text, end)
+    first = next(following, None)
+    if first is None or _BREAK.match(first[1]) or first[1].startswith("#"):
+        return True
+    if first[1].strip():
+        return False
+    for _, line in following:
+        if line.strip():
+            return not line[0].isspace() and not _BULLET.match(line)
+    return True
 
 
 def _field_from_match(line_offset: int, match: re.Match[str]) -> Field:

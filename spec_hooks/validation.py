@@ -63,11 +63,12 @@ def _validator(schema: Any, base_uri: str, root: Path) -> Callable[[Any], list[A
     if not isinstance(schema, dict):
         raise SpecHooksError(f"{shown}: invalid schema: the top level must be an object")
     cls = validators.validator_for(schema, default=Draft202012Validator)
-    try:
-        cls.check_schema(schema)
-    except exceptions.SchemaError as exc:
-        where = "/".join(map(str, exc.path)) or "(top level)"
-        raise SpecHooksError(f"{shown}: invalid schema at {where}: {exc.message}") from None
+    if base_uri:  # built-in schemas are checked against the metaschema by the test suite, not every run
+        try:
+            cls.check_schema(schema)
+        except exceptions.SchemaError as exc:
+            where = "/".join(map(str, exc.path)) or "(top level)"
+            raise SpecHooksError(f"{shown}: invalid schema at {where}: {exc.message}") from None
 
     def retrieve(uri: str) -> Resource[Any]:
         if not uri.startswith("file:"):
