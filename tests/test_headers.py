@@ -11,9 +11,7 @@ from conftest import Repo, integration, spec
 from spec_hooks.header import _canonical_header, _mistune_header, extract_header, header_region
 from spec_hooks.source import Source
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"  # copies of ../shared/seeds
 
 
 def test_clean_spec_and_integration_pass(repo: Repo, cli) -> None:
