@@ -7,6 +7,7 @@ from importlib import import_module
 
 COMMANDS = {
     "headers": ("spec_hooks.check_headers", "validate spec headers against their JSON Schemas"),
+    "links": ("spec_hooks.check_links", "check that relative links and #fragments resolve in git's index"),
 }
 
 USAGE = """usage: spec-hooks [--version] COMMAND [options] [FILE ...]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from spec_hooks.markdown import parse_blocks, plain_text
 from spec_hooks.source import BOM
 
 
@@ -161,7 +162,7 @@ def clean_value(value: str, start: int) -> tuple[str, int]:
 def _mistune_header(text: str, region: list[Line]) -> Header | None:
     region_start = region[0][0]
     region_end = region[-1][0] + len(region[-1][1])
-    tokens = _parse_blocks(text[region_start:region_end])
+    tokens = parse_blocks(text[region_start:region_end])
     title_token, header_list = _title_and_list(tokens)
     if header_list is None:
         return None
@@ -170,23 +171,8 @@ def _mistune_header(text: str, region: list[Line]) -> Header | None:
     for index, item in enumerate(header_list["children"]):
         line = item_lines[index] if index < len(item_lines) else item_lines[-1] if item_lines else region[0]
         fields.append(_field_from_item(item, line))
-    return Header(_plain_text(title_token.get("children", [])).strip(), title_offset,
+    return Header(plain_text(title_token.get("children", [])).strip(), title_offset,
                   item_lines[0][0] if item_lines else region_start, tuple(fields))
-
-
-def _parse_blocks(region_text: str) -> list[dict[str, Any]]:
-    import mistune  # only headers outside the canonical shape pay for importing the parser
-
-    global _markdown
-    if _markdown is None:
-        _markdown = mistune.create_markdown(renderer=None)
-    try:
-        return _markdown(region_text)  # type: ignore[return-value]
-    except RecursionError:
-        return []
-
-
-_markdown: Any = None
 
 
 def _title_and_list(tokens: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -244,7 +230,7 @@ def _field_from_item(item: dict[str, Any], line: Line) -> Field:
     raw = _RAW_ITEM.match(text, content_start)
     if key is not None and raw and raw.group("key").strip() == key:
         return _field_from_match(offset, raw)
-    plain = _plain_text(inline).strip()
+    plain = plain_text(inline).strip()
     if key is None:
         return Field(None, plain, offset + content_start, offset + content_start)
     value = plain.split(":", 1)[1].strip() if ":" in plain else ""
@@ -255,21 +241,9 @@ def _item_key(inline: list[dict[str, Any]]) -> str | None:
     """`**Key:** value` or `**Key**: value` as mistune reads it; None for anything else."""
     if not inline or inline[0]["type"] != "strong":
         return None
-    key = _plain_text(inline[0]["children"]).strip()
+    key = plain_text(inline[0]["children"]).strip()
     if key.endswith(":"):
         key = key[:-1].strip()
     elif not (len(inline) > 1 and inline[1]["type"] == "text" and inline[1]["raw"].startswith(":")):
         return None
     return key or None
-
-
-def _plain_text(tokens: list[dict[str, Any]]) -> str:
-    parts = []
-    for token in tokens:
-        if "raw" in token:
-            parts.append(token["raw"])
-        elif token["type"] in ("softbreak", "linebreak"):
-            parts.append(" ")
-        elif "children" in token:
-            parts.append(_plain_text(token["children"]))
-    return "".join(parts)

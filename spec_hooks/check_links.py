@@ -1,0 +1,390 @@
+"""The `check-spec-links` hook: relative links and #fragments that resolve in what is being committed."""
+from __future__ import annotations
+
+import argparse
+import os
+import posixpath
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from spec_hooks import gitrepo
+from spec_hooks.findings import SpecHooksError, Finding
+from spec_hooks.markdown import Anchors, Link, LinkScan, anchors, scan_links
+from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
+from spec_hooks.source import Source, decode_source, encode_text, read_source, write_atomic
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
+_MARKDOWN = (".md", ".markdown")
+_SHOWN = 80  # characters of a link or fragment quoted in a message
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spec-hooks links", description="Check that relative links and #fragments resolve.")
+    add_common_arguments(parser)
+    parser.add_argument("--fix", action="store_true",
+                        help="rewrite links to files the staged change renames, and wrong-case paths")
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        project = open_project(args.config)
+        paths, whole = select_files(project, args.filenames)
+        findings, fixed = check_links(project, paths, whole, args.fix)
+        status = report(findings, args.format)
+        for path, count in fixed.items():
+            print(f"{path}: rewrote {count} link{'s' if count > 1 else ''}", file=sys.stderr if args.format in ("json", "sarif") else sys.stdout)
+        return 1 if fixed else status
+
+    return guarded(run)
+
+
+@dataclass(frozen=True)
+class Fix:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Repository:
+    """The index as the truth, plus what the staged change renames and deletes."""
+
+    project: Project
+    entries: dict[str, str]
+    renames: dict[str, str]
+    deletes: set[str]
+    _anchors: dict[str, Anchors | str] = field(default_factory=dict)
+    _texts: dict[str, Source] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, project: Project) -> Repository:
+        if not project.in_git:
+            raise SpecHooksError("not inside a git repository: links are resolved against git's index")
+        renames, deletes = gitrepo.staged_moves(project.root)
+        return cls(project, gitrepo.index_entries(project.root), renames, deletes)
+
+    @cached_property
+    def folders(self) -> set[str]:
+        found = {""}
+        for path in self.entries:
+            parts = path.split("/")[:-1]
+            for depth in range(1, len(parts) + 1):
+                found.add("/".join(parts[:depth]))
+        return found
+
+    @cached_property
+    def by_lower_case(self) -> dict[str, str]:
+        lowered = {path.lower(): path for path in self.folders}
+        lowered.update({path.lower(): path for path in self.entries})
+        return lowered
+
+    @cached_property
+    def modified(self) -> set[str]:
+        return gitrepo.modified_in_worktree(self.project.root)
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        names: dict[str, list[str]] = {}
+        for path in self.entries:
+            names.setdefault(posixpath.basename(path).lower(), []).append(path)
+        return names
+
+    def remember(self, source: Source) -> None:
+        if source.path not in self.modified:
+            self._texts[source.path] = source
+
+    def source(self, path: str) -> Source | Finding:
+        """A tracked file's staged content: the work tree's copy unless it has unstaged changes."""
+        if path in self._texts:
+            return self._texts[path]
+        if path in self.modified:
+            blob = gitrepo.index_blobs(self.project.root, [path]).get(path, b"")
+            return decode_source(path, blob)
+        return read_source(self.project.root, path)
+
+    def anchors(self, path: str) -> Anchors | str:
+        if path not in self._anchors:
+            source = self.source(path)
+            self._anchors[path] = anchors(source.text) if isinstance(source, Source) else source.message
+        return self._anchors[path]
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding] = field(default_factory=list)
+    fixes: dict[str, list[Fix]] = field(default_factory=dict)
+    untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
+
+
+def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> tuple[list[Finding], dict[str, int]]:
+    repository = Repository.load(project)
+    ignore = _ignore_patterns(project)
+    outcome = Outcome()
+    checked_paths = set(paths)
+    for path in paths:
+        outcome.findings.extend(checked(path, lambda: _check_file(repository, path, ignore, outcome)))
+    if not whole and (repository.renames or repository.deletes):
+        for path in _referrers(repository, checked_paths):
+            checked(path, lambda: _check_file(repository, path, ignore, outcome, only_moved=True))
+    outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
+    fixed = _apply_fixes(repository, outcome.fixes) if fix else {}
+    findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
+    if fixed:
+        findings = [finding for finding in findings if not _was_fixed(finding, fixed)]
+    return findings, fixed
+
+
+def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
+    patterns = []
+    for pattern in project.config.link_ignore:
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error as exc:
+            raise SpecHooksError(f"{project.config.source}: invalid configuration: links.ignore: {pattern!r}: {exc}") from None
+    return patterns
+
+
+def _check_file(
+    repository: Repository, path: str, ignore: list[re.Pattern[str]], outcome: Outcome, only_moved: bool = False
+) -> list[Finding]:
+    source = repository.source(path) if path in repository.entries else read_source(repository.project.root, path)
+    if isinstance(source, Finding):
+        return [] if only_moved else [source]
+    repository.remember(source)
+    scan = scan_links(source.text)
+    findings = [] if only_moved else [_at(source, problem.offset, "SH208", problem.message) for problem in scan.problems]
+    for link in scan.links:
+        if _line_start(source.text, link.offset) in scan.ignored_lines or any(p.search(link.target) for p in ignore):
+            continue
+        finding, fix = _check_link(repository, source, scan, link, only_moved)
+        if finding is None:
+            continue
+        if finding.code == "SH202":
+            outcome.untracked.append((finding, _resolve_path(source.path, link.target) or ""))
+        else:
+            findings.append(finding)
+        if fix is not None:
+            outcome.fixes.setdefault(path, []).append(fix)
+    if only_moved:
+        outcome.findings.extend(findings)
+    return findings
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _at(source: Source, offset: int, code: str, message: str, severity: str = "error") -> Finding:
+    line, column = source.position(offset)
+    return Finding(source.path, line, column, code, message, severity)
+
+
+def is_external(target: str) -> bool:
+    return target.startswith("//") or bool(_SCHEME.match(target))
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """The path part (query dropped) and the fragment of a link target."""
+    path, _, fragment = target.partition("#")
+    return path.partition("?")[0], fragment
+
+
+def _resolve_path(linking: str, target: str) -> str | None:
+    """The repository-relative path a relative link points at; None when it leaves the repository."""
+    path = unquote(split_target(target)[0])
+    if not path:
+        return linking
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(linking), path)
+    normal = posixpath.normpath(joined) if joined else "."
+    if normal == ".." or normal.startswith("../"):
+        return None
+    return "" if normal == "." else normal
+
+
+def _check_link(
+    repository: Repository, source: Source, scan: LinkScan, link: Link, only_moved: bool
+) -> tuple[Finding | None, Fix | None]:
+    if link.kind == "reference":
+        if link.label in scan.labels or only_moved:
+            return None, None
+        return _at(source, link.offset, "SH206", f"reference [{_short(link.label)}] is not defined in this file"), None
+    target = link.target.strip()
+    if not target or is_external(target):
+        return None, None
+    resolved = _resolve_path(source.path, target)
+    if only_moved and resolved not in repository.renames and resolved not in repository.deletes:
+        return None, None
+    if resolved is None:
+        return _at(source, link.offset, "SH204", f"link {_short(target)!r} leaves the repository"), None
+    problem = _check_path(repository, source, link, target, resolved)
+    if problem is not None:
+        return problem
+    fragment = split_target(target)[1]
+    if fragment and resolved not in repository.folders:
+        return _check_fragment(repository, source, link, resolved, unquote(fragment)), None
+    return None, None
+
+
+def _check_path(
+    repository: Repository, source: Source, link: Link, target: str, resolved: str
+) -> tuple[Finding | None, Fix | None] | None:
+    """A finding (and fix) when the path part is wrong; None when it names a tracked file or folder."""
+    if resolved in repository.entries:
+        if repository.entries[resolved] == "120000" and not _inside_repository(repository.project.root, resolved):
+            return _at(source, link.offset, "SH204", f"link {_short(target)!r} is a symlink pointing outside the repository"), None
+        return None
+    if resolved in repository.folders:
+        if repository.project.config.allow_folder_links:
+            return None
+        return _at(source, link.offset, "SH207", f"link {_short(target)!r} points at a folder; link to a file in it"), None
+    if resolved in repository.renames:
+        new = repository.renames[resolved]
+        fix = _rewrite(source, link, new)
+        return _at(source, link.offset, "SH209",
+                   f"{resolved!r} is renamed to {new!r} in the staged change: link {fix.text!r} "
+                   f"(`spec-hooks links --fix` rewrites it)"), fix
+    exact = repository.by_lower_case.get(resolved.lower())
+    if exact is not None:
+        fix = _rewrite(source, link, exact)
+        return _at(source, link.offset, "SH203",
+                   f"{_short(target)!r} differs in case from the tracked {exact!r} (breaks on Linux and GitHub): "
+                   f"did you mean {fix.text!r}?"), fix
+    if os.path.lexists(repository.project.root / resolved):
+        return _at(source, link.offset, "SH202", f"{resolved!r} is not tracked by git; git add it?"), None
+    if resolved in repository.deletes:
+        return _at(source, link.offset, "SH201", f"{resolved!r} is deleted in the staged change"), None
+    message = f"{_short(target)!r} does not exist"
+    suggestion = _closest_path(repository, resolved)
+    if suggestion is not None:
+        message += f": did you mean {_rewrite(source, link, suggestion).text!r}?"
+    return _at(source, link.offset, "SH201", message), None
+
+
+def _inside_repository(root: Path, path: str) -> bool:
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+def _rewrite(source: Source, link: Link, new_path: str) -> Fix:
+    """The same link pointing at `new_path`, in the link's own style (root-absolute or relative)."""
+    original = source.text[link.target_start : link.target_end]
+    path_part, fragment = split_target(original)
+    query = original[len(path_part) :].partition("#")[0] if "?" in original.partition("#")[0] else ""
+    if path_part.startswith("/"):
+        rewritten = "/" + new_path
+    else:
+        rewritten = posixpath.relpath(new_path, posixpath.dirname(source.path) or ".")
+        if path_part.startswith("./") and not rewritten.startswith("."):
+            rewritten = "./" + rewritten
+    if "%" in path_part or (" " in rewritten and not source.text[link.target_start - 1 : link.target_start] == "<"):
+        rewritten = quote(rewritten, safe="/-._~!$&'()*+,;=:@")
+    return Fix(link.target_start, link.target_end, rewritten + query + (f"#{fragment}" if fragment else ""))
+
+
+def _closest_path(repository: Repository, resolved: str) -> str | None:
+    """A moved file (same name elsewhere) or a near-miss name in the same folder."""
+    import difflib
+
+    name = posixpath.basename(resolved).lower()
+    same_name = repository.by_name.get(name, [])
+    if len(same_name) == 1:
+        return same_name[0]
+    folder = posixpath.dirname(resolved)
+    neighbours = [path for path in repository.entries if posixpath.dirname(path) == folder] if folder in repository.folders else []
+    candidates = same_name or neighbours
+    if not candidates:
+        names = difflib.get_close_matches(name, list(repository.by_name), n=1, cutoff=0.75)
+        candidates = repository.by_name[names[0]] if names else []
+    best = difflib.get_close_matches(resolved, candidates, n=1, cutoff=0.6)
+    return best[0] if best else None
+
+
+def _check_fragment(repository: Repository, source: Source, link: Link, resolved: str, fragment: str) -> Finding | None:
+    shown = _short(fragment)
+    if resolved.lower().endswith(_MARKDOWN) or resolved == source.path:
+        found = anchors(source.text) if resolved == source.path else repository.anchors(resolved)
+        if isinstance(found, str):
+            return _at(source, link.offset, "SH205", f"cannot check #{shown}: {resolved!r} {found}")
+        if fragment in found:
+            return None
+        return _at(source, link.offset, "SH205", _fragment_message(fragment, resolved, found))
+    line_anchor = _LINE_ANCHOR.fullmatch(fragment)
+    if line_anchor is None:
+        return None  # other fragments of non-Markdown files cannot be checked
+    target = repository.source(resolved)
+    if isinstance(target, Finding):
+        return _at(source, link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {target.message}")
+    count = target.text.count("\n") + (0 if target.text.endswith("\n") or not target.text else 1)
+    last = max(int(line_anchor.group(1)), int(line_anchor.group(2) or 0))
+    if last > count or int(line_anchor.group(1)) == 0:
+        lines = f"{count} line" + ("" if count == 1 else "s")
+        return _at(source, link.offset, "SH205", f"#{shown} is past the end of {resolved!r} ({lines})")
+    return None
+
+
+def _fragment_message(fragment: str, resolved: str, found: Anchors) -> str:
+    shown = _short(fragment)
+    lowered = [anchor for anchor in found.all() if anchor.lower() == fragment.lower()]
+    if lowered:
+        return (f"#{shown} differs in case from the anchor #{lowered[0]} of {resolved!r}: "
+                f"browsers match fragments case-sensitively and GitHub's anchors are lowercase")
+    import difflib
+
+    from spec_hooks.markdown import github_slug
+
+    options = found.all()
+    slug = github_slug(fragment)
+    close = [slug] if slug in options else difflib.get_close_matches(fragment.lower(), options, n=1, cutoff=0.6)
+    hint = f": did you mean #{close[0]}?" if close else ""
+    return f"#{shown} matches no heading or anchor in {resolved!r}{hint}"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _classify_untracked(repository: Repository, pending: list[tuple[Finding, str]]) -> list[Finding]:
+    if not pending:
+        return []
+    ignored = gitrepo.ignored_paths(repository.project.root, sorted({path for _, path in pending}))
+    findings = []
+    for finding, path in pending:
+        if path in ignored:
+            message = f"{path!r} is ignored by git ({ignored[path]}), so it will not be committed"
+            finding = Finding(finding.path, finding.line, finding.column, finding.code, message, finding.severity)
+        findings.append(finding)
+    return findings
+
+
+def _referrers(repository: Repository, already: set[str]) -> list[str]:
+    """Tracked Markdown files, not among those checked, that may link to a renamed or deleted path."""
+    names = {posixpath.basename(path) for path in [*repository.renames, *repository.deletes]}
+    strings = sorted(names | {quote(name) for name in names})
+    return [path for path in gitrepo.files_containing(repository.project.root, strings) if path not in already]
+
+
+def _apply_fixes(repository: Repository, fixes: dict[str, list[Fix]]) -> dict[str, int]:
+    fixed = {}
+    for path, edits in sorted(fixes.items()):
+        target = repository.project.root / path
+        data = target.read_bytes()
+        source = decode_source(path, data)
+        if isinstance(source, Finding):
+            continue
+        text = source.text
+        for edit in sorted(set(edits), key=lambda fix: fix.start, reverse=True):
+            text = text[: edit.start] + edit.text + text[edit.end :]
+        if encode_text(text) != data:
+            write_atomic(target, encode_text(text))
+            fixed[path] = len(set(edits))
+    return fixed
+
+
+def _was_fixed(finding: Finding, fixed: dict[str, int]) -> bool:
+    return finding.path in fixed and finding.code in ("SH203", "SH209")
