@@ -288,21 +288,24 @@ def _rewrite(source: Source, link: Link, new_path: str) -> Fix:
 
 
 def _closest_path(repository: Repository, resolved: str) -> str | None:
-    """A moved file (same name elsewhere) or a near-miss name in the same folder."""
+    """A moved file (the same name in one other place), else a near-miss name, preferring the same folder."""
     import difflib
 
     name = posixpath.basename(resolved).lower()
     same_name = repository.by_name.get(name, [])
     if len(same_name) == 1:
         return same_name[0]
+    if same_name:
+        return difflib.get_close_matches(resolved, same_name, n=1, cutoff=0)[0]
     folder = posixpath.dirname(resolved)
-    neighbours = [path for path in repository.entries if posixpath.dirname(path) == folder] if folder in repository.folders else []
-    candidates = same_name or neighbours
-    if not candidates:
-        names = difflib.get_close_matches(name, list(repository.by_name), n=1, cutoff=0.75)
-        candidates = repository.by_name[names[0]] if names else []
-    best = difflib.get_close_matches(resolved, candidates, n=1, cutoff=0.6)
-    return best[0] if best else None
+    if folder in repository.folders:
+        neighbours = {posixpath.basename(path).lower(): path for path in repository.entries if posixpath.dirname(path) == folder}
+        close = difflib.get_close_matches(name, list(neighbours), n=1, cutoff=0.8)
+        if close:
+            return neighbours[close[0]]
+    close = difflib.get_close_matches(name, list(repository.by_name), n=1, cutoff=0.85)
+    candidates = repository.by_name[close[0]] if close else []
+    return difflib.get_close_matches(resolved, candidates, n=1, cutoff=0)[0] if candidates else None
 
 
 def _check_fragment(repository: Repository, source: Source, link: Link, resolved: str, fragment: str) -> Finding | None:
