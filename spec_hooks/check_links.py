@@ -8,13 +8,13 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from spec_hooks import gitrepo
 from spec_hooks.findings import SpecHooksError, Finding
-from spec_hooks.markdown import Anchors, Link, LinkScan, anchors, scan_links
+from spec_hooks.markdown import Anchors, Link, MarkdownFile
 from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
 from spec_hooks.source import Source, decode_source, encode_text, read_source, write_atomic
 
@@ -58,8 +58,9 @@ class Repository:
     entries: dict[str, str]
     renames: dict[str, str]
     deletes: set[str]
-    _anchors: dict[str, Anchors | str] = field(default_factory=dict)
-    _texts: dict[str, Source] = field(default_factory=dict)
+    _files: dict[str, tuple[Source, MarkdownFile] | Finding] = field(default_factory=dict)
+    _suggestions: dict[str, str | None] = field(default_factory=dict)
+    local: frozenset[str] | None = None  # in a worker process: the files it reads; other targets are deferred
 
     @classmethod
     def load(cls, project: Project) -> Repository:
@@ -94,24 +95,47 @@ class Repository:
             names.setdefault(posixpath.basename(path).lower(), []).append(path)
         return names
 
-    def remember(self, source: Source) -> None:
-        if source.path not in self.modified:
-            self._texts[source.path] = source
+    @cached_property
+    def by_folder(self) -> dict[str, dict[str, str]]:
+        folders: dict[str, dict[str, str]] = {}
+        for path in self.entries:
+            folder, _, name = path.rpartition("/")
+            folders.setdefault(folder, {})[name.lower()] = path
+        return folders
 
-    def source(self, path: str) -> Source | Finding:
-        """A tracked file's staged content: the work tree's copy unless it has unstaged changes."""
-        if path in self._texts:
-            return self._texts[path]
-        if path in self.modified:
-            blob = gitrepo.index_blobs(self.project.root, [path]).get(path, b"")
-            return decode_source(path, blob)
-        return read_source(self.project.root, path)
+    def linking_file(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
+        """A file whose links are checked, as it is on disk (what pre-commit hands over, what --fix edits)."""
+        if path in self._files:
+            return self._files[path]
+        source = read_source(self.project.root, path)
+        loaded = source if isinstance(source, Finding) else (source, MarkdownFile(source.text))
+        if path in self.entries and path not in self.modified:
+            self._files[path] = loaded  # the same as the staged content: reuse it as a link target
+        return loaded
 
-    def anchors(self, path: str) -> Anchors | str:
-        if path not in self._anchors:
-            source = self.source(path)
-            self._anchors[path] = anchors(source.text) if isinstance(source, Source) else source.message
-        return self._anchors[path]
+    def target(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
+        """A link target's staged content: the work tree's copy unless it has unstaged changes."""
+        if path not in self._files:
+            if path in self.modified:
+                source = decode_source(path, gitrepo.index_blobs(self.project.root, [path]).get(path, b""))
+            else:
+                source = read_source(self.project.root, path)
+            self._files[path] = source if isinstance(source, Finding) else (source, MarkdownFile(source.text))
+        return self._files[path]
+
+    def suggestion(self, resolved: str) -> str | None:
+        if resolved not in self._suggestions:
+            self._suggestions[resolved] = _closest_path(self, resolved)
+        return self._suggestions[resolved]
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A fragment check against a file that another worker process reads."""
+
+    finding_at: Finding  # where the finding goes, with an empty message
+    resolved: str
+    fragment: str
 
 
 @dataclass
@@ -119,15 +143,29 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     fixes: dict[str, list[Fix]] = field(default_factory=dict)
     untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
+    deferred: list[Deferred] = field(default_factory=list)
+    anchors: dict[str, Anchors] = field(default_factory=dict)  # what a worker computed, for deferred checks
+
+    def merge(self, other: Outcome) -> None:
+        self.findings.extend(other.findings)
+        for path, fixes in other.fixes.items():
+            self.fixes.setdefault(path, []).extend(fixes)
+        self.untracked.extend(other.untracked)
+        self.deferred.extend(other.deferred)
+        self.anchors.update(other.anchors)
+
+
+PARALLEL_FROM = 400  # files; below this, starting a second process costs more than it saves
 
 
 def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> tuple[list[Finding], dict[str, int]]:
     repository = Repository.load(project)
     ignore = _ignore_patterns(project)
-    outcome = Outcome()
     checked_paths = set(paths)
-    for path in paths:
-        outcome.findings.extend(checked(path, lambda: _check_file(repository, path, ignore, outcome)))
+    if len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and _can_fork():
+        outcome = _check_in_parallel(repository, paths, ignore)
+    else:
+        outcome = _check_chunk(repository, paths, ignore)
     if not whole and (repository.renames or repository.deletes):
         for path in _referrers(repository, checked_paths):
             checked(path, lambda: _check_file(repository, path, ignore, outcome, only_moved=True))
@@ -137,6 +175,64 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
     if fixed:
         findings = [finding for finding in findings if not _was_fixed(finding, fixed)]
     return findings, fixed
+
+
+def _check_chunk(repository: Repository, paths: list[str], ignore: list[re.Pattern[str]]) -> Outcome:
+    outcome = Outcome()
+    for path in paths:
+        outcome.findings.extend(checked(path, lambda: _check_file(repository, path, ignore, outcome)))
+    return outcome
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_WORKER_STATE: tuple[Repository, list[re.Pattern[str]]] | None = None
+
+
+def _worker(paths: list[str]) -> Outcome:
+    assert _WORKER_STATE is not None
+    repository, ignore = _WORKER_STATE
+    repository.local = frozenset(paths)
+    outcome = _check_chunk(repository, paths, ignore)
+    for path in paths:  # the other workers' deferred fragment checks need these
+        loaded = repository._files.get(path)
+        if loaded is not None and not isinstance(loaded, Finding) and path.lower().endswith(_MARKDOWN):
+            outcome.anchors[path] = loaded[1].anchors
+    return outcome
+
+
+def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re.Pattern[str]]) -> Outcome:
+    """Both cores: forked workers check interleaved slices; fragment checks that need another
+    slice's headings come back deferred and are settled here with the anchors the workers computed."""
+    import multiprocessing
+
+    global _WORKER_STATE
+    repository.folders, repository.modified, repository.by_lower_case  # computed once, before the fork
+    _WORKER_STATE = (repository, ignore)
+    workers = min(os.cpu_count() or 2, 4)
+    slices = [paths[start :: workers * 2] for start in range(workers * 2)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_worker, slices, chunksize=1)
+    finally:
+        _WORKER_STATE = None
+    outcome = Outcome()
+    for result in results:
+        outcome.merge(result)
+    for deferred in outcome.deferred:
+        found = outcome.anchors.get(deferred.resolved)
+        if found is None:
+            target = repository.target(deferred.resolved)
+            found = target.message if isinstance(target, Finding) else target[1].anchors
+        message = _fragment_verdict(deferred.fragment, deferred.resolved, found)
+        if message is not None:
+            at = deferred.finding_at
+            outcome.findings.append(Finding(at.path, at.line, at.column, "SH205", message))
+    return outcome
 
 
 def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
@@ -152,16 +248,16 @@ def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
 def _check_file(
     repository: Repository, path: str, ignore: list[re.Pattern[str]], outcome: Outcome, only_moved: bool = False
 ) -> list[Finding]:
-    source = repository.source(path) if path in repository.entries else read_source(repository.project.root, path)
-    if isinstance(source, Finding):
-        return [] if only_moved else [source]
-    repository.remember(source)
-    scan = scan_links(source.text)
+    loaded = repository.linking_file(path)
+    if isinstance(loaded, Finding):
+        return [] if only_moved else [loaded]
+    source, markdown = loaded
+    scan = markdown.links
     findings = [] if only_moved else [_at(source, problem.offset, "SH208", problem.message) for problem in scan.problems]
     for link in scan.links:
         if _line_start(source.text, link.offset) in scan.ignored_lines or any(p.search(link.target) for p in ignore):
             continue
-        finding, fix = _check_link(repository, source, scan, link, only_moved)
+        finding, fix = _check_link(repository, source, markdown, link, only_moved, outcome)
         if finding is None:
             continue
         if finding.code == "SH202":
@@ -196,10 +292,16 @@ def split_target(target: str) -> tuple[str, str]:
 
 def _resolve_path(linking: str, target: str) -> str | None:
     """The repository-relative path a relative link points at; None when it leaves the repository."""
-    path = unquote(split_target(target)[0])
+    path = split_target(target)[0]
     if not path:
         return linking
-    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(linking), path)
+    return _resolve_in(linking.rpartition("/")[0], path)
+
+
+@lru_cache(maxsize=65536)  # links in one folder point at the same targets over and over
+def _resolve_in(folder: str, path: str) -> str | None:
+    path = unquote(path)
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
     normal = posixpath.normpath(joined) if joined else "."
     if normal == ".." or normal.startswith("../"):
         return None
@@ -207,10 +309,10 @@ def _resolve_path(linking: str, target: str) -> str | None:
 
 
 def _check_link(
-    repository: Repository, source: Source, scan: LinkScan, link: Link, only_moved: bool
+    repository: Repository, source: Source, markdown: MarkdownFile, link: Link, only_moved: bool, outcome: Outcome
 ) -> tuple[Finding | None, Fix | None]:
     if link.kind == "reference":
-        if link.label in scan.labels or only_moved:
+        if link.label in markdown.links.labels or only_moved:
             return None, None
         return _at(source, link.offset, "SH206", f"reference [{_short(link.label)}] is not defined in this file"), None
     target = link.target.strip()
@@ -226,7 +328,7 @@ def _check_link(
         return problem
     fragment = split_target(target)[1]
     if fragment and resolved not in repository.folders:
-        return _check_fragment(repository, source, link, resolved, unquote(fragment)), None
+        return _check_fragment(repository, source, markdown, link, resolved, unquote(fragment), outcome), None
     return None, None
 
 
@@ -259,7 +361,7 @@ def _check_path(
     if resolved in repository.deletes:
         return _at(source, link.offset, "SH201", f"{resolved!r} is deleted in the staged change"), None
     message = f"{_short(target)!r} does not exist"
-    suggestion = _closest_path(repository, resolved)
+    suggestion = repository.suggestion(resolved)
     if suggestion is not None:
         message += f": did you mean {_rewrite(source, link, suggestion).text!r}?"
     return _at(source, link.offset, "SH201", message), None
@@ -298,32 +400,54 @@ def _closest_path(repository: Repository, resolved: str) -> str | None:
     if same_name:
         return difflib.get_close_matches(resolved, same_name, n=1, cutoff=0)[0]
     folder = posixpath.dirname(resolved)
-    if folder in repository.folders:
-        neighbours = {posixpath.basename(path).lower(): path for path in repository.entries if posixpath.dirname(path) == folder}
-        close = difflib.get_close_matches(name, list(neighbours), n=1, cutoff=0.8)
-        if close:
-            return neighbours[close[0]]
+    if folder in repository.folders:  # a typo in the name: look among the folder's files only
+        neighbours = repository.by_folder.get(folder, {})
+        close = difflib.get_close_matches(name, _nearby_names(sorted(neighbours), name), n=1, cutoff=0.7)
+        return neighbours[close[0]] if close else None
     close = difflib.get_close_matches(name, list(repository.by_name), n=1, cutoff=0.85)
     candidates = repository.by_name[close[0]] if close else []
     return difflib.get_close_matches(resolved, candidates, n=1, cutoff=0)[0] if candidates else None
 
 
-def _check_fragment(repository: Repository, source: Source, link: Link, resolved: str, fragment: str) -> Finding | None:
+def _nearby_names(names: list[str], name: str, around: int = 3) -> list[str]:
+    """Names that sort near `name` (a typo keeps most of a prefix); all of them in a small folder."""
+    if len(names) <= 4 * around:
+        return names
+    from bisect import bisect_left
+
+    at = bisect_left(names, name)
+    return names[max(0, at - around) : at + around]
+
+
+def _check_fragment(
+    repository: Repository,
+    source: Source,
+    markdown: MarkdownFile,
+    link: Link,
+    resolved: str,
+    fragment: str,
+    outcome: Outcome,
+) -> Finding | None:
     shown = _short(fragment)
     if resolved.lower().endswith(_MARKDOWN) or resolved == source.path:
-        found = anchors(source.text) if resolved == source.path else repository.anchors(resolved)
-        if isinstance(found, str):
-            return _at(source, link.offset, "SH205", f"cannot check #{shown}: {resolved!r} {found}")
-        if fragment in found:
+        if resolved == source.path:
+            found: Anchors | str = markdown.anchors
+        elif repository.local is not None and resolved not in repository.local and resolved not in repository.modified:
+            outcome.deferred.append(Deferred(_at(source, link.offset, "SH205", ""), resolved, fragment))
             return None
-        return _at(source, link.offset, "SH205", _fragment_message(fragment, resolved, found))
+        else:
+            target = repository.target(resolved)
+            found = target.message if isinstance(target, Finding) else target[1].anchors
+        message = _fragment_verdict(fragment, resolved, found)
+        return None if message is None else _at(source, link.offset, "SH205", message)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
         return None  # other fragments of non-Markdown files cannot be checked
-    target = repository.source(resolved)
-    if isinstance(target, Finding):
-        return _at(source, link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {target.message}")
-    count = target.text.count("\n") + (0 if target.text.endswith("\n") or not target.text else 1)
+    loaded = repository.target(resolved)
+    if isinstance(loaded, Finding):
+        return _at(source, link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {loaded.message}")
+    text = loaded[0].text
+    count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     last = max(int(line_anchor.group(1)), int(line_anchor.group(2) or 0))
     if last > count or int(line_anchor.group(1)) == 0:
         lines = f"{count} line" + ("" if count == 1 else "s")
@@ -331,8 +455,13 @@ def _check_fragment(repository: Repository, source: Source, link: Link, resolved
     return None
 
 
-def _fragment_message(fragment: str, resolved: str, found: Anchors) -> str:
+def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> str | None:
+    """None when `fragment` names an anchor of the target; else what is wrong (`found` is a read error)."""
     shown = _short(fragment)
+    if isinstance(found, str):
+        return f"cannot check #{shown}: {resolved!r} {found}"
+    if fragment in found:
+        return None
     lowered = [anchor for anchor in found.all() if anchor.lower() == fragment.lower()]
     if lowered:
         return (f"#{shown} differs in case from the anchor #{lowered[0]} of {resolved!r}: "

@@ -49,8 +49,9 @@ def toplevel(cwd: Path) -> Path | None:
 def tracked_markdown(root: Path) -> list[str]:
     """Markdown files in the index, present in the work tree, repository-relative."""
     output = _git(root, "ls-files", "-z", "--", *MARKDOWN_PATHSPECS).stdout
-    paths = [decode_path(raw) for raw in output.split(b"\0") if raw]
-    return [path for path in paths if os.path.lexists(root / path)]
+    deleted = _git(root, "ls-files", "-z", "--deleted", "--", *MARKDOWN_PATHSPECS).stdout
+    gone = {decode_path(raw) for raw in deleted.split(b"\0") if raw}
+    return [path for path in map(decode_path, output.split(b"\0")) if path and path not in gone]
 
 
 def start_grep(

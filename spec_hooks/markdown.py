@@ -11,7 +11,10 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 
@@ -43,17 +46,61 @@ class LinkScan:
 
 IGNORE_DIRECTIVE = "spec-hooks: ignore-link"
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$", re.M)
+class LinePattern:
+    """A pattern for whole lines, searched from a literal newline: a `^` under re.M makes the regex
+    engine try every position (10x slower over 20 MB of Markdown)."""
+
+    def __init__(self, body: str) -> None:
+        self.first = re.compile("\ufeff?" + body)
+        self.rest = re.compile("\n" + body)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        first = self.first.match(text)
+        return chain((first,), self.rest.finditer(text)) if first else self.rest.finditer(text)
+
+
+_FENCE = LinePattern(r"[ \t]*(`{3,}|~{3,})([^\n]*)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_CANDIDATE = re.compile(r"\]\(|\]\[|^ {0,3}\[(?=(?:[^\]\\\n]|\\.)+\]:)|<(?:a|img)\b[^>]*>", re.M | re.I)
+_BRACKETS = re.compile(r"\][(\[]")
+_DEFINITION_END = re.compile(r"\]:")
+_HTML_LINK = re.compile(r"<(?:a|img)\b[^>]*>", re.I)
 _ATTRIBUTE = re.compile(r"""\b(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|$)")
 _ESCAPABLE = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$", re.M)
-_SETEXT = re.compile(r"^( {0,3}\S[^\n]*?)[ \t]*\r?\n {0,3}(=+|-+)[ \t]*\r?$", re.M)
+_ATX = LinePattern(r" {0,3}(#{1,6})(?:[ \t]+([^\n]*))?(?=\n|\Z)")
+_ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_UNDERLINE = LinePattern(r"( {0,3}(?:=+|-+)[ \t]*)(?=\r?\n|\r?\Z)")
 _NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-*+>#|]|\d{1,9}[.)]|`{3}|~{3})")
-_MARKUP = re.compile(r"[*_`\[\]<>&\\!]")
+_MARKUP = re.compile(r"[*_`\[\]<>\\]|!\[|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+class MarkdownFile:
+    """One file's text, with its link scan and anchors computed once, when first asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._masked: Masked | None = None
+        self._scan: LinkScan | None = None
+        self._anchors: Anchors | None = None
+
+    @property
+    def masked(self) -> Masked:
+        if self._masked is None:
+            self._masked = Masked(self.text)
+        return self._masked
+
+    @property
+    def links(self) -> LinkScan:
+        if self._scan is None:
+            self._scan = scan_links(self.text, self.masked)
+        return self._scan
+
+    @property
+    def anchors(self) -> Anchors:
+        if self._anchors is None:
+            self._anchors = anchors(self.text, self.masked)
+        return self._anchors
 
 
 class Masked:
@@ -67,8 +114,15 @@ class Masked:
         self._spans: list[tuple[int, int]] | None = None
 
     def covers(self, offset: int) -> bool:
-        return (_inside(self.blocks, offset) or _inside(self.code_spans(), offset)
-                or _in_indented_code(self.text, offset))
+        if _inside(self.blocks, offset):
+            return True
+        start = _line_start(self.text, offset)
+        end = self.text.find("\n", offset)
+        line = self.text[start : end if end >= 0 else len(self.text)]
+        # A code span spanning lines is rare enough that a line without a backtick is taken as free of them.
+        if "`" in line and _inside(self.code_spans(), offset):
+            return True
+        return line[:1] in (" ", "\t") and _in_indented_code(self.text, offset)
 
     def code_spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
@@ -94,16 +148,18 @@ def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
 def _fenced_ranges(text: str) -> list[tuple[int, int]]:
     ranges = []
     opening: re.Match[str] | None = None
+    if "```" not in text and "~~~" not in text:
+        return ranges
     for match in _FENCE.finditer(text):
         fence = match.group(1)
         if opening is None:
             if not (fence[0] == "`" and "`" in match.group(2)):
                 opening = match
         elif fence[0] == opening.group(1)[0] and len(fence) >= len(opening.group(1)) and not match.group(2).strip():
-            ranges.append((opening.start(), match.end()))
+            ranges.append((_line_start(text, opening.start(1)), match.end()))
             opening = None
     if opening is not None:
-        ranges.append((opening.start(), len(text)))  # an unclosed fence runs to the end
+        ranges.append((_line_start(text, opening.start(1)), len(text)))  # an unclosed fence runs to the end
     return ranges
 
 
@@ -181,24 +237,29 @@ def _in_indented_code(text: str, offset: int) -> bool:
     return True
 
 
-def scan_links(text: str) -> LinkScan:
+def scan_links(text: str, masked: Masked | None = None) -> LinkScan:
     scan = LinkScan()
     if not any(marker in text for marker in ("](", "][", "]:", "<a", "<A", "<img", "<IMG")):
         return scan
-    masked = Masked(text)
-    _find_ignored_lines(text, scan)
-    for match in _CANDIDATE.finditer(text):
-        kind = match.group()
-        if masked.covers(match.start()):
-            continue
-        if kind == "](":
-            _inline_link(text, match.start(), scan)
-        elif kind == "][":
-            _reference_link(text, match.start(), scan)
-        elif kind.startswith("<"):
-            _html_link(text, match, scan)
-        else:
-            _definition(text, match.end() - 1, scan)
+    masked = masked or Masked(text)
+    if "<!--" in text:
+        _find_ignored_lines(text, scan)
+    for match in _BRACKETS.finditer(text):
+        if not masked.covers(match.start()):
+            if match.group() == "](":
+                _inline_link(text, match.start(), scan)
+            else:
+                _reference_link(text, match.start(), scan)
+    if "]:" in text:
+        for match in _DEFINITION_END.finditer(text):
+            start = _line_start(text, match.start())
+            bracket = text.find("[", start, match.start())
+            if 0 <= bracket - start <= 3 and not text[start:bracket].strip(" ") and not masked.covers(bracket):
+                _definition(text, bracket, scan)
+    if "<" in text:
+        for match in _HTML_LINK.finditer(text):
+            if not masked.covers(match.start()):
+                _html_link(text, match, scan)
     return scan
 
 
@@ -215,6 +276,10 @@ def _find_ignored_lines(text: str, scan: LinkScan) -> None:
 
 def _opening_bracket(text: str, close: int) -> int:
     """The `[` matching the `]` at `close`, within its paragraph; -1 if none."""
+    nearest = text.rfind("[", 0, close)
+    between = text[nearest + 1 : close]
+    if nearest >= 0 and "]" not in between and "\n" not in between and not _escaped(text, nearest):
+        return nearest  # the common case: link text on one line without brackets
     depth = 0
     stop = _paragraph_start(text, close)
     at = close
@@ -242,8 +307,14 @@ def _inline_link(text: str, close: int, scan: LinkScan) -> None:
     scan.links.append(Link("image" if image else "inline", target, start, target_start, target_end))
 
 
+_PLAIN_DESTINATION = re.compile(r"[^\s()<>\\&]*(?=\))")
+
+
 def _destination(text: str, at: int) -> tuple[str, int, int] | str:
     """Parse `dest "title")` from `at`; the destination and its span, or why it is not a link."""
+    plain = _PLAIN_DESTINATION.match(text, at)
+    if plain:  # the common case: no spaces, parentheses, escapes, entities or title
+        return plain.group(), at, plain.end()
     end_of_paragraph = _paragraph_end(text, at)
     at = _skip_space(text, at, end_of_paragraph)
     if at < len(text) and text[at] == "<":
@@ -354,6 +425,7 @@ def _html_link(text: str, tag: re.Match[str], scan: LinkScan) -> None:
 # Heading anchors ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # headings repeat across documents written from one template
 def github_slug(text: str) -> str:
     """GitHub's anchor for a heading's text (github-slugger, before de-duplication)."""
     lowered = text.lower()
@@ -399,15 +471,20 @@ class Anchors:
         return [*self.headings, *sorted(self.explicit)]
 
 
-def heading_texts(text: str) -> list[str]:
+def heading_texts(text: str, masked: Masked | None = None) -> list[str]:
     """The text of every ATX and setext heading outside code, in document order."""
-    masked = Masked(text)
-    found = [(m.start(), m.group(2) or "") for m in _ATX.finditer(text) if not masked.covers(m.start())]
-    for match in _SETEXT.finditer(text):
-        line = match.group(1)
-        if masked.covers(match.start()) or _NOT_PARAGRAPH.match(line) or _previous_line_is_text(text, match.start()):
+    blocks = (masked or Masked(text)).blocks  # a heading is a block: only fences and comments hide it
+    found = [(m.start(1), _ATX_CLOSING.sub("", (m.group(2) or "").rstrip("\r"))) for m in _ATX.finditer(text)
+             if not _inside(blocks, m.start(1))]
+    for underline in _UNDERLINE.finditer(text):
+        start = underline.start(1)
+        if start < 2 or _inside(blocks, start):
             continue
-        found.append((match.start(), line.strip()))
+        line_start = _line_start(text, start - 1)
+        line = text[line_start : start - 1].rstrip("\r")
+        if not line.strip() or _indent(line) >= 4 or _NOT_PARAGRAPH.match(line) or _previous_line_is_text(text, line_start):
+            continue
+        found.append((line_start, line.strip()))
     found.sort()
     return [_heading_plain_text(raw.strip()) for _, raw in found]
 
@@ -420,12 +497,12 @@ def _previous_line_is_text(text: str, start: int) -> bool:
     return bool(previous) and not previous.startswith(("#", "---", "***", "___", "<!--"))
 
 
-def anchors(text: str) -> Anchors:
+def anchors(text: str, masked: Masked | None = None) -> Anchors:
+    masked = masked or Masked(text)
     slugger = Slugger()
-    headings = tuple(slugger.slug(heading) for heading in heading_texts(text))
+    headings = tuple(slugger.slug(heading) for heading in heading_texts(text, masked))
     explicit = set()
     if "id=" in text or "name=" in text or "ID=" in text or "NAME=" in text:
-        masked = Masked(text)
         for tag in re.finditer(r"<[A-Za-z][^>]*>", text):
             if masked.covers(tag.start()):
                 continue
@@ -436,6 +513,7 @@ def anchors(text: str) -> Anchors:
     return Anchors(headings, frozenset(explicit))
 
 
+@lru_cache(maxsize=8192)
 def _heading_plain_text(raw: str) -> str:
     if not _MARKUP.search(raw):
         return raw
