@@ -5,11 +5,11 @@ import argparse
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
 from typing import Any
 
-from spec_hooks.config import DocType, glob_match
+from spec_hooks.config import DocType
+from spec_hooks.documents import classify, named_fields, near_miss, normalize_key
 from spec_hooks.findings import WARNING, Finding
 from spec_hooks.header import Field, Header, clean_value, extract_header
 from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
@@ -90,35 +90,6 @@ def _check_path(
     return findings
 
 
-@lru_cache(maxsize=4096)
-def normalize_key(key: str) -> str:
-    return "".join(character for character in key.lower() if character.isalnum())
-
-
-def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocType | None:
-    """A type whose paths claim the file; else the type whose keys the header uses (its first key, or two)."""
-    for doc_type in types:
-        if doc_type.paths and any(glob_match(pattern, path) for pattern in doc_type.paths):
-            return doc_type
-    if header is None:
-        return None
-    present = {normalize_key(key) for key in header.keys()}
-    best, best_score = None, 0
-    for doc_type in types:
-        score = sum(normalize_key(key) in present for key in doc_type.keys)
-        if (score >= 2 or normalize_key(doc_type.keys[0]) in present) and score > best_score:
-            best, best_score = doc_type, score
-    return best
-
-
-def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:
-    named: dict[str, Field] = {}
-    for field in header.fields:
-        if field.key is not None:
-            named.setdefault(near_miss(field.key, known) or field.key, field)
-    return named
-
-
 def check_document(
     document: Document, validate: Callable[[Any], list[Any]], today: date
 ) -> tuple[list[Finding], frozenset[str]]:
@@ -165,22 +136,6 @@ def _item_findings(document: Document) -> list[Finding]:
                 field.key_offset, "SH103", f"unknown key {field.key!r}: did you mean {suggestion!r}?", WARNING
             ))
     return findings
-
-
-def near_miss(key: str, known: Sequence[str]) -> str | None:
-    """The known key that `key` misspells (case, spacing, punctuation or a small typo), if any."""
-    if key in known:
-        return None
-    normal = normalize_key(key)
-    for candidate in known:
-        if normalize_key(candidate) == normal:
-            return candidate
-    if len(normal) < 4:
-        return None
-    import difflib
-
-    close = difflib.get_close_matches(normal, [normalize_key(candidate) for candidate in known], n=1, cutoff=0.8)
-    return next((candidate for candidate in known if close and normalize_key(candidate) == close[0]), None)
 
 
 def _schema_findings(document: Document, errors: list[Any], placeholders: set[str]) -> list[Finding]:

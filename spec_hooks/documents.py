@@ -1,0 +1,60 @@
+"""What a header means: which document type it is, and which field stands for which key."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from spec_hooks.config import DocType, glob_match
+from spec_hooks.header import Field, Header
+
+
+@lru_cache(maxsize=4096)
+def normalize_key(key: str) -> str:
+    return "".join(character for character in key.lower() if character.isalnum())
+
+
+def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocType | None:
+    """A type whose paths claim the file; else the type whose keys the header uses (its first key, or two)."""
+    for doc_type in types:
+        if doc_type.paths and any(glob_match(pattern, path) for pattern in doc_type.paths):
+            return doc_type
+    if header is None:
+        return None
+    present = {normalize_key(key) for key in header.keys()}
+    best, best_score = None, 0
+    for doc_type in types:
+        score = sum(normalize_key(key) in present for key in doc_type.keys)
+        if (score >= 2 or normalize_key(doc_type.keys[0]) in present) and score > best_score:
+            best, best_score = doc_type, score
+    return best
+
+
+def near_miss(key: str, known: Sequence[str]) -> str | None:
+    """The known key that `key` misspells (case, spacing, punctuation or a small typo), if any."""
+    if key in known:
+        return None
+    normal = normalize_key(key)
+    for candidate in known:
+        if normalize_key(candidate) == normal:
+            return candidate
+    if len(normal) < 4:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(normal, [normalize_key(candidate) for candidate in known], n=1, cutoff=0.8)
+    return next((candidate for candidate in known if close and normalize_key(candidate) == close[0]), None)
+
+
+def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:
+    named: dict[str, Field] = {}
+    for field in header.fields:
+        if field.key is not None:
+            named.setdefault(near_miss(field.key, known) or field.key, field)
+    return named
+
+
+def date_line_pattern(types: Sequence[DocType]) -> re.Pattern[str]:
+    """A header item holding one of the date fields: the lines a date-only change touches."""
+    names = sorted({re.escape(name) for doc_type in types for name in doc_type.date_fields}, key=len, reverse=True)
+    return re.compile(rf"[ \t]{{0,3}}[-*+][ \t]+\*\*(?:{'|'.join(names)})(?::\*\*|\*\*:)", re.IGNORECASE)
