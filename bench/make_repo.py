@@ -120,25 +120,33 @@ def generate(out: Path, n_specs: int, n_integrations: int, n_commits: int, seed:
     commit(start, "Initial specs", files)
     documents = specs + integrations
     when = start
+    last_content = {path: "2024-01-02" for path in documents}
+    updated = dict(last_content)
     for number in range(1, n_commits):
-        when += timedelta(minutes=rng.randint(5, 600))
+        when += timedelta(minutes=rng.randint(5, 200))
         day = when.strftime("%Y-%m-%d")
         path = rng.choice(documents)
         text = files[path]
         kind = rng.random()
-        if kind < 0.85:  # a content change that bumps the date, as the fixer would
-            text = text.replace("Proposal text.", "Proposal text, revised.") if path.startswith("proposals") else text
+        if kind < 0.83:  # a content change that bumps the date, as the fixer would
             text = text.rstrip("\n") + f"\n\nRevision {number}.\n"
             text = _set_date(text, day)
+            last_content[path] = day
+            updated[path] = day
+        elif kind < 0.85:  # a content change someone forgot to date: stale unless fixed later
+            text = text.rstrip("\n") + f"\n\nRevision {number}.\n"
+            last_content[path] = day
         else:  # a date-only change
             text = _set_date(text, day)
+            updated[path] = day
         files[path] = text
         commit(when, f"Edit {path}", {path: text})
     subprocess.run(["git", "fast-import", "--quiet"], cwd=out, input=bytes(stream), check=True)
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=out, check=True)
     (out / ".bench-broken-links.txt").write_text("\n".join(sorted(broken)) + "\n")
-    git_dir_exclude = out / ".git" / "info" / "exclude"
-    git_dir_exclude.write_text(".bench-broken-links.txt\n")
+    stale = sorted(path for path in documents if updated[path] < last_content[path])
+    (out / ".bench-stale-dates.txt").write_text("".join(f"{path}\t{updated[path]}\t{last_content[path]}\n" for path in stale))
+    (out / ".git" / "info" / "exclude").write_text(".bench-*.txt\n")
 
 
 def _set_date(text: str, day: str) -> str:

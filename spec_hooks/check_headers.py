@@ -9,14 +9,13 @@ from datetime import date
 from typing import Any
 
 from spec_hooks.config import DocType
-from spec_hooks.documents import classify, named_fields, near_miss, normalize_key
+from spec_hooks.documents import classify, date_problems, named_fields, near_miss, normalize_key
 from spec_hooks.findings import WARNING, Finding
 from spec_hooks.header import Field, Header, clean_value, extract_header
 from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
 from spec_hooks.source import Source, read_source
 
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|YYYY-MM-DD|(?<!\])\[[^\]\n]+\](?![(\[])")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", "type")
 
 
@@ -198,24 +197,7 @@ def describe_error(name: str, value: str, error: Any) -> str:
 
 
 def _date_findings(document: Document, today: date) -> list[Finding]:
-    findings = []
-    dates: dict[str, tuple[date, int]] = {}
-    for name in document.doc_type.date_fields:
-        field = document.fields.get(name)
-        if field and _DATE.fullmatch(field.value):
-            try:
-                dates[name] = (date.fromisoformat(field.value), field.value_offset)
-            except ValueError:
-                continue  # not a real date: the schema's format check reports it
-    for name, (day, offset) in dates.items():
-        if day > today:
-            findings.append(document.at(offset, "SH109", f"{name} {day} is in the future (today is {today})"))
-    created, updated = document.doc_type.created_field, document.doc_type.updated_field
-    if created in dates and updated in dates and dates[created][0] > dates[updated][0]:
-        findings.append(document.at(
-            dates[created][1], "SH108", f"{created} {dates[created][0]} is after {updated} {dates[updated][0]}"
-        ))
-    return findings
+    return [document.at(offset, code, message) for offset, code, message in date_problems(document.fields, document.doc_type, today)]
 
 
 def _id_path_findings(document: Document, spec_id: str, offset: int) -> list[Finding]:

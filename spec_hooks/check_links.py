@@ -55,7 +55,7 @@ class Repository:
     """The index as the truth, plus what the staged change renames and deletes."""
 
     project: Project
-    entries: dict[str, str]
+    entries: dict[str, tuple[str, str]]  # path -> (mode, blob)
     renames: dict[str, str]
     deletes: set[str]
     _files: dict[str, tuple[Source, MarkdownFile] | Finding] = field(default_factory=dict)
@@ -337,7 +337,7 @@ def _check_path(
 ) -> tuple[Finding | None, Fix | None] | None:
     """A finding (and fix) when the path part is wrong; None when it names a tracked file or folder."""
     if resolved in repository.entries:
-        if repository.entries[resolved] == "120000" and not _inside_repository(repository.project.root, resolved):
+        if repository.entries[resolved][0] == "120000" and not _inside_repository(repository.project.root, resolved):
             return _at(source, link.offset, "SH204", f"link {_short(target)!r} is a symlink pointing outside the repository"), None
         return None
     if resolved in repository.folders:

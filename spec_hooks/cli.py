@@ -8,6 +8,7 @@ from importlib import import_module
 COMMANDS = {
     "headers": ("spec_hooks.check_headers", "validate spec headers against their JSON Schemas"),
     "links": ("spec_hooks.check_links", "check that relative links and #fragments resolve in git's index"),
+    "dates": ("spec_hooks.check_dates", "bump Updated dates on content changes; --check verifies them against history"),
 }
 
 USAGE = """usage: spec-hooks [--version] COMMAND [options] [FILE ...]

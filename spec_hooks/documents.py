@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 
 from spec_hooks.config import DocType, glob_match
@@ -58,3 +59,29 @@ def date_line_pattern(types: Sequence[DocType]) -> re.Pattern[str]:
     """A header item holding one of the date fields: the lines a date-only change touches."""
     names = sorted({re.escape(name) for doc_type in types for name in doc_type.date_fields}, key=len, reverse=True)
     return re.compile(rf"[ \t]{{0,3}}[-*+][ \t]+\*\*(?:{'|'.join(names)})(?::\*\*|\*\*:)", re.IGNORECASE)
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def field_date(field: Field | None) -> date | None:
+    """The field's value as a date, when it is a real YYYY-MM-DD date."""
+    if field is None or not _DATE.fullmatch(field.value):
+        return None
+    try:
+        return date.fromisoformat(field.value)
+    except ValueError:
+        return None
+
+
+def date_problems(fields: dict[str, Field], doc_type: DocType, today: date) -> list[tuple[int, str, str]]:
+    """(offset, code, message) for dates after today (SH109) and Created after Updated (SH108)."""
+    problems = []
+    dates = {name: (day, fields[name].value_offset) for name in doc_type.date_fields if (day := field_date(fields.get(name)))}
+    for name, (day, offset) in dates.items():
+        if day > today:
+            problems.append((offset, "SH109", f"{name} {day} is in the future (today is {today})"))
+    created, updated = doc_type.created_field, doc_type.updated_field
+    if created in dates and updated in dates and dates[created][0] > dates[updated][0]:
+        problems.append((dates[created][1], "SH108", f"{created} {dates[created][0]} is after {updated} {dates[updated][0]}"))
+    return problems

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from spec_hooks.findings import SpecHooksError
@@ -77,14 +79,15 @@ def start_grep(
     return matches
 
 
-def index_entries(root: Path) -> dict[str, str]:
-    """Every path in the index (what is being committed) with its mode, e.g. "100644" or "120000"."""
+def index_entries(root: Path) -> dict[str, tuple[str, str]]:
+    """Every path in the index (what is being committed) with its mode ("100644", "120000"...) and blob."""
     output = _git(root, "ls-files", "-z", "-s").stdout
     entries = {}
     for record in output.split(b"\0"):
         if record:
             meta, _, path = record.partition(b"\t")
-            entries[decode_path(path)] = meta.split(b" ", 1)[0].decode()
+            mode, blob = meta.split(b" ", 2)[:2]
+            entries[decode_path(path)] = (mode.decode(), blob.decode())
     return entries
 
 
@@ -138,23 +141,29 @@ def modified_in_worktree(root: Path) -> set[str]:
 
 
 def index_blobs(root: Path, paths: list[str]) -> dict[str, bytes]:
-    """The staged content of `paths`, through one `git cat-file --batch`."""
-    if not paths:
+    """The staged content of `paths`."""
+    return {spec[1:]: data for spec, data in read_objects(root, [f":{path}" for path in paths]).items()}
+
+
+def read_objects(root: Path, specs: list[str]) -> dict[str, bytes]:
+    """Objects named like `:path` (staged) or `HEAD:path`, through one `git cat-file --batch`;
+    missing ones are left out."""
+    if not specs:
         return {}
-    request = b"".join(b":" + path.encode("utf-8", "surrogateescape") + b"\n" for path in paths)
+    request = b"".join(spec.encode("utf-8", "surrogateescape") + b"\n" for spec in specs)
     output = _git_input(root, request, "cat-file", "--batch")
-    blobs = {}
+    objects = {}
     at = 0
-    for path in paths:
+    for spec in specs:
         header_end = output.index(b"\n", at)
         header = output[at:header_end].split()
-        if header[-1] == b"missing":
+        if header[-1] == b"missing" or len(header) < 3:
             at = header_end + 1
             continue
         size = int(header[2])
-        blobs[path] = output[header_end + 1 : header_end + 1 + size]
+        objects[spec] = output[header_end + 1 : header_end + 1 + size]
         at = header_end + 1 + size + 1
-    return blobs
+    return objects
 
 
 def _git_input(root: Path, data: bytes, *args: str) -> bytes:
@@ -171,3 +180,146 @@ def files_containing(root: Path, strings: list[str], pathspecs: tuple[str, ...] 
     patterns = [arg for string in strings for arg in ("-e", string)]
     result = _git(root, "grep", "-z", "-l", "-I", "-F", *patterns, "--", *pathspecs, check=False)
     return [decode_path(raw) for raw in result.stdout.split(b"\0") if raw]
+
+
+def tree_blobs(root: Path, revision: str = "HEAD") -> dict[str, str]:
+    """Every file of a commit's tree with its blob id."""
+    output = _git(root, "ls-tree", "-r", "-z", "--full-tree", revision).stdout
+    blobs = {}
+    for record in output.split(b"\0"):
+        if record:
+            meta, _, path = record.partition(b"\t")
+            blobs[decode_path(path)] = meta.split()[2].decode()
+    return blobs
+
+
+def unmerged_paths(root: Path) -> set[str]:
+    output = _git(root, "ls-files", "-z", "-u").stdout
+    return {decode_path(record.partition(b"\t")[2]) for record in output.split(b"\0") if record}
+
+
+def shallow_boundary(root: Path) -> set[str]:
+    """The commits a shallow clone was cut at (their parents are missing); empty for a full clone."""
+    if _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() != b"true":
+        return set()
+    shallow_file = Path(decode_path(_git(root, "rev-parse", "--git-path", "shallow").stdout.strip()))
+    shallow_file = shallow_file if shallow_file.is_absolute() else root / shallow_file
+    try:
+        return set(shallow_file.read_text().split())
+    except OSError:
+        return set()
+
+
+def in_progress_operation(root: Path) -> str | None:
+    """'merge', 'rebase', 'cherry-pick' or 'revert' when one is under way."""
+    for name, marker in (("merge", "MERGE_HEAD"), ("cherry-pick", "CHERRY_PICK_HEAD"), ("revert", "REVERT_HEAD"),
+                         ("rebase", "rebase-merge"), ("rebase", "rebase-apply")):
+        path = Path(decode_path(_git(root, "rev-parse", "--git-path", marker).stdout.strip()))
+        if (path if path.is_absolute() else root / path).exists():
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file's change in a commit, from `git log --raw -p`: `old_blobs` has one entry per parent."""
+
+    status: str
+    old_path: str
+    new_path: str
+    old_blobs: tuple[str, ...]
+    new_blob: str
+    patch: bytes  # this file's -U0 patch (a combined diff for a merge); b"" when git showed none
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_time: int
+    author_offset: str  # "+0200"
+    committer_time: int
+    committer_offset: str
+    changes: tuple[Change, ...]
+
+
+_LOG_FORMAT = "%x01%H %P%x00%at %ai%x00%ct %ci%x00"
+
+
+def history(root: Path) -> Iterator[Commit]:
+    """One streamed `git log` over HEAD's history, newest first and every child before its parents:
+    each commit with its changed files, blob ids (renames followed) and their -U0 patches.
+    Changes made in a merge come as combined diffs (`--cc`); a merge that only took one side shows none.
+    Root commits come without changes (`log.showRoot=false`): their patch is every file in full, most of
+    the output, and an addition needs no patch to be a content change. No pathspec: matching one costs
+    git more than the other files' changes do (1.35 s against 0.78 s over 10,000 commits).
+    Stop iterating early and git is stopped."""
+    args = ["git", "-c", "core.quotepath=off", "-c", "log.showRoot=false", "log", "--date-order", "-z", "--raw",
+            "--no-abbrev", "-p", "-U0", "-M", "--cc", "--no-color", "--no-ext-diff", "--no-textconv",
+            f"--format={_LOG_FORMAT}", "HEAD"]
+    env = {**_env(), "GIT_NO_LAZY_FETCH": "1"}  # a partial clone must not fetch blobs over the network
+    process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None
+    buffer = b""
+    try:
+        for block in iter(lambda: process.stdout.read(1 << 16), b""):  # type: ignore[union-attr]
+            records = (buffer + block).split(b"\x01")
+            buffer = records.pop()
+            for record in records:
+                if record:
+                    yield _parse_commit(record)
+        if buffer:
+            yield _parse_commit(buffer)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        error = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
+        process.stdout.close()
+        if process.stderr:
+            process.stderr.close()
+    if process.returncode not in (0, -9) and error:
+        raise SpecHooksError(f"git log failed: {error.splitlines()[-1]}")
+
+
+def _parse_commit(record: bytes) -> Commit:
+    ids, author, committer, body = record.split(b"\0", 3)
+    sha, *parents = ids.decode().split()
+    author_time, _, author_when = author.decode().partition(" ")
+    committer_time, _, committer_when = committer.decode().partition(" ")
+    entries, patch = _parse_raw(body.lstrip(b"\0\n"))
+    sections = _split_patch(patch)
+    if len(sections) != len(entries):
+        sections = [b""] * len(entries)  # cannot pair them: every change is taken as a content change
+    changes = tuple(
+        Change(status, old, new, old_blobs, new_blob, section)
+        for (status, old, new, old_blobs, new_blob), section in zip(entries, sections)
+    )
+    return Commit(sha, tuple(parents), int(author_time), author_when[-5:], int(committer_time), committer_when[-5:], changes)
+
+
+def _parse_raw(body: bytes) -> tuple[list[tuple[str, str, str, tuple[str, ...], str]], bytes]:
+    entries = []
+    at = 0
+    while body.startswith(b":", at):
+        meta_end = body.index(b"\0", at)
+        meta = body[at:meta_end].decode()
+        parents = len(meta) - len(meta.lstrip(":"))
+        fields = meta.split()
+        blobs = fields[parents + 1 : 2 * parents + 2]
+        status = fields[-1]
+        first_end = body.index(b"\0", meta_end + 1)
+        old = new = decode_path(body[meta_end + 1 : first_end])
+        at = first_end + 1
+        if status[0] in "RC":
+            second_end = body.index(b"\0", at)
+            new = decode_path(body[at:second_end])
+            at = second_end + 1
+        entries.append((status, old, new, tuple(blobs[:parents]), blobs[parents]))
+    return entries, body[at:].lstrip(b"\0")
+
+
+def _split_patch(patch: bytes) -> list[bytes]:
+    if not patch.strip():
+        return []
+    return [section for section in re.split(rb"(?:^|\n)(?=diff --(?:git|cc) )", patch) if section.strip()]

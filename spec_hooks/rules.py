@@ -68,6 +68,12 @@ RULES: dict[str, Rule] = {
              "Close the link, or write a destination with spaces as `<my file.md>` or `my%20file.md`."),
         Rule("SH209", "link-to-renamed-file", ERROR, "A link points at a file the staged change renames.",
              "Run `spec-hooks links --fix` to point it at the new path."),
+        Rule("SH301", "stale-date", ERROR, "The Updated date is older than the document's last content change.",
+             "Set it to the date git shows; `spec-hooks dates --check --fix` backfills it from history."),
+        Rule("SH302", "unverifiable-date", WARNING, "The date cannot be verified: the clone's history is shallow.",
+             "Fetch the full history: `fetch-depth: 0` for actions/checkout, or `git fetch --filter=blob:none --unshallow`."),
+        Rule("SH303", "unresolved-conflict", ERROR, "The file has unresolved merge conflict markers.",
+             "Resolve the conflict before committing."),
     )
 }
 

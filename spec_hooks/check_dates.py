@@ -1,0 +1,278 @@
+"""`bump-spec-dates` (the fixer) and `check-spec-dates` (`--check`, the verifier): dates kept true by git."""
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from spec_hooks import gitrepo
+from spec_hooks.config import DocType
+from spec_hooks.dates import (
+    Trace, bytes_pattern, commit_dates, read_ignored_revisions, trace_history, without_date_lines,
+)
+from spec_hooks.documents import classify, date_line_pattern, date_problems, field_date, named_fields
+from spec_hooks.findings import WARNING, Finding, SpecHooksError
+from spec_hooks.header import Field, extract_header
+from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
+from spec_hooks.source import Source, encode_text, read_source, write_atomic
+
+_CONFLICT = re.compile(r"^(?:<{7} |={7}\r?$|>{7} )", re.M)
+_EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="spec-hooks dates",
+        description="Set Updated to today in documents whose staged content changed (the fixer), or with "
+                    "--check verify every date against git history.",
+    )
+    add_common_arguments(parser)
+    parser.add_argument("--check", action="store_true", help="verify dates against history instead of bumping them")
+    parser.add_argument("--fix", action="store_true", help="with --check: rewrite wrong dates from history (backfill)")
+    args = parser.parse_args(argv)
+    if args.fix and not args.check:
+        parser.error("--fix goes with --check (without --check, spec-hooks dates already fixes)")
+
+    def run() -> int:
+        project = open_project(args.config)
+        if not project.in_git:
+            raise SpecHooksError("not inside a git repository: dates come from git history")
+        paths, _ = select_files(project, args.filenames)
+        state = RepositoryState(project)
+        if args.check:
+            findings, edits = verify(state, paths, args.fix)
+        else:
+            findings, edits = bump(state, paths)
+        status = report(findings, args.format)
+        for line in edits:
+            print(line)
+        return 1 if edits else status
+
+    return guarded(run)
+
+
+@dataclass
+class Dated:
+    """A document with date fields."""
+
+    source: Source
+    doc_type: DocType
+    fields: dict[str, Field]
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def at(self, offset: int, code: str, message: str, severity: str = "error") -> Finding:
+        line, column = self.source.position(offset)
+        return Finding(self.path, line, column, code, message, severity)
+
+
+def load_dated(project: Project, path: str) -> Dated | Finding | None:
+    source = read_source(project.root, path)
+    if isinstance(source, Finding):
+        return source
+    conflict = _CONFLICT.search(source.text)
+    if conflict:
+        line, column = source.position(conflict.start())
+        return Finding(path, line, column, "SH303", "unresolved merge conflict markers: resolve them first")
+    header = extract_header(source.text)
+    doc_type = classify(path, header, project.config.types)
+    if header is None or doc_type is None or not doc_type.date_fields:
+        return None
+    return Dated(source, doc_type, named_fields(header, doc_type.keys))
+
+
+@dataclass
+class RepositoryState:
+    """HEAD, the index and what the staged change renames: enough to tell what a commit changes."""
+
+    project: Project
+    _staged: dict[str, bool | None] = field(default_factory=dict)
+
+    @cached_property
+    def head(self) -> dict[str, str]:
+        return gitrepo.tree_blobs(self.project.root) if gitrepo.has_head(self.project.root) else {}
+
+    @cached_property
+    def index(self) -> dict[str, tuple[str, str]]:
+        return gitrepo.index_entries(self.project.root)
+
+    @cached_property
+    def renamed_from(self) -> dict[str, str]:
+        renames, _ = gitrepo.staged_moves(self.project.root) if self.head else ({}, set())
+        return {new: old for old, new in renames.items()}
+
+    @cached_property
+    def unmerged(self) -> set[str]:
+        return gitrepo.unmerged_paths(self.project.root)
+
+    @cached_property
+    def date_lines(self) -> re.Pattern[bytes]:
+        return bytes_pattern(date_line_pattern(self.project.config.types))
+
+    def head_path(self, path: str) -> str:
+        return self.renamed_from.get(path, path)
+
+    def content_changes(self, paths: list[str]) -> dict[str, bool | None]:
+        """For each path: None for a document HEAD does not have, else whether the staged content
+        differs from HEAD in more than the date lines. One `git cat-file --batch` reads both sides."""
+        result: dict[str, bool | None] = {}
+        compare = []
+        for path in paths:
+            head_blob = self.head.get(self.head_path(path))
+            staged = self.index.get(path)
+            if head_blob is None:
+                result[path] = None
+            elif staged is None or staged[1] == head_blob:
+                result[path] = False
+            else:
+                compare.append(path)
+        specs = [spec for path in compare for spec in (f":{path}", f"HEAD:{self.head_path(path)}")]
+        objects = gitrepo.read_objects(self.project.root, specs)
+        for path in compare:
+            staged_data = objects.get(f":{path}", b"")
+            head_data = objects.get(f"HEAD:{self.head_path(path)}", b"")
+            result[path] = without_date_lines(staged_data, self.date_lines) != without_date_lines(head_data, self.date_lines)
+        return result
+
+
+def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Dated], list[Finding]]:
+    documents, findings = [], []
+    for path in paths:
+        if path in state.unmerged:
+            findings.append(Finding(path, 1, 1, "SH303", "the file has an unresolved merge conflict in the index"))
+            continue
+        loaded: list[Dated | Finding | None] = []
+        findings.extend(checked(path, lambda: _collect(loaded, load_dated(state.project, path))))
+        if loaded and isinstance(loaded[0], Dated):
+            documents.append(loaded[0])
+    return documents, findings
+
+
+def _collect(into: list[Dated | Finding | None], loaded: Dated | Finding | None) -> list[Finding]:
+    into.append(loaded)
+    return [loaded] if isinstance(loaded, Finding) else []
+
+
+# The fixer -----------------------------------------------------------------------------------
+
+
+def bump(state: RepositoryState, paths: list[str]) -> tuple[list[Finding], list[str]]:
+    """Set Updated to today in documents whose staged content changed; fill a new document's dates."""
+    documents, findings = _load_all(state, paths)
+    today = state.project.config.today().isoformat()
+    changes = state.content_changes([document.path for document in documents])
+    edits = []
+    for document in documents:
+        changed = changes.get(document.path, False)
+        new_values: dict[str, str] = {}
+        created, updated = document.doc_type.created_field, document.doc_type.updated_field
+        if changed is None and created and created in document.fields and _EMPTY_DATE.fullmatch(document.fields[created].value):
+            new_values[created] = today
+        if changed is not False and updated and updated in document.fields:
+            new_values[updated] = today
+        line = _rewrite_dates(state, document, new_values)
+        if line:
+            edits.append(line)
+    return findings, edits
+
+
+def _rewrite_dates(state: RepositoryState, document: Dated, new_values: dict[str, str]) -> str | None:
+    """Write the new date values, touching only their characters; the `path: Updated a -> b` line."""
+    text = document.source.text
+    described = []
+    for name, (field_, value) in sorted(((n, (document.fields[n], v)) for n, v in new_values.items()),
+                                        key=lambda item: item[1][0].value_offset, reverse=True):
+        if field_.value == value:
+            continue
+        start, end = _value_span(text, field_)
+        replacement = value if start < end or text[start - 1 : start] in (" ", "\t") else " " + value
+        text = text[:start] + replacement + text[end:]
+        described.append(f"{name} {field_.value or '(empty)'} -> {value}")
+    if not described:
+        return None
+    write_atomic(state.project.root / document.path, encode_text(text))
+    return f"{document.path}: {', '.join(reversed(described))}"
+
+
+def _value_span(text: str, field_: Field) -> tuple[int, int]:
+    start = field_.value_offset
+    if not field_.value:  # an empty value: insert right after the key, before any hard-break spaces
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        return start, start
+    return start, start + len(field_.value)
+
+
+# The verifier -------------------------------------------------------------------------------
+
+
+def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Finding], list[str]]:
+    config = state.project.config
+    today = config.today()
+    documents, findings = _load_all(state, paths)
+    changes = state.content_changes([document.path for document in documents])
+    in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
+    ignored = read_ignored_revisions(state.project.root, config.ignore_revs_file)
+    traces = trace_history(state.project.root, in_history, state.date_lines, ignored, need_created=fix)
+    by_head_path = {trace.document: trace for trace in traces}
+    edits = []
+    for document in documents:
+        for offset, code, message in date_problems(document.fields, document.doc_type, today):
+            findings.append(document.at(offset, code, message))
+        staged_change = changes.get(document.path) is not False
+        trace = None if staged_change else by_head_path.get(state.head_path(document.path))
+        problems, new_values = _judge(document, trace, today, config.date_timezone)
+        findings.extend(problems)
+        if fix and new_values:
+            line = _rewrite_dates(state, document, new_values)
+            if line:
+                edits.append(line)
+    if fix and edits:
+        fixed = {line.split(": ", 1)[0] for line in edits}
+        findings = [finding for finding in findings if finding.path not in fixed or finding.code not in ("SH301", "SH108", "SH109")]
+    return findings, edits
+
+
+def _judge(document: Dated, trace: Trace | None, today: date, zone: str) -> tuple[list[Finding], dict[str, str]]:
+    """Findings for the Updated date against history (None: the staged change edits the content today),
+    and the values a backfill would write."""
+    updated_name, created_name = document.doc_type.updated_field, document.doc_type.created_field
+    updated = document.fields.get(updated_name) if updated_name else None
+    if updated is None or updated_name is None:
+        return [], {}
+    current = field_date(updated)
+    if trace is not None and (trace.unknown or trace.changed is None):
+        return [document.at(updated.value_offset, "SH302",
+                            f"cannot verify {updated_name}: its last change lies beyond this shallow clone's history; "
+                            "fetch it all (actions/checkout: `fetch-depth: 0`, or "
+                            "`git fetch --filter=blob:none --unshallow`)", WARNING)], {}
+    if trace is None:
+        low = high = today
+        when = f"the staged change edits the content today ({today})"
+        history_date = today
+    else:
+        assert trace.changed is not None
+        author_day, committer_day = commit_dates(trace.changed, zone)
+        low, high = min(author_day, committer_day), max(author_day, committer_day)
+        history_date = author_day
+        when = f"content changed on {author_day} ({trace.changed.sha[:7]})"
+    new_values: dict[str, str] = {}
+    findings = []
+    if current is not None and current < low:
+        findings.append(document.at(updated.value_offset, "SH301", f"{updated_name} {current} but {when}"))
+    if current is None or current < low or current > today:
+        new_values[updated_name] = history_date.isoformat()
+    created = document.fields.get(created_name) if created_name else None
+    if created is not None and created_name is not None and trace is not None and trace.created is not None:
+        created_day = commit_dates(trace.created, zone)[0]
+        current_created = field_date(created)
+        target_updated = date.fromisoformat(new_values.get(updated_name, updated.value)) if (current or new_values) else None
+        if (current_created is None or current_created > created_day or current_created > today
+                or (target_updated and current_created > target_updated)):
+            new_values[created_name] = created_day.isoformat()
+    return findings, new_values

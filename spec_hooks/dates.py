@@ -1,0 +1,182 @@
+"""Dates from git: what counts as a content change, and when each document last had one.
+
+A change that touches only date lines (the header items holding a document type's date fields) is
+not a content change. The history is read once for the whole repository: one streamed `git log`
+(see `gitrepo.history`), and each document's chain of blobs is followed back from HEAD. Following
+blobs rather than paths means a rename carries history to the new path, and a side-branch change
+that a merge threw away never produced a blob in the chain, so it does not count.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from spec_hooks import gitrepo
+from spec_hooks.gitrepo import Commit
+
+ZERO_BLOB = "0" * 40
+
+
+@dataclass
+class Trace:
+    """A document followed back through history."""
+
+    document: str  # its path now
+    path: str  # its path at the point the walk has reached
+    blob: str  # the blob the next older change must have produced
+    changed: Commit | None = None  # the last content change
+    created: Commit | None = None
+    unknown: bool = False  # the chain runs past a shallow clone's boundary
+
+
+@dataclass
+class Walk:
+    traces: list[Trace]
+    waiting: dict[str, list[Trace]] = field(default_factory=dict)
+    unresolved: int = 0  # traces without a last content change yet
+
+    def __post_init__(self) -> None:
+        for trace in self.traces:
+            self.waiting.setdefault(trace.path, []).append(trace)
+        self.unresolved = len(self.traces)
+
+    def take(self, path: str, blob: str) -> list[Trace]:
+        traces = self.waiting.get(path, [])
+        matching = [trace for trace in traces if trace.blob == blob]
+        if matching:
+            rest = [trace for trace in traces if trace.blob != blob]
+            if rest:
+                self.waiting[path] = rest
+            else:
+                del self.waiting[path]
+        return matching
+
+    def wait(self, trace: Trace) -> None:
+        self.waiting.setdefault(trace.path, []).append(trace)
+
+
+def trace_history(
+    root: Path,
+    documents: dict[str, str],
+    date_lines: re.Pattern[bytes],
+    ignored_revisions: set[str],
+    need_created: bool,
+) -> list[Trace]:
+    """For each document (path -> blob in HEAD), its last content change and, if asked, its creation."""
+    walk = Walk([Trace(path, path, blob) for path, blob in documents.items()])
+    if not walk.waiting:
+        return walk.traces
+    boundary = gitrepo.shallow_boundary(root)
+    roots = []
+    for commit in gitrepo.history(root):
+        if not commit.parents and commit.sha not in boundary:
+            roots.append(commit)
+        for change in commit.changes:
+            for trace in walk.take(change.new_path, change.new_blob):
+                resolved = trace.changed is not None or trace.unknown
+                _step(walk, trace, commit, change, date_lines, ignored_revisions, boundary)
+                walk.unresolved -= (not resolved) and (trace.changed is not None or trace.unknown)
+        if not walk.waiting or (not need_created and walk.unresolved == 0):
+            break
+    _settle_at_roots(root, walk, roots)
+    return walk.traces
+
+
+def _settle_at_roots(root: Path, walk: Walk, roots: list[Commit]) -> None:
+    """Traces still waiting reached the start of history: created by the root commit whose tree has
+    their blob; past a shallow boundary (or nowhere) they stay unknown."""
+    for commit in roots:
+        if not walk.waiting:
+            break
+        tree = gitrepo.tree_blobs(root, commit.sha)
+        for path in list(walk.waiting):
+            for trace in walk.take(path, tree.get(path, "")):
+                trace.created = commit
+                trace.changed = trace.changed or commit
+    for traces in walk.waiting.values():
+        for trace in traces:
+            trace.unknown = trace.unknown or trace.changed is None
+
+
+def _step(
+    walk: Walk,
+    trace: Trace,
+    commit: Commit,
+    change: gitrepo.Change,
+    date_lines: re.Pattern[bytes],
+    ignored_revisions: set[str],
+    boundary: set[str],
+) -> None:
+    added = all(blob == ZERO_BLOB for blob in change.old_blobs)
+    if commit.sha in boundary and added:
+        trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
+        return
+    content = added or not (_ignored(commit.sha, ignored_revisions) or is_date_only(change, date_lines))
+    if content and trace.changed is None:
+        trace.changed = commit
+    if added:
+        trace.created = commit
+        return
+    trace.path, trace.blob = change.old_path, change.old_blobs[0]
+    walk.wait(trace)
+
+
+def _ignored(sha: str, ignored_revisions: set[str]) -> bool:
+    return sha in ignored_revisions or any(sha.startswith(prefix) for prefix in ignored_revisions if len(prefix) < 40)
+
+
+def is_date_only(change: gitrepo.Change, date_lines: re.Pattern[bytes]) -> bool:
+    """True when every line the change adds or removes is a date line; a rename or mode change with no
+    changed lines is no content change either."""
+    if not change.patch:
+        return change.status[0] in "RC" and change.old_blobs[0] == change.new_blob
+    width = max(1, len(change.old_blobs))
+    in_hunks = False
+    for line in change.patch.split(b"\n"):
+        if line.startswith(b"@@"):
+            in_hunks = True
+        elif not in_hunks:
+            if line.startswith(b"Binary files"):
+                return False
+        elif line[:width].strip(b" ") and not line.startswith(b"\\"):
+            if not date_lines.match(line[width:]):
+                return False
+    return True
+
+
+def read_ignored_revisions(root: Path, name: str) -> set[str]:
+    """Commits listed in `.git-blame-ignore-revs` (or the configured file): never content changes."""
+    try:
+        text = (root / name).read_text("utf-8", "replace")
+    except OSError:
+        return set()
+    return {line.split("#", 1)[0].strip().lower() for line in text.splitlines() if line.split("#", 1)[0].strip()}
+
+
+def without_date_lines(data: bytes, date_lines: re.Pattern[bytes]) -> bytes:
+    """The content with its date lines masked: what is compared to tell content changes apart."""
+    return b"\n".join(line for line in data.split(b"\n") if not date_lines.match(line))
+
+
+def bytes_pattern(pattern: re.Pattern[str]) -> re.Pattern[bytes]:
+    return re.compile(pattern.pattern.encode(), pattern.flags & ~re.UNICODE)
+
+
+def commit_dates(commit: Commit, zone: str) -> tuple[date, date]:
+    """The author and committer dates of a commit, in the author's time zone unless configured otherwise."""
+    if zone == "utc":
+        tz_author = tz_committer = timezone.utc
+    elif zone == "local":
+        tz_author = tz_committer = datetime.now().astimezone().tzinfo  # type: ignore[assignment]
+    else:
+        offset = commit.author_offset if zone == "author" else commit.committer_offset
+        tz_author = tz_committer = _offset(offset)
+    return (datetime.fromtimestamp(commit.author_time, tz_author).date(),
+            datetime.fromtimestamp(commit.committer_time, tz_committer).date())
+
+
+def _offset(text: str) -> timezone:
+    sign = -1 if text.startswith("-") else 1
+    return timezone(sign * timedelta(hours=int(text[1:3]), minutes=int(text[3:5])))
