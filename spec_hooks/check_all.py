@@ -1,0 +1,44 @@
+"""`spec-hooks check` (hook `check-specs`): headers, links and dates together, one report, one status."""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from spec_hooks.findings import Finding, SpecHooksError
+from spec_hooks.run import add_common_arguments, guarded, open_project, report, select_files
+
+FAMILIES = ("headers", "links", "dates")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="spec-hooks check",
+        description="Run the header, link and date checks (dates --check: nothing is written) in one go.",
+    )
+    add_common_arguments(parser)
+    parser.add_argument("--skip", action="append", default=[], choices=FAMILIES, metavar="FAMILY",
+                        help=f"leave out a family of rules ({', '.join(FAMILIES)}); repeatable")
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        project = open_project(args.config)
+        paths, whole = select_files(project, args.filenames)
+        families = [family for family in FAMILIES if family not in args.skip]
+        if not project.in_git and any(family != "headers" for family in families):
+            raise SpecHooksError("not inside a git repository: links and dates need git (or pass --skip links --skip dates)")
+        findings: list[Finding] = []
+        if "headers" in families:
+            from spec_hooks.check_headers import check_paths
+
+            findings.extend(check_paths(project, paths, whole))
+        if "links" in families:
+            from spec_hooks.check_links import check_links
+
+            findings.extend(check_links(project, paths, whole, fix=False)[0])
+        if "dates" in families:
+            from spec_hooks.check_dates import RepositoryState, verify
+
+            findings.extend(verify(RepositoryState(project), paths, fix=False)[0])
+        return report(findings, args.format)
+
+    return guarded(run)

@@ -1,0 +1,139 @@
+"""The real pre-commit, driving this repository's hooks in a temporary downstream repository.
+
+Slow (pre-commit builds the hooks' virtualenv once per session): skip with `pytest -m "not e2e"`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, spec
+
+pytestmark = pytest.mark.e2e
+
+PROJECT = Path(__file__).resolve().parents[1]
+README = (PROJECT / "README.md").read_text()
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This project as pre-commit clones it: its current files, committed in a repository of their own."""
+    root = tmp_path_factory.mktemp("hook-repo")
+    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=PROJECT,
+                            capture_output=True, check=True).stdout.split(b"\0")
+    for raw in filter(None, listed):
+        relative = raw.decode()
+        source = PROJECT / relative
+        if source.is_file() and not relative.startswith("bench/out/"):
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / relative)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@x"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "spec-hooks"]):
+        subprocess.run(["git", *args], cwd=root, check=True, env=env)
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    return root, sha
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def pre_commit(pre_commit_home: Path, repo: Repo):
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo.root, capture_output=True,
+                              text=True, env={**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), **(env or {})})
+
+    return run
+
+
+def readme_config(hook_repo: tuple[Path, str]) -> str:
+    """The README's `repos:` snippet, pointed at the local copy of this repository."""
+    snippet = re.search(r"```yaml\n(repos:\n.*?)```", README, re.S)
+    assert snippet is not None
+    root, sha = hook_repo
+    text = re.sub(r"repo: \S+", f"repo: {root.as_uri()}", snippet.group(1))
+    return re.sub(r"rev: \S+", f"rev: {sha}", text)
+
+
+def git(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=repo.root, capture_output=True, text=True)
+
+
+@pytest.fixture
+def downstream(repo: Repo) -> Repo:
+    repo.write("specs/rest/webhooks.md", spec(spec_id="rest/webhooks", updated="2025-03-04")
+               + "\nSee [the proposal](../../proposals/2025/001-webhooks.md#goals).\n")
+    repo.write("proposals/2025/001-webhooks.md", "# Proposal\n\n## Goals\n")
+    repo.add()
+    repo.commit("specs", when="2025-03-04T10:00:00+00:00")
+    return repo
+
+
+def test_try_repo_passes_clean_specs_and_fails_planted_defects(downstream: Repo, pre_commit, hook_repo) -> None:
+    for hook in ("check-spec-headers", "check-spec-links", "check-spec-dates", "check-specs"):
+        clean = pre_commit("try-repo", str(hook_repo[0]), hook, "--all-files")
+        assert clean.returncode == 0, (hook, clean.stdout + clean.stderr)
+    downstream.write("specs/rest/webhooks.md", downstream.read("specs/rest/webhooks.md").decode()
+                     .replace("**Status:** Draft", "**Status:** Approved").replace("#goals", "#goal"))
+    downstream.add()
+    headers = pre_commit("try-repo", str(hook_repo[0]), "check-spec-headers", "--all-files")
+    links = pre_commit("try-repo", str(hook_repo[0]), "check-spec-links", "--all-files")
+    assert headers.returncode == 1
+    assert "specs/rest/webhooks.md:4:15: SH106 Status 'Approved' is not one of Draft, Final, Deprecated" in headers.stdout
+    assert links.returncode == 1
+    assert ("specs/rest/webhooks.md:15:5: SH205 #goal matches no heading or anchor in "
+            "'proposals/2025/001-webhooks.md': did you mean #goals?") in links.stdout
+
+
+def test_annotations_pass_through_pre_commit(downstream: Repo, pre_commit, hook_repo) -> None:
+    downstream.write("specs/rest/webhooks.md", spec(spec_id="rest/webhooks", status="Approved"))
+    downstream.add()
+    result = pre_commit("try-repo", str(hook_repo[0]), "check-spec-headers", "--all-files", env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    assert ("\n::error file=specs/rest/webhooks.md,line=4,col=15,title=SH106::"
+            "Status 'Approved' is not one of Draft, Final, Deprecated\n") in result.stdout
+
+
+def test_commit_with_the_readme_config(downstream: Repo, pre_commit, hook_repo) -> None:
+    downstream.write(".pre-commit-config.yaml", readme_config(hook_repo))
+    downstream.add()
+    downstream.commit("pre-commit config")
+    installed = pre_commit("install")
+    assert installed.returncode == 0, installed.stderr
+
+    # The date fixer: the commit stops, the file is bumped; once staged, the next commit passes.
+    downstream.write("specs/rest/webhooks.md", downstream.read("specs/rest/webhooks.md").decode().replace("Text.", "New text."))
+    downstream.add()
+    first = git(downstream, "commit", "-m", "edit webhooks")
+    output = first.stdout + first.stderr
+    assert first.returncode != 0
+    assert "files were modified by this hook" in output
+    assert f"specs/rest/webhooks.md: Updated 2025-03-04 -> {date.today().isoformat()}" in output
+    downstream.add()
+    second = git(downstream, "commit", "-m", "edit webhooks")
+    assert second.returncode == 0, second.stdout + second.stderr
+
+    # A renamed proposal breaks a link in a spec the commit does not touch.
+    git(downstream, "mv", "proposals/2025/001-webhooks.md", "proposals/2025/001-webhooks-v2.md")
+    renamed = git(downstream, "commit", "-m", "rename proposal")
+    assert renamed.returncode != 0
+    assert ("specs/rest/webhooks.md:15:5: SH209 'proposals/2025/001-webhooks.md' is renamed to "
+            "'proposals/2025/001-webhooks-v2.md' in the staged change") in renamed.stdout + renamed.stderr
+
+    # A header defect stops the commit too.
+    git(downstream, "mv", "proposals/2025/001-webhooks-v2.md", "proposals/2025/001-webhooks.md")
+    downstream.write("specs/rest/new.md", spec(spec_id="rest/other", created="2025-13-01"))
+    downstream.add()
+    defect = git(downstream, "commit", "-m", "new spec")
+    assert defect.returncode != 0
+    assert "specs/rest/new.md:6:16: SH106 Created '2025-13-01' is not a real date (YYYY-MM-DD)" in defect.stdout + defect.stderr
