@@ -65,7 +65,7 @@ class SarifReporter:
     """SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`)."""
 
     def write(self, findings: Sequence[Finding], out: TextIO) -> None:
-        from spec_hooks import __version__
+        from spec_hooks import PROJECT_URL, __version__
         from spec_hooks.rules import RULES
 
         used = sorted({finding.code for finding in findings} | set(RULES))
@@ -108,7 +108,7 @@ class SarifReporter:
                         "driver": {
                             "name": "spec-hooks",
                             "version": __version__,
-                            "informationUri": "https://pypi.org/project/spec-hooks/",
+                            "informationUri": PROJECT_URL,
                             "rules": rules,
                         }
                     },
