@@ -69,10 +69,10 @@ def load_config(root: Path, explicit: str | None = None) -> Config:
         path = Path(explicit)
         if not path.is_file():
             raise SpecHooksError(f"{explicit}: configuration file not found")
-        data = _read_config_file(path)
+        data = _read_config_file(path, _display(root, path))
     elif (root / CONFIG_FILE).is_file():
         path = root / CONFIG_FILE
-        data = _read_config_file(path)
+        data = _read_config_file(path, CONFIG_FILE)
     elif (root / "pyproject.toml").is_file() and "spec-hooks" in (root / "pyproject.toml").read_text("utf-8", "replace"):
         path = root / "pyproject.toml"
         data = _read_pyproject(path)
@@ -90,18 +90,18 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _read_config_file(path: Path) -> Any:
+def _read_config_file(path: Path, shown: str) -> Any:
     import yaml
 
     try:
         return yaml.safe_load(path.read_text("utf-8")) or {}
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecHooksError(f"{path}: cannot read configuration: {exc}") from None
+        raise SpecHooksError(f"{shown}: cannot read configuration: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SpecHooksError(f"{path}{where}: invalid YAML: {reason}") from None
+        raise SpecHooksError(f"{shown}{where}: invalid YAML: {reason}") from None
 
 
 def _read_pyproject(path: Path) -> Any:
@@ -112,7 +112,7 @@ def _read_pyproject(path: Path) -> Any:
     try:
         document = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SpecHooksError(f"{path}: invalid TOML: {exc}") from None
+        raise SpecHooksError(f"pyproject.toml: invalid TOML: {exc}") from None
     return document.get("tool", {}).get("spec-hooks")
 
 

@@ -1,0 +1,113 @@
+"""Configuration: custom document types with local schemas, pyproject.toml, and the errors that exit 2."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import Repo, spec
+
+RFC = "# RFC 12: Retries\n\n- **RFC:** {rfc}\n- **Status:** {status}\n- **Owner:** Payments\n\n## Motivation\n"
+
+
+@pytest.fixture
+def rfc_repo(repo: Repo) -> Repo:
+    repo.write(".spec-hooks.yaml", (
+        "types:\n"
+        "  rfc:\n"
+        "    schema: schemas/rfc.schema.yaml\n"
+        "    keys: [RFC, Status, Owner]\n"
+        "    paths: ['rfcs/**/*.md']\n"
+    ))
+    repo.write("schemas/rfc.schema.yaml", (
+        "$schema: https://json-schema.org/draft/2020-12/schema\n"
+        "type: object\n"
+        "required: [RFC, Status, Owner]\n"
+        "additionalProperties: false\n"
+        "properties:\n"
+        "  RFC: {$ref: 'common/defs.json#/$defs/number'}\n"
+        "  Status: {enum: [Proposed, Accepted, Rejected]}\n"
+        "  Owner: {type: string, minLength: 1}\n"
+    ))
+    repo.write("schemas/common/defs.json", (
+        '{"$defs": {"number": {"type": "string", "pattern": "^[0-9]{1,4}$", '
+        '"description": "an RFC number of up to four digits"}}}'
+    ))
+    return repo
+
+
+def test_custom_type_with_yaml_schema_and_local_ref(rfc_repo: Repo, cli) -> None:
+    rfc_repo.write("rfcs/2025/012-retries.md", RFC.format(rfc="12", status="Accepted"))
+    assert cli("headers", "rfcs/2025/012-retries.md").out == ""
+    rfc_repo.write("rfcs/2025/013-bad.md", RFC.format(rfc="RFC-13", status="Done").replace(
+        "- **Owner:** Payments\n", "- **Owner:** Payments\n- **Team:** Core\n"))
+    result = cli("headers", "rfcs/2025/013-bad.md")
+    assert result.lines == [
+        "rfcs/2025/013-bad.md:3:12: SH106 RFC 'RFC-13' is not an RFC number of up to four digits",
+        "rfcs/2025/013-bad.md:4:15: SH106 Status 'Done' is not one of Proposed, Accepted, Rejected",
+        "rfcs/2025/013-bad.md:6:5: SH112 field 'Team' is not allowed by the rfc schema",
+    ]
+    rfc_repo.write("rfcs/2025/014-empty.md", "# RFC 14\n\nNo header.\n")
+    assert cli("headers", "rfcs/2025/014-empty.md").codes() == ["SH104"]
+
+
+def test_pyproject_configuration(repo: Repo, cli) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "x"\n\n[tool.spec-hooks]\ndisable = ["SH111"]\n')
+    repo.write("specs/elsewhere.md", spec(spec_id="rest/x"))
+    assert cli("headers", "specs/elsewhere.md").out == ""
+    repo.write("pyproject.toml", '[project]\nname = "x"\n')
+    assert cli("headers", "specs/elsewhere.md").codes() == ["SH111"]
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("disable: SH111\n", ".spec-hooks.yaml: invalid configuration: disable: 'SH111' is not of type 'array'"),
+        ("disable: [SH999]\n", ".spec-hooks.yaml: invalid configuration: disable: unknown rule 'SH999'"),
+        ("colour: blue\n", ".spec-hooks.yaml: invalid configuration: (top level): Additional properties are not allowed "
+                           "('colour' was unexpected)"),
+        ("types:\n  rfc:\n    keys: [RFC]\n", ".spec-hooks.yaml: invalid configuration: types.rfc: 'schema' is required"),
+        ("timezone: Mars/Olympus\n", ".spec-hooks.yaml: invalid configuration: timezone: unknown time zone 'Mars/Olympus'"),
+        ("types: [\n", ".spec-hooks.yaml:2:1: invalid YAML: "),
+    ],
+)
+def test_invalid_configuration_exits_2_naming_file_and_reason(repo: Repo, cli, config: str, message: str) -> None:
+    repo.write(".spec-hooks.yaml", config)
+    repo.write("a.md", spec())
+    result = cli("headers", "a.md")
+    assert result.status == 2 and result.out == ""
+    assert result.err.startswith(f"spec-hooks: error: {message}"), result.err
+    assert result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ('{"type": "object", "properties": {"RFC": {"type": "strng"}}}',
+         "schemas/rfc.schema.json: invalid schema at properties/RFC/type: 'strng' is not valid"),
+        ('{"type": "object",', "schemas/rfc.schema.json: invalid schema: not valid JSON"),
+        ('{"properties": {"RFC": {"$ref": "https://example.com/rfc.json"}}}',
+         "schemas/rfc.schema.json: invalid schema: cannot resolve $ref https://example.com/rfc.json (only local files are read)"),
+        ('{"properties": {"RFC": {"$ref": "missing.json"}}}', "schemas/rfc.schema.json: invalid schema: cannot resolve $ref"),
+    ],
+)
+def test_invalid_schema_exits_2(repo: Repo, cli, schema: str, message: str) -> None:
+    repo.write(".spec-hooks.yaml", "types:\n  rfc:\n    schema: schemas/rfc.schema.json\n    keys: [RFC]\n")
+    repo.write("schemas/rfc.schema.json", schema)
+    repo.write("rfcs/1.md", RFC.format(rfc="1", status="Accepted"))
+    result = cli("headers", "rfcs/1.md")
+    assert result.status == 2
+    assert result.err.startswith(f"spec-hooks: error: {message}"), result.err
+
+
+def test_missing_schema_file_and_explicit_config(repo: Repo, cli) -> None:
+    repo.write("custom.yaml", "types:\n  rfc:\n    schema: nowhere.json\n    keys: [RFC]\n")
+    repo.write("rfcs/1.md", RFC.format(rfc="1", status="Accepted"))
+    result = cli("headers", "--config", "custom.yaml", "rfcs/1.md")
+    assert (result.status, result.err) == (2, "spec-hooks: error: nowhere.json: cannot read schema: No such file or directory\n")
+    assert cli("headers", "--config", "absent.yaml", "rfcs/1.md").err == "spec-hooks: error: absent.yaml: configuration file not found\n"
+
+
+def test_exclude_globs(repo: Repo, cli) -> None:
+    repo.write(".spec-hooks.yaml", "exclude: ['templates/**']\n")
+    repo.write("templates/spec.md", (spec(status="Draft | Final | Deprecated")))
+    repo.add()
+    assert cli("headers").out == ""
