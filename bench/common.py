@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,12 +33,16 @@ def spec_hooks() -> str:
     return str(candidate) if candidate.exists() else shutil.which("spec-hooks") or "spec-hooks"
 
 
-def timed(command: list[str], cwd: Path, runs: int = 5, ok: tuple[int, ...] = (0, 1)) -> tuple[float, str]:
-    """Median wall time in seconds over `runs` runs (after one warm-up), and the last run's stdout."""
+def timed(command: list[str], cwd: Path, runs: int = 5, ok: tuple[int, ...] = (0, 1),
+          prepare: Callable[[], None] | None = None) -> tuple[float, str]:
+    """Median wall time in seconds over `runs` runs (after one warm-up), and the last run's stdout;
+    `prepare` runs before each run, untimed."""
     env = {**os.environ, "LC_ALL": "C"}
     output = ""
     samples = []
     for attempt in range(runs + 1):
+        if prepare is not None:
+            prepare()
         start = time.perf_counter()
         result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
         elapsed = time.perf_counter() - start

@@ -12,7 +12,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from spec_hooks import gitrepo
+from typing import Any
+
+from spec_hooks import __version__, gitrepo
 from spec_hooks.findings import SpecHooksError, Finding
 from spec_hooks.markdown import Anchors, Link, MarkdownFile
 from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
@@ -61,6 +63,8 @@ class Repository:
     _files: dict[str, tuple[Source, MarkdownFile] | Finding] = field(default_factory=dict)
     _suggestions: dict[str, str | None] = field(default_factory=dict)
     local: frozenset[str] | None = None  # in a worker process: the files it reads; other targets are deferred
+    cache: dict[str, tuple[Any, ...]] | None = None  # blob id -> MarkdownFile payload, when caching
+    fresh: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # payloads computed in this run
 
     @classmethod
     def load(cls, project: Project) -> Repository:
@@ -108,19 +112,45 @@ class Repository:
         if path in self._files:
             return self._files[path]
         source = read_source(self.project.root, path)
-        loaded = source if isinstance(source, Finding) else (source, MarkdownFile(source.text))
-        if path in self.entries and path not in self.modified:
+        if isinstance(source, Finding):
+            return source
+        staged = path in self.entries and path not in self.modified
+        loaded = (source, self._markdown(path, source.text) if staged else MarkdownFile(source.text))
+        if staged:
             self._files[path] = loaded  # the same as the staged content: reuse it as a link target
         return loaded
+
+    def _markdown(self, path: str, text: str) -> MarkdownFile:
+        """The parsed file, from the cache when its blob was seen before."""
+        if self.cache is None:
+            return MarkdownFile(text)
+        blob = self.entries[path][1]
+        payload = self.cache.get(blob)
+        if payload is not None:
+            return MarkdownFile.from_payload(text, payload)
+        markdown = MarkdownFile(text)
+        self.fresh[blob] = ()  # filled in once the file has been checked (see `harvest`)
+        return markdown
+
+    def harvest(self, paths: list[str]) -> dict[str, tuple[Any, ...]]:
+        """Payloads of those of `paths` parsed in this run, for the cache."""
+        fresh = {}
+        for path in paths:
+            loaded = self._files.get(path)
+            entry = self.entries.get(path)
+            if entry and entry[1] in self.fresh and isinstance(loaded, tuple) and path.lower().endswith(_MARKDOWN):
+                fresh[entry[1]] = loaded[1].payload()
+        return fresh
 
     def target(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
         """A link target's staged content: the work tree's copy unless it has unstaged changes."""
         if path not in self._files:
             if path in self.modified:
                 source = decode_source(path, gitrepo.index_blobs(self.project.root, [path]).get(path, b""))
+                self._files[path] = source if isinstance(source, Finding) else (source, MarkdownFile(source.text))
             else:
                 source = read_source(self.project.root, path)
-            self._files[path] = source if isinstance(source, Finding) else (source, MarkdownFile(source.text))
+                self._files[path] = source if isinstance(source, Finding) else (source, self._markdown(path, source.text))
         return self._files[path]
 
     def suggestion(self, resolved: str) -> str | None:
@@ -145,6 +175,7 @@ class Outcome:
     untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
     deferred: list[Deferred] = field(default_factory=list)
     anchors: dict[str, Anchors] = field(default_factory=dict)  # what a worker computed, for deferred checks
+    cache_entries: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # new payloads, by blob id
 
     def merge(self, other: Outcome) -> None:
         self.findings.extend(other.findings)
@@ -153,6 +184,7 @@ class Outcome:
         self.untracked.extend(other.untracked)
         self.deferred.extend(other.deferred)
         self.anchors.update(other.anchors)
+        self.cache_entries.update(other.cache_entries)
 
 
 PARALLEL_FROM = 400  # files; below this, starting a second process costs more than it saves
@@ -202,6 +234,7 @@ def _worker(paths: list[str]) -> Outcome:
         loaded = repository._files.get(path)
         if loaded is not None and not isinstance(loaded, Finding) and path.lower().endswith(_MARKDOWN):
             outcome.anchors[path] = loaded[1].anchors
+    outcome.cache_entries = repository.harvest(paths)
     return outcome
 
 
@@ -212,6 +245,8 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
 
     global _WORKER_STATE
     repository.folders, repository.modified, repository.by_lower_case  # computed once, before the fork
+    cache_file = gitrepo.git_path(repository.project.root, CACHE_FILE)
+    repository.cache = _read_cache(cache_file)
     _WORKER_STATE = (repository, ignore)
     workers = min(os.cpu_count() or 2, 4)
     slices = [paths[start :: workers * 2] for start in range(workers * 2)]
@@ -223,6 +258,8 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
     outcome = Outcome()
     for result in results:
         outcome.merge(result)
+    if outcome.cache_entries:
+        _write_cache(cache_file, repository, {**repository.cache, **outcome.cache_entries})
     for deferred in outcome.deferred:
         found = outcome.anchors.get(deferred.resolved)
         if found is None:
@@ -233,6 +270,38 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
             at = deferred.finding_at
             outcome.findings.append(Finding(at.path, at.line, at.column, "SH205", message))
     return outcome
+
+
+CACHE_FILE = "spec-hooks/links.cache"
+_CACHE_KEY = f"spec-hooks {__version__} links 1"  # a new version of the scanner ignores older caches
+
+
+def _read_cache(path: Path) -> dict[str, tuple[Any, ...]]:
+    """Each file's links and anchors by git blob id, from earlier whole-repository runs."""
+    import marshal
+
+    try:
+        key, entries = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return entries if key == _CACHE_KEY and isinstance(entries, dict) else {}
+
+
+def _write_cache(path: Path, repository: Repository, entries: dict[str, tuple[Any, ...]]) -> None:
+    """Keep what the index still has; a cache that cannot be written is only a slower next run."""
+    import marshal
+    import tempfile
+
+    live = {blob for _, blob in repository.entries.values()}
+    data = marshal.dumps((_CACHE_KEY, {blob: payload for blob, payload in entries.items() if blob in live}))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".links.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
@@ -318,7 +387,8 @@ def _check_link(
     target = link.target.strip()
     if not target or is_external(target):
         return None, None
-    resolved = _resolve_path(source.path, target)
+    path_part, fragment = split_target(target)
+    resolved = _resolve_in(source.path.rpartition("/")[0], path_part) if path_part else source.path
     if only_moved and resolved not in repository.renames and resolved not in repository.deletes:
         return None, None
     if resolved is None:
@@ -326,7 +396,6 @@ def _check_link(
     problem = _check_path(repository, source, link, target, resolved)
     if problem is not None:
         return problem
-    fragment = split_target(target)[1]
     if fragment and resolved not in repository.folders:
         return _check_fragment(repository, source, markdown, link, resolved, unquote(fragment), outcome), None
     return None, None

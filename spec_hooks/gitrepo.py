@@ -210,6 +210,12 @@ def shallow_boundary(root: Path) -> set[str]:
         return set()
 
 
+def git_path(root: Path, name: str) -> Path:
+    """A path inside the repository's git directory (`git rev-parse --git-path`)."""
+    path = Path(decode_path(_git(root, "rev-parse", "--git-path", name).stdout.rstrip(b"\n")))
+    return path if path.is_absolute() else root / path
+
+
 def in_progress_operation(root: Path) -> str | None:
     """'merge', 'rebase', 'cherry-pick' or 'revert' when one is under way."""
     for name, marker in (("merge", "MERGE_HEAD"), ("cherry-pick", "CHERRY_PICK_HEAD"), ("revert", "REVERT_HEAD"),

@@ -102,6 +102,27 @@ class MarkdownFile:
             self._anchors = anchors(self.text, self.masked)
         return self._anchors
 
+    def payload(self) -> tuple[Any, ...]:
+        """What a cache keeps of the file (plain tuples, for marshal): its link scan and its anchors."""
+        scan, found = self.links, self.anchors
+        return (
+            tuple((l.kind, l.target, l.offset, l.target_start, l.target_end, l.label) for l in scan.links),
+            tuple((problem.offset, problem.message) for problem in scan.problems),
+            tuple(sorted(scan.labels)),
+            tuple(sorted(scan.ignored_lines)),
+            found.headings,
+            tuple(sorted(found.explicit)),
+        )
+
+    @classmethod
+    def from_payload(cls, text: str, payload: tuple[Any, ...]) -> MarkdownFile:
+        links, problems, labels, ignored, headings, explicit = payload
+        markdown = cls(text)
+        markdown._scan = LinkScan([Link(*link) for link in links], [Problem(*problem) for problem in problems],
+                                  set(labels), set(ignored))
+        markdown._anchors = Anchors(tuple(headings), frozenset(explicit))
+        return markdown
+
 
 class Masked:
     """The ranges of a text that cannot hold links: fenced code, HTML comments, code spans, indented code."""
@@ -474,19 +495,23 @@ class Anchors:
 def heading_texts(text: str, masked: Masked | None = None) -> list[str]:
     """The text of every ATX and setext heading outside code, in document order."""
     blocks = (masked or Masked(text)).blocks  # a heading is a block: only fences and comments hide it
-    found = [(m.start(1), _ATX_CLOSING.sub("", (m.group(2) or "").rstrip("\r"))) for m in _ATX.finditer(text)
-             if not _inside(blocks, m.start(1))]
+    found = [(m.start(1), _atx_text(m.group(2))) for m in _ATX.finditer(text) if not _inside(blocks, m.start(1))]
     for underline in _UNDERLINE.finditer(text):
         start = underline.start(1)
-        if start < 2 or _inside(blocks, start):
-            continue
-        line_start = _line_start(text, start - 1)
+        line_start = text.rfind("\n", 0, max(start - 1, 0)) + 1
         line = text[line_start : start - 1].rstrip("\r")
-        if not line.strip() or _indent(line) >= 4 or _NOT_PARAGRAPH.match(line) or _previous_line_is_text(text, line_start):
+        if start < 2 or not line.strip():
+            continue  # a `---` after a blank line is a thematic break, not an underline
+        if _inside(blocks, start) or _indent(line) >= 4 or _NOT_PARAGRAPH.match(line) or _previous_line_is_text(text, line_start):
             continue
         found.append((line_start, line.strip()))
     found.sort()
     return [_heading_plain_text(raw.strip()) for _, raw in found]
+
+
+def _atx_text(raw: str | None) -> str:
+    raw = (raw or "").rstrip("\r")
+    return _ATX_CLOSING.sub("", raw) if raw.endswith("#") else raw
 
 
 def _previous_line_is_text(text: str, start: int) -> bool:

@@ -330,3 +330,31 @@ def test_scanner_positions_are_exact() -> None:
     text = "\ufeffA [x](a.md) \\[no](b.md)\r\n[multi\r\nline](c.md)\r\n"
     scan = scan_links(text)
     assert [(link.target, text[link.target_start : link.target_end]) for link in scan.links] == [("a.md", "a.md"), ("c.md", "c.md")]
+
+
+def test_parallel_run_and_blob_cache_agree_with_a_serial_run(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole-repository runs use both cores and cache each file's links and anchors by blob id."""
+    from spec_hooks import check_links
+
+    count = check_links.PARALLEL_FROM + 50
+    for index in range(count):
+        following = (index + 1) % count
+        body = (f"# Doc {index}\n\n## 📖 Section {index}\n\n"
+                f"[next](doc-{following:04d}.md#-section-{following}) [self](#-section-{index})\n")
+        if index % 37 == 0:
+            body += f"[broken](doc-{index:04d}-gone.md) [bad fragment](doc-{following:04d}.md#section-{following})\n"
+        repo.write(f"docs/doc-{index:04d}.md", body)
+    repo.add()
+    cache = repo.root / ".git" / "spec-hooks" / "links.cache"
+    cold = cli("links")
+    assert cache.is_file(), "a whole-repository run leaves a cache"
+    warm = cli("links")
+    monkeypatch.setattr(check_links, "PARALLEL_FROM", 10**9)
+    serial = cli("links")
+    assert cold.out == warm.out == serial.out
+    assert cold.codes().count("SH201") == len(range(0, count, 37)) and cold.codes().count("SH205") == len(range(0, count, 37))
+    repo.write("docs/doc-0001.md", "# Doc 1\n\n## Renamed heading\n")  # its anchor changes: the cache must notice
+    repo.add()
+    monkeypatch.setattr(check_links, "PARALLEL_FROM", 400)
+    changed = cli("links")
+    assert "docs/doc-0000.md:5:1: SH205 #-section-1 matches no heading or anchor in 'docs/doc-0001.md'" in changed.out
