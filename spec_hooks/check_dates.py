@@ -146,16 +146,12 @@ def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Dated], li
         if path in state.unmerged:
             findings.append(Finding(path, 1, 1, "SH303", "the file has an unresolved merge conflict in the index"))
             continue
-        loaded: list[Dated | Finding | None] = []
-        findings.extend(checked(path, lambda: _collect(loaded, load_dated(state.project, path))))
-        if loaded and isinstance(loaded[0], Dated):
-            documents.append(loaded[0])
+        for loaded in checked(path, lambda: [load_dated(state.project, path)]):
+            if isinstance(loaded, Dated):
+                documents.append(loaded)
+            elif isinstance(loaded, Finding):
+                findings.append(loaded)
     return documents, findings
-
-
-def _collect(into: list[Dated | Finding | None], loaded: Dated | Finding | None) -> list[Finding]:
-    into.append(loaded)
-    return [loaded] if isinstance(loaded, Finding) else []
 
 
 # The fixer -----------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class Repository:
     _suggestions: dict[str, str | None] = field(default_factory=dict)
     local: frozenset[str] | None = None  # in a worker process: the files it reads; other targets are deferred
     cache: dict[str, tuple[Any, ...]] | None = None  # blob id -> MarkdownFile payload, when caching
-    fresh: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # payloads computed in this run
+    fresh: set[str] = field(default_factory=set)  # blob ids parsed in this run, not found in the cache
 
     @classmethod
     def load(cls, project: Project) -> Repository:
@@ -128,18 +128,21 @@ class Repository:
         payload = self.cache.get(blob)
         if payload is not None:
             return MarkdownFile.from_payload(text, payload)
-        markdown = MarkdownFile(text)
-        self.fresh[blob] = ()  # filled in once the file has been checked (see `harvest`)
-        return markdown
+        self.fresh.add(blob)
+        return MarkdownFile(text)
+
+    def parsed(self, path: str) -> MarkdownFile | None:
+        """The Markdown file already loaded for `path` in this process, if any."""
+        loaded = self._files.get(path)
+        return loaded[1] if isinstance(loaded, tuple) and path.lower().endswith(_MARKDOWN) else None
 
     def harvest(self, paths: list[str]) -> dict[str, tuple[Any, ...]]:
         """Payloads of those of `paths` parsed in this run, for the cache."""
         fresh = {}
         for path in paths:
-            loaded = self._files.get(path)
-            entry = self.entries.get(path)
-            if entry and entry[1] in self.fresh and isinstance(loaded, tuple) and path.lower().endswith(_MARKDOWN):
-                fresh[entry[1]] = loaded[1].payload()
+            markdown = self.parsed(path)
+            if markdown is not None and self.entries[path][1] in self.fresh:
+                fresh[self.entries[path][1]] = markdown.payload()
         return fresh
 
     def target(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
@@ -147,10 +150,13 @@ class Repository:
         if path not in self._files:
             if path in self.modified:
                 source = decode_source(path, gitrepo.index_blobs(self.project.root, [path]).get(path, b""))
-                self._files[path] = source if isinstance(source, Finding) else (source, MarkdownFile(source.text))
             else:
                 source = read_source(self.project.root, path)
-                self._files[path] = source if isinstance(source, Finding) else (source, self._markdown(path, source.text))
+            if isinstance(source, Finding):
+                self._files[path] = source
+            else:
+                markdown = MarkdownFile(source.text) if path in self.modified else self._markdown(path, source.text)
+                self._files[path] = (source, markdown)
         return self._files[path]
 
     def suggestion(self, resolved: str) -> str | None:
@@ -231,9 +237,9 @@ def _worker(paths: list[str]) -> Outcome:
     repository.local = frozenset(paths)
     outcome = _check_chunk(repository, paths, ignore)
     for path in paths:  # the other workers' deferred fragment checks need these
-        loaded = repository._files.get(path)
-        if loaded is not None and not isinstance(loaded, Finding) and path.lower().endswith(_MARKDOWN):
-            outcome.anchors[path] = loaded[1].anchors
+        markdown = repository.parsed(path)
+        if markdown is not None:
+            outcome.anchors[path] = markdown.anchors
     outcome.cache_entries = repository.harvest(paths)
     return outcome
 

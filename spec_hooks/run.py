@@ -5,6 +5,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from pathlib import Path
 
 from spec_hooks.config import Config, load_config
@@ -94,10 +95,13 @@ def guarded(run: Callable[[], int]) -> int:
         return 130
 
 
-def checked(path: str, check: Callable[[], list[Finding]]) -> list[Finding]:
+T = TypeVar("T")
+
+
+def checked(path: str, check: Callable[[], list[T]]) -> list[T | Finding]:
     """Run one file's check; a bug shows as a finding on that file instead of a traceback."""
     try:
-        return check()
+        return list(check())
     except SpecHooksError:
         raise
     except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:

@@ -293,3 +293,12 @@ def test_non_ascii_paths_survive_the_history_walk(repo: Repo, cli) -> None:
     sha = committed(repo, spec(spec_id="rest/x", updated="2025-02-14").replace("Text.", "Ç."), path=path,
                     when="2025-06-30T10:00:00+00:00")
     assert cli("dates", "--check").lines == [f"{path}:7:16: SH301 Updated 2025-02-14 but content changed on 2025-06-30 ({sha[:7]})"]
+
+
+def test_fixer_compares_a_renamed_document_with_its_old_path(repo: Repo, cli) -> None:
+    committed(repo, spec(updated="2025-01-02"))
+    repo.git("mv", PATH, "specs/rest/hooks.md")
+    assert cli("dates", "specs/rest/hooks.md").out == "", "a rename alone is no content change"
+    repo.write("specs/rest/hooks.md", spec(updated="2025-01-02").replace("Text.", "Renamed and edited."))
+    repo.add()
+    assert cli("dates", "specs/rest/hooks.md").out == f"specs/rest/hooks.md: Updated 2025-01-02 -> {TODAY}\n"
