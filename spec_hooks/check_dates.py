@@ -67,8 +67,7 @@ class Dated:
         return self.source.path
 
     def at(self, offset: int, code: str, message: str, severity: str = "error") -> Finding:
-        line, column = self.source.position(offset)
-        return Finding(self.path, line, column, code, message, severity)
+        return self.source.finding(offset, code, message, severity)
 
 
 def load_dated(project: Project, path: str) -> Dated | Finding | None:
@@ -77,8 +76,7 @@ def load_dated(project: Project, path: str) -> Dated | Finding | None:
         return source
     conflict = _CONFLICT.search(source.text)
     if conflict:
-        line, column = source.position(conflict.start())
-        return Finding(path, line, column, "SH303", "unresolved merge conflict markers: resolve them first")
+        return source.finding(conflict.start(), "SH303", "unresolved merge conflict markers: resolve them first")
     header = extract_header(source.text)
     doc_type = classify(path, header, project.config.types)
     if header is None or doc_type is None or not doc_type.date_fields:

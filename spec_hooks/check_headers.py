@@ -29,8 +29,7 @@ class Document:
     fields: dict[str, Field]  # by the key they stand for (a near-miss key stands for the key it misspells)
 
     def at(self, offset: int, code: str, message: str, severity: str = "error") -> Finding:
-        line, column = self.source.position(offset)
-        return Finding(self.source.path, line, column, code, message, severity)
+        return self.source.finding(offset, code, message, severity)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -328,16 +328,12 @@ def _check_file(
         return [] if only_moved else [loaded]
     source, markdown = loaded
     scan = markdown.links
-    findings = [] if only_moved else [_at(source, problem.offset, "SH208", problem.message) for problem in scan.problems]
+    findings = [] if only_moved else [source.finding(problem.offset, "SH208", problem.message) for problem in scan.problems]
     for link in scan.links:
         if _line_start(source.text, link.offset) in scan.ignored_lines or any(p.search(link.target) for p in ignore):
             continue
         finding, fix = _check_link(repository, source, markdown, link, only_moved, outcome)
-        if finding is None:
-            continue
-        if finding.code == "SH202":
-            outcome.untracked.append((finding, _resolve_path(source.path, link.target) or ""))
-        else:
+        if finding is not None:
             findings.append(finding)
         if fix is not None:
             outcome.fixes.setdefault(path, []).append(fix)
@@ -350,11 +346,6 @@ def _line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
 
 
-def _at(source: Source, offset: int, code: str, message: str, severity: str = "error") -> Finding:
-    line, column = source.position(offset)
-    return Finding(source.path, line, column, code, message, severity)
-
-
 def is_external(target: str) -> bool:
     return target.startswith("//") or bool(_SCHEME.match(target))
 
@@ -365,16 +356,9 @@ def split_target(target: str) -> tuple[str, str]:
     return path.partition("?")[0], fragment
 
 
-def _resolve_path(linking: str, target: str) -> str | None:
-    """The repository-relative path a relative link points at; None when it leaves the repository."""
-    path = split_target(target)[0]
-    if not path:
-        return linking
-    return _resolve_in(linking.rpartition("/")[0], path)
-
-
 @lru_cache(maxsize=65536)  # links in one folder point at the same targets over and over
 def _resolve_in(folder: str, path: str) -> str | None:
+    """The repository-relative path a relative link's path part points at; None when it leaves the repository."""
     path = unquote(path)
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
     normal = posixpath.normpath(joined) if joined else "."
@@ -389,7 +373,7 @@ def _check_link(
     if link.kind == "reference":
         if link.label in markdown.links.labels or only_moved:
             return None, None
-        return _at(source, link.offset, "SH206", f"reference [{_short(link.label)}] is not defined in this file"), None
+        return source.finding(link.offset, "SH206", f"reference [{_short(link.label)}] is not defined in this file"), None
     target = link.target.strip()
     if not target or is_external(target):
         return None, None
@@ -398,8 +382,8 @@ def _check_link(
     if only_moved and resolved not in repository.renames and resolved not in repository.deletes:
         return None, None
     if resolved is None:
-        return _at(source, link.offset, "SH204", f"link {_short(target)!r} leaves the repository"), None
-    problem = _check_path(repository, source, link, target, resolved)
+        return source.finding(link.offset, "SH204", f"link {_short(target)!r} leaves the repository"), None
+    problem = _check_path(repository, source, link, target, resolved, outcome)
     if problem is not None:
         return problem
     if fragment and resolved not in repository.folders:
@@ -408,38 +392,41 @@ def _check_link(
 
 
 def _check_path(
-    repository: Repository, source: Source, link: Link, target: str, resolved: str
+    repository: Repository, source: Source, link: Link, target: str, resolved: str, outcome: Outcome
 ) -> tuple[Finding | None, Fix | None] | None:
     """A finding (and fix) when the path part is wrong; None when it names a tracked file or folder."""
+    shown = _short(target)
     if resolved in repository.entries:
         if repository.entries[resolved][0] == "120000" and not _inside_repository(repository.project.root, resolved):
-            return _at(source, link.offset, "SH204", f"link {_short(target)!r} is a symlink pointing outside the repository"), None
+            return source.finding(link.offset, "SH204", f"link {shown!r} is a symlink pointing outside the repository"), None
         return None
     if resolved in repository.folders:
         if repository.project.config.allow_folder_links:
             return None
-        return _at(source, link.offset, "SH207", f"link {_short(target)!r} points at a folder; link to a file in it"), None
+        return source.finding(link.offset, "SH207", f"link {shown!r} points at a folder; link to a file in it"), None
     if resolved in repository.renames:
         new = repository.renames[resolved]
         fix = _rewrite(source, link, new)
-        return _at(source, link.offset, "SH209",
-                   f"{resolved!r} is renamed to {new!r} in the staged change: link {fix.text!r} "
-                   f"(`spec-hooks links --fix` rewrites it)"), fix
+        message = (f"{resolved!r} is renamed to {new!r} in the staged change: link {fix.text!r} "
+                   "(`spec-hooks links --fix` rewrites it)")
+        return source.finding(link.offset, "SH209", message), fix
     exact = repository.by_lower_case.get(resolved.lower())
     if exact is not None:
         fix = _rewrite(source, link, exact)
-        return _at(source, link.offset, "SH203",
-                   f"{_short(target)!r} differs in case from the tracked {exact!r} (breaks on Linux and GitHub): "
-                   f"did you mean {fix.text!r}?"), fix
+        message = (f"{shown!r} differs in case from the tracked {exact!r} (breaks on Linux and GitHub): "
+                   f"did you mean {fix.text!r}?")
+        return source.finding(link.offset, "SH203", message), fix
     if os.path.lexists(repository.project.root / resolved):
-        return _at(source, link.offset, "SH202", f"{resolved!r} is not tracked by git; git add it?"), None
+        # Whether it is ignored or only untracked is asked of git once, for all such links (see _classify_untracked).
+        outcome.untracked.append((source.finding(link.offset, "SH202", f"{resolved!r} is not tracked by git; git add it?"), resolved))
+        return None, None
     if resolved in repository.deletes:
-        return _at(source, link.offset, "SH201", f"{resolved!r} is deleted in the staged change"), None
+        return source.finding(link.offset, "SH201", f"{resolved!r} is deleted in the staged change"), None
     message = f"{_short(target)!r} does not exist"
     suggestion = repository.suggestion(resolved)
     if suggestion is not None:
         message += f": did you mean {_rewrite(source, link, suggestion).text!r}?"
-    return _at(source, link.offset, "SH201", message), None
+    return source.finding(link.offset, "SH201", message), None
 
 
 def _inside_repository(root: Path, path: str) -> bool:
@@ -508,25 +495,25 @@ def _check_fragment(
         if resolved == source.path:
             found: Anchors | str = markdown.anchors
         elif repository.local is not None and resolved not in repository.local and resolved not in repository.modified:
-            outcome.deferred.append(Deferred(_at(source, link.offset, "SH205", ""), resolved, fragment))
+            outcome.deferred.append(Deferred(source.finding(link.offset, "SH205", ""), resolved, fragment))
             return None
         else:
             target = repository.target(resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
         message = _fragment_verdict(fragment, resolved, found)
-        return None if message is None else _at(source, link.offset, "SH205", message)
+        return None if message is None else source.finding(link.offset, "SH205", message)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
         return None  # other fragments of non-Markdown files cannot be checked
     loaded = repository.target(resolved)
     if isinstance(loaded, Finding):
-        return _at(source, link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {loaded.message}")
+        return source.finding(link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {loaded.message}")
     text = loaded[0].text
     count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     last = max(int(line_anchor.group(1)), int(line_anchor.group(2) or 0))
     if last > count or int(line_anchor.group(1)) == 0:
         lines = f"{count} line" + ("" if count == 1 else "s")
-        return _at(source, link.offset, "SH205", f"#{shown} is past the end of {resolved!r} ({lines})")
+        return source.finding(link.offset, "SH205", f"#{shown} is past the end of {resolved!r} ({lines})")
     return None
 
 

@@ -92,17 +92,19 @@ def header_region(text: str) -> list[Line]:
             if not _skip_front_matter(source_lines):
                 return []
             continue
+        code = bool(fence)
         if fence:
             if line.lstrip(" ").startswith(fence):
                 fence = ""
         elif match := _FENCE.match(line):
-            fence = match.group(1)
+            fence, code = match.group(1), True
         elif _BREAK.match(line) or _HEADING_2_TO_6.match(line):
             break
         elif in_list and previous_blank and line.strip() and not line.startswith("  ") and not _BULLET.match(line):
             break  # the first list after the H1 has ended: nothing below can change the header
-        seen_h1 = seen_h1 or bool(_ATX_H1.match(line)) or (bool(_SETEXT_H1.match(line)) and not previous_blank)
-        in_list = in_list or (seen_h1 and not fence and bool(_BULLET.match(line)))
+        if not code:
+            seen_h1 = seen_h1 or bool(_ATX_H1.match(line)) or (bool(_SETEXT_H1.match(line)) and not previous_blank)
+            in_list = in_list or (seen_h1 and bool(_BULLET.match(line)))
         previous_blank = not line.strip()
         region.append((offset, line))
     return region if seen_h1 else []

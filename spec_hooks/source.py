@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spec_hooks.findings import Finding
+from spec_hooks.findings import ERROR, Finding
 
 BOM = "\ufeff"
 
@@ -36,6 +36,11 @@ class Source:
         if lo == 0 and self.bom and offset > 0:
             column -= 1
         return lo + 1, column
+
+    def finding(self, offset: int, code: str, message: str, severity: str = ERROR) -> Finding:
+        """A finding at a character offset of this file."""
+        line, column = self.position(offset)
+        return Finding(self.path, line, column, code, message, severity)
 
     def line_starts(self) -> list[int]:
         if not self._line_starts:
