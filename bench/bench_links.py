@@ -13,7 +13,6 @@ import argparse
 import json
 import re
 import shutil
-from pathlib import Path
 
 from common import repository, row, spec_hooks, timed
 

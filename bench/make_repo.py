@@ -61,7 +61,7 @@ def integration_text(index: int, updated: str) -> str:
 
 def make_links(rng: random.Random, path: str, specs: list[str], proposals: list[str], broken: list[str]) -> list[str]:
     links = []
-    for n in range(9):
+    for _ in range(9):
         roll = rng.random()
         if roll < 0.02:
             target = relative(path, rng.choice(specs)).replace(".md", "-missing.md")

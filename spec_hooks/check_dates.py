@@ -144,7 +144,7 @@ def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Dated], li
         if path in state.unmerged:
             findings.append(Finding(path, 1, 1, "SH303", "the file has an unresolved merge conflict in the index"))
             continue
-        for loaded in checked(path, lambda: [load_dated(state.project, path)]):
+        for loaded in checked(path, lambda path=path: [load_dated(state.project, path)]):
             if isinstance(loaded, Dated):
                 documents.append(loaded)
             elif isinstance(loaded, Finding):
@@ -246,13 +246,13 @@ def _judge(document: Dated, trace: Trace | None, today: date, zone: str) -> tupl
                             "fetch it all (actions/checkout: `fetch-depth: 0`, or "
                             "`git fetch --filter=blob:none --unshallow`)", WARNING)], {}
     if trace is None:
-        low = high = today
+        low = today
         when = f"the staged change edits the content today ({today})"
         history_date = today
     else:
         assert trace.changed is not None
         author_day, committer_day = commit_dates(trace.changed, zone)
-        low, high = min(author_day, committer_day), max(author_day, committer_day)
+        low = min(author_day, committer_day)
         history_date = author_day
         when = f"content changed on {author_day} ({trace.changed.sha[:7]})"
     new_values: dict[str, str] = {}

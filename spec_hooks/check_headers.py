@@ -58,7 +58,7 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
     documents: list[Document] = []
     today = config.today()
     for path in paths:
-        findings.extend(checked(path, lambda: _check_path(project, path, validators, today, documents)))
+        findings.extend(checked(path, lambda path=path: _check_path(project, path, validators, today, documents)))
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, others() if others else []))
     return [finding for finding in findings if config.enabled(finding.code)]

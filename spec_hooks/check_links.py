@@ -159,6 +159,10 @@ class Repository:
                 self._files[path] = (source, markdown)
         return self._files[path]
 
+    def prepare_for_workers(self) -> None:
+        """Compute the shared lookups once, before forking, instead of once in every worker."""
+        _ = self.folders, self.modified, self.by_lower_case
+
     def suggestion(self, resolved: str) -> str | None:
         if resolved not in self._suggestions:
             self._suggestions[resolved] = _closest_path(self, resolved)
@@ -206,7 +210,7 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
         outcome = _check_chunk(repository, paths, ignore)
     if not whole and (repository.renames or repository.deletes):
         for path in _referrers(repository, checked_paths):
-            checked(path, lambda: _check_file(repository, path, ignore, outcome, only_moved=True))
+            checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
     fixed = _apply_fixes(repository, outcome.fixes) if fix else {}
     findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
@@ -218,7 +222,7 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
 def _check_chunk(repository: Repository, paths: list[str], ignore: list[re.Pattern[str]]) -> Outcome:
     outcome = Outcome()
     for path in paths:
-        outcome.findings.extend(checked(path, lambda: _check_file(repository, path, ignore, outcome)))
+        outcome.findings.extend(checked(path, lambda path=path: _check_file(repository, path, ignore, outcome)))
     return outcome
 
 
@@ -250,7 +254,7 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
     import multiprocessing
 
     global _WORKER_STATE
-    repository.folders, repository.modified, repository.by_lower_case  # computed once, before the fork
+    repository.prepare_for_workers()
     cache_file = gitrepo.git_path(repository.project.root, CACHE_FILE)
     repository.cache = _read_cache(cache_file)
     _WORKER_STATE = (repository, ignore)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,7 @@ def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[Doc
     return tuple(user_types) + tuple(by_name.values())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     """gitignore-like globs: `*` and `?` stay in one folder, `**` spans folders, `/**/` may be empty."""
     out = []

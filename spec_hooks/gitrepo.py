@@ -299,7 +299,7 @@ def _parse_commit(record: bytes) -> Commit:
         sections = [b""] * len(entries)  # cannot pair them: every change is taken as a content change
     changes = tuple(
         Change(status, old, new, old_blobs, new_blob, section)
-        for (status, old, new, old_blobs, new_blob), section in zip(entries, sections)
+        for (status, old, new, old_blobs, new_blob), section in zip(entries, sections, strict=True)
     )
     return Commit(sha, tuple(parents), int(author_time), author_when[-5:], int(committer_time), committer_when[-5:], changes)
 

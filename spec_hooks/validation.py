@@ -6,15 +6,16 @@ only, never over the network.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from spec_hooks.findings import SpecHooksError
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_schema(name: str) -> dict[str, Any]:
     text = resources.files("spec_hooks.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
     return json.loads(text)

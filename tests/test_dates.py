@@ -65,7 +65,7 @@ def test_new_documents_get_created_and_updated(repo: Repo, cli) -> None:
         f"integrations/pagarme.md: Last updated {{{{YYYY-MM-DD}}}} -> {TODAY}",
         f"specs/rest/kept.md: Updated 2024-05-06 -> {TODAY}",
     ]
-    assert f"**Created:** 2024-05-06" in repo.read("specs/rest/kept.md").decode(), "a real Created date is kept"
+    assert "**Created:** 2024-05-06" in repo.read("specs/rest/kept.md").decode(), "a real Created date is kept"
 
 
 def test_empty_date_values_are_filled(repo: Repo, cli) -> None:
