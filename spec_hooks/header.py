@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from spec_hooks.markdown import parse_blocks, plain_text
 from spec_hooks.source import BOM
 
 
@@ -162,6 +161,8 @@ def clean_value(value: str, start: int) -> tuple[str, int]:
 
 
 def _mistune_header(text: str, region: list[Line]) -> Header | None:
+    from spec_hooks.markdown import parse_blocks, plain_text  # only odd headers pay for the parser and its helpers
+
     region_start = region[0][0]
     region_end = region[-1][0] + len(region[-1][1])
     tokens = parse_blocks(text[region_start:region_end])
@@ -224,6 +225,8 @@ def _locate_items(region: list[Line], bullet: str, count: int) -> tuple[int, lis
 
 
 def _field_from_item(item: dict[str, Any], line: Line) -> Field:
+    from spec_hooks.markdown import plain_text
+
     offset, text = line
     bullet = _BULLET.match(text)
     content_start = bullet.start("content") if bullet and bullet.group("content") is not None else 0
@@ -241,6 +244,8 @@ def _field_from_item(item: dict[str, Any], line: Line) -> Field:
 
 def _item_key(inline: list[dict[str, Any]]) -> str | None:
     """`**Key:** value` or `**Key**: value` as mistune reads it; None for anything else."""
+    from spec_hooks.markdown import plain_text
+
     if not inline or inline[0]["type"] != "strong":
         return None
     key = plain_text(inline[0]["children"]).strip()
