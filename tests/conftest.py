@@ -29,7 +29,7 @@ def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
         "GIT_COMMITTER_DATE": FIXED_DATE,
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "SPEC_HOOKS_TODAY"):
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(name, raising=False)
 
 
