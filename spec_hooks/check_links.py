@@ -333,8 +333,11 @@ def _check_file(
     source, markdown = loaded
     scan = markdown.links
     findings = [] if only_moved else [source.finding(problem.offset, "SH208", problem.message) for problem in scan.problems]
+    silenced = scan.ignored_lines
     for link in scan.links:
-        if _line_start(source.text, link.offset) in scan.ignored_lines or any(p.search(link.target) for p in ignore):
+        if silenced and _line_start(source.text, link.offset) in silenced:
+            continue
+        if ignore and any(pattern.search(link.target) for pattern in ignore):
             continue
         finding, fix = _check_link(repository, source, markdown, link, only_moved, outcome)
         if finding is not None:
