@@ -215,6 +215,7 @@ def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Fi
     traces = trace_history(state.project.root, in_history, state.date_lines, ignored, need_created=fix)
     by_head_path = {trace.document: trace for trace in traces}
     edits = []
+    fixed = set()
     for document in documents:
         for offset, code, message in date_problems(document.fields, document.doc_type, today):
             findings.append(document.at(offset, code, message))
@@ -222,13 +223,11 @@ def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Fi
         trace = None if staged_change else by_head_path.get(state.head_path(document.path))
         problems, new_values = _judge(document, trace, today, config.date_timezone)
         findings.extend(problems)
-        if fix and new_values:
-            line = _rewrite_dates(state, document, new_values)
-            if line:
-                edits.append(line)
-    if fix and edits:
-        fixed = {line.split(": ", 1)[0] for line in edits}
-        findings = [finding for finding in findings if finding.path not in fixed or finding.code not in ("SH301", "SH108", "SH109")]
+        line = _rewrite_dates(state, document, new_values) if fix and new_values else None
+        if line:
+            edits.append(line)
+            fixed.add(document.path)
+    findings = [finding for finding in findings if finding.path not in fixed or finding.code not in ("SH301", "SH108", "SH109")]
     return findings, edits
 
 
@@ -265,7 +264,7 @@ def _judge(document: Dated, trace: Trace | None, today: date, zone: str) -> tupl
     if created is not None and created_name is not None and trace is not None and trace.created is not None:
         created_day = commit_dates(trace.created, zone)[0]
         current_created = field_date(created)
-        target_updated = date.fromisoformat(new_values.get(updated_name, updated.value)) if (current or new_values) else None
+        target_updated = date.fromisoformat(new_values[updated_name]) if updated_name in new_values else current
         if (current_created is None or current_created > created_day or current_created > today
                 or (target_updated and current_created > target_updated)):
             new_values[created_name] = created_day.isoformat()

@@ -11,7 +11,7 @@ from typing import Any
 from spec_hooks.config import DocType
 from spec_hooks.documents import classify, date_problems, named_fields, near_miss, normalize_key
 from spec_hooks.findings import WARNING, Finding
-from spec_hooks.header import Field, Header, clean_value, extract_header
+from spec_hooks.header import Field, Header, extract_header, item_on_line
 from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
 from spec_hooks.source import Source, read_source
 
@@ -209,9 +209,6 @@ def _id_path_findings(document: Document, spec_id: str, offset: int) -> list[Fin
     return [document.at(offset, "SH111", f"{name} {spec_id!r} does not match the file's path {path!r}: expected {name} {expected!r}, or move the file")]
 
 
-_ID_LINE = re.compile(r" {0,3}[-*+][ \t]+\*\*(?P<key>[^*]+?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*?)\r?$")
-
-
 def _duplicate_ids(project: Project, documents: list[Document], other_lines: list[tuple[str, int, str]]) -> list[Finding]:
     """Spec IDs used twice. Other files are found by `git grep` and confirmed by reading their header."""
     owners: dict[tuple[str, str], list[str]] = {}
@@ -220,10 +217,9 @@ def _duplicate_ids(project: Project, documents: list[Document], other_lines: lis
         if document.doc_type.id_field and (field := document.fields.get(document.doc_type.id_field)) and field.value:
             owners.setdefault((document.doc_type.id_field, field.value), []).append(document.source.path)
     for path, _, text in other_lines:
-        match = _ID_LINE.match(text)
-        if path in checked_paths or not match:
+        key = item_on_line(text.rstrip("\r"))
+        if path in checked_paths or key is None:
             continue
-        key = (match.group("key").strip(), clean_value(match.group("value"), 0)[0])
         if key in owners and _header_has(project, path, *key):
             owners[key].append(path)
     findings = []

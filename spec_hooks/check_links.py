@@ -300,16 +300,12 @@ def _read_cache(path: Path) -> dict[str, tuple[Any, ...]]:
 def _write_cache(path: Path, repository: Repository, entries: dict[str, tuple[Any, ...]]) -> None:
     """Keep what the index still has; a cache that cannot be written is only a slower next run."""
     import marshal
-    import tempfile
 
     live = {blob for _, blob in repository.entries.values()}
     data = marshal.dumps((_CACHE_KEY, {blob: payload for blob, payload in entries.items() if blob in live}))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".links.")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
+        write_atomic(path, data)
     except OSError:
         pass
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -47,7 +47,6 @@ class Config:
     allow_folder_links: bool = True
     ignore_revs_file: str = ".git-blame-ignore-revs"
     date_timezone: str = "author"
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def enabled(self, code: str) -> bool:
         return code not in self.disabled
@@ -120,8 +119,9 @@ def _build_config(source: str, data: Any) -> Config:
     from spec_hooks import rules
     from spec_hooks.validation import builtin_schema, schema_errors
 
-    for error in schema_errors(builtin_schema("config"), data):
-        raise SpecHooksError(f"{source}: invalid configuration: {error}")
+    errors = schema_errors(builtin_schema("config"), data)
+    if errors:
+        raise SpecHooksError(f"{source}: invalid configuration: {errors[0]}")
     unknown = [name for name in data.get("disable", []) if not rules.is_known(name)]
     if unknown:
         raise SpecHooksError(f"{source}: invalid configuration: disable: unknown rule {unknown[0]!r}")
@@ -140,7 +140,6 @@ def _build_config(source: str, data: Any) -> Config:
         allow_folder_links=links.get("allow_folders", True),
         ignore_revs_file=dates.get("ignore_revs_file", ".git-blame-ignore-revs"),
         date_timezone=dates.get("timezone", "author"),
-        raw=data,
     )
 
 

@@ -17,9 +17,11 @@ from spec_hooks.findings import SpecHooksError
 MARKDOWN_PATHSPECS = (":(glob)**/*.md", ":(glob)**/*.markdown")
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def _git(
+    root: Path, *args: str, check: bool = True, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, env=_env())
+        result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=_env())
     except FileNotFoundError:
         raise SpecHooksError("git is not installed or not on PATH") from None
     if check and result.returncode != 0:
@@ -39,10 +41,7 @@ def decode_path(raw: bytes) -> str:
 
 def toplevel(cwd: Path) -> Path | None:
     """The work tree's root, or None outside a git repository."""
-    try:
-        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, env=_env())
-    except FileNotFoundError:
-        return None
+    result = _git(cwd, "rev-parse", "--show-toplevel", check=False)
     if result.returncode != 0:
         return None
     return Path(result.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
@@ -121,10 +120,8 @@ def ignored_paths(root: Path, paths: list[str]) -> dict[str, str]:
     """Which of `paths` .gitignore rules ignore, each with the rule (`.gitignore:3: *.log`)."""
     if not paths:
         return {}
-    result = subprocess.run(
-        ["git", "check-ignore", "-z", "-v", "--stdin"], cwd=root, capture_output=True, env=_env(),
-        input=b"\0".join(path.encode("utf-8", "surrogateescape") for path in paths) + b"\0",
-    )
+    stdin = b"\0".join(path.encode("utf-8", "surrogateescape") for path in paths) + b"\0"
+    result = _git(root, "check-ignore", "-z", "-v", "--stdin", stdin=stdin, check=False)
     fields = result.stdout.split(b"\0")
     ignored = {}
     for at in range(0, len(fields) - 3, 4):
@@ -151,7 +148,7 @@ def read_objects(root: Path, specs: list[str]) -> dict[str, bytes]:
     if not specs:
         return {}
     request = b"".join(spec.encode("utf-8", "surrogateescape") + b"\n" for spec in specs)
-    output = _git_input(root, request, "cat-file", "--batch")
+    output = _git(root, "cat-file", "--batch", stdin=request).stdout
     objects = {}
     at = 0
     for spec in specs:
@@ -164,13 +161,6 @@ def read_objects(root: Path, specs: list[str]) -> dict[str, bytes]:
         objects[spec] = output[header_end + 1 : header_end + 1 + size]
         at = header_end + 1 + size + 1
     return objects
-
-
-def _git_input(root: Path, data: bytes, *args: str) -> bytes:
-    result = subprocess.run(["git", *args], cwd=root, input=data, capture_output=True, env=_env())
-    if result.returncode != 0:
-        raise SpecHooksError(f"git {args[0]} failed: {result.stderr.decode('utf-8', 'replace').strip()}")
-    return result.stdout
 
 
 def files_containing(root: Path, strings: list[str], pathspecs: tuple[str, ...] = MARKDOWN_PATHSPECS) -> list[str]:
@@ -202,10 +192,8 @@ def shallow_boundary(root: Path) -> set[str]:
     """The commits a shallow clone was cut at (their parents are missing); empty for a full clone."""
     if _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() != b"true":
         return set()
-    shallow_file = Path(decode_path(_git(root, "rev-parse", "--git-path", "shallow").stdout.strip()))
-    shallow_file = shallow_file if shallow_file.is_absolute() else root / shallow_file
     try:
-        return set(shallow_file.read_text().split())
+        return set(git_path(root, "shallow").read_text().split())
     except OSError:
         return set()
 
@@ -214,16 +202,6 @@ def git_path(root: Path, name: str) -> Path:
     """A path inside the repository's git directory (`git rev-parse --git-path`)."""
     path = Path(decode_path(_git(root, "rev-parse", "--git-path", name).stdout.rstrip(b"\n")))
     return path if path.is_absolute() else root / path
-
-
-def in_progress_operation(root: Path) -> str | None:
-    """'merge', 'rebase', 'cherry-pick' or 'revert' when one is under way."""
-    for name, marker in (("merge", "MERGE_HEAD"), ("cherry-pick", "CHERRY_PICK_HEAD"), ("revert", "REVERT_HEAD"),
-                         ("rebase", "rebase-merge"), ("rebase", "rebase-apply")):
-        path = Path(decode_path(_git(root, "rev-parse", "--git-path", marker).stdout.strip()))
-        if (path if path.is_absolute() else root / path).exists():
-            return name
-    return None
 
 
 @dataclass(frozen=True)
@@ -276,11 +254,9 @@ def fetch_missing_blobs(root: Path, remote: str, pathspecs: tuple[str, ...]) -> 
     listed = _git(root, "rev-list", "--objects", "--missing=print", "HEAD").stdout
     missing = sorted(blobs & {line[1:41] for line in listed.split(b"\n") if line.startswith(b"?")})
     if missing:
-        result = subprocess.run(
-            ["git", "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
-             "--recurse-submodules=no", "--filter=blob:none", "--stdin"],
-            cwd=root, input=b"\n".join(missing) + b"\n", capture_output=True, env=_env(),
-        )
+        result = _git(root, "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
+                      "--recurse-submodules=no", "--filter=blob:none", "--stdin", stdin=b"\n".join(missing) + b"\n",
+                      check=False)
         if result.returncode != 0:
             lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
             reason = next((line for line in lines if line.startswith("fatal:")), lines[-1] if lines else "")

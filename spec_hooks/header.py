@@ -55,7 +55,6 @@ _CANON_ITEM = re.compile(
     r"(?P<bullet>[-*]) \*\*(?P<key>[A-Za-z0-9][A-Za-z0-9 ()/._-]*?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*)"
 )
 _CODE_VALUE = re.compile(r"(`+)(.+?)\1")
-_CANONICAL_BULLETS = "-*"
 
 
 def lines(text: str, start: int = 0) -> Iterator[Line]:
@@ -148,6 +147,15 @@ def _list_ends_cleanly(text: str, end: int) -> bool:
 def _field_from_match(line_offset: int, match: re.Match[str]) -> Field:
     value, value_start = clean_value(match.group("value"), match.start("value"))
     return Field(match.group("key").strip(), value, line_offset + match.start("key"), line_offset + value_start)
+
+
+def item_on_line(line: str) -> tuple[str, str] | None:
+    """The key and value of a `- **Key:** value` line, read the way a header's items are; None otherwise."""
+    bullet = _BULLET.match(line)
+    item = _RAW_ITEM.match(line, bullet.start("content")) if bullet and bullet.group("content") else None
+    if item is None or item.group("c1") == item.group("c2"):
+        return None
+    return item.group("key").strip(), clean_value(item.group("value"), 0)[0]
 
 
 def clean_value(value: str, start: int) -> tuple[str, int]:

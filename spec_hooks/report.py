@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -130,6 +132,21 @@ def reporters_for(format_name: str | None) -> list[TextReporter | JsonReporter |
     if os.environ.get("GITHUB_ACTIONS") == "true":
         return [TextReporter(), GithubReporter()]
     return [TextReporter()]
+
+
+def append_step_summary(findings: Sequence[Finding]) -> None:
+    """Under GitHub Actions, a table of findings per file and rule on the run's summary page."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary or not findings:
+        return
+    counts = Counter((finding.path, finding.code) for finding in findings)
+    rows = [f"| `{path}` | {code} | {count} |" for (path, code), count in sorted(counts.items())]
+    table = "\n".join(["### spec-hooks findings", "", "| File | Rule | Findings |", "| --- | --- | --- |", *rows, ""])
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(table + "\n")
+    except OSError as exc:
+        print(f"spec-hooks: warning: cannot write the job summary: {exc.strerror}", file=sys.stderr)
 
 
 def exit_status(findings: Sequence[Finding]) -> int:

@@ -5,8 +5,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
 from spec_hooks.config import Config, load_config
 from spec_hooks.findings import Finding, SpecHooksError
@@ -57,31 +57,13 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
 
 
 def report(findings: Sequence[Finding], format_name: str | None) -> int:
-    from spec_hooks.report import exit_status, reporters_for
+    from spec_hooks.report import append_step_summary, exit_status, reporters_for
 
     ordered = sorted(set(findings))
     for reporter in reporters_for(format_name):
         reporter.write(ordered, sys.stdout)
-    _append_step_summary(ordered)
+    append_step_summary(ordered)
     return exit_status(ordered)
-
-
-def _append_step_summary(findings: Sequence[Finding]) -> None:
-    import os
-
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not summary or not findings:
-        return
-    from collections import Counter
-
-    counts = Counter((finding.path, finding.code) for finding in findings)
-    rows = [f"| `{path}` | {code} | {count} |" for (path, code), count in sorted(counts.items())]
-    table = "\n".join(["### spec-hooks findings", "", "| File | Rule | Findings |", "| --- | --- | --- |", *rows, ""])
-    try:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(table + "\n")
-    except OSError as exc:
-        print(f"spec-hooks: warning: cannot write the job summary: {exc.strerror}", file=sys.stderr)
 
 
 def guarded(run: Callable[[], int]) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,17 +26,11 @@ class Source:
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset; the BOM is not a column."""
         starts = self.line_starts()
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        column = offset - starts[lo] + 1
-        if lo == 0 and self.bom and offset > 0:
+        index = bisect_right(starts, offset) - 1
+        column = offset - starts[index] + 1
+        if index == 0 and self.bom and offset > 0:
             column -= 1
-        return lo + 1, column
+        return index + 1, column
 
     def finding(self, offset: int, code: str, message: str, severity: str = ERROR) -> Finding:
         """A finding at a character offset of this file."""
@@ -97,10 +92,10 @@ def display_path(root: Path, given: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename, keeping its permission bits."""
+    """Replace (or create) `path` with `data` in one rename, keeping an existing file's permission bits."""
     import tempfile
 
-    mode = path.stat().st_mode & 0o7777
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
