@@ -141,10 +141,12 @@ class RepositoryState:
 def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Dated], list[Finding]]:
     documents, findings = [], []
     for path in paths:
-        if path in state.unmerged:
+        loaded_all = checked(path, lambda path=path: [load_dated(state.project, path)])
+        if path in state.unmerged and not any(isinstance(x, Finding) and x.code == "SH303" for x in loaded_all):
+            # No conflict markers left in the file, but the index still holds the conflict.
             findings.append(Finding(path, 1, 1, "SH303", "the file has an unresolved merge conflict in the index"))
             continue
-        for loaded in checked(path, lambda path=path: [load_dated(state.project, path)]):
+        for loaded in loaded_all:
             if isinstance(loaded, Dated):
                 documents.append(loaded)
             elif isinstance(loaded, Finding):

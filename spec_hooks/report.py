@@ -70,7 +70,8 @@ class SarifReporter:
         from spec_hooks import PROJECT_URL, __version__
         from spec_hooks.rules import RULES
 
-        used = sorted({finding.code for finding in findings} | set(RULES))
+        from urllib.parse import quote
+
         rules = [
             {
                 "id": code,
@@ -80,20 +81,20 @@ class SarifReporter:
                 "help": {"text": RULES[code].help},
                 "defaultConfiguration": {"level": RULES[code].severity},
             }
-            for code in used
-            if code in RULES
+            for code in sorted(RULES)
         ]
         index = {rule["id"]: position for position, rule in enumerate(rules)}
         results = [
             {
                 "ruleId": finding.code,
-                **({"ruleIndex": index[finding.code]} if finding.code in index else {}),
+                "ruleIndex": index[finding.code],
                 "level": finding.severity,
                 "message": {"text": finding.message},
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                            # A URI reference: `specs/my file.md` must be `specs/my%20file.md`.
+                            "artifactLocation": {"uri": quote(finding.path), "uriBaseId": "%SRCROOT%"},
                             "region": {"startLine": finding.line, "startColumn": finding.column},
                         }
                     }

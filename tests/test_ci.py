@@ -99,3 +99,9 @@ def test_every_hook_runs_with_networking_impossible(defects: Repo, tmp_path: Pat
                                 capture_output=True, text=True)
         assert result.returncode == expected, (command, result.stderr)
         assert "network" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sarif_uris_are_percent_encoded(repo: Repo, cli) -> None:
+    repo.write("specs/rest/my spec.md", spec(spec_id="rest/x", status="Approved"))
+    location = json.loads(cli("headers", "--format", "sarif", "specs/rest/my spec.md").out)["runs"][0]["results"][0]
+    assert location["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "specs/rest/my%20spec.md"

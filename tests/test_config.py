@@ -65,6 +65,8 @@ def test_pyproject_configuration(repo: Repo, cli) -> None:
         ("colour: blue\n", ".spec-hooks.yaml: invalid configuration: (top level): Additional properties are not allowed "
                            "('colour' was unexpected)"),
         ("types:\n  rfc:\n    keys: [RFC]\n", ".spec-hooks.yaml: invalid configuration: types.rfc: 'schema' is required"),
+        ("types:\n  rfc:\n    schema: s.json\n    keys: []\n", ".spec-hooks.yaml: invalid configuration: types.rfc.keys: [] "
+                                                          "should be non-empty"),
         ("timezone: Mars/Olympus\n", ".spec-hooks.yaml: invalid configuration: timezone: unknown time zone 'Mars/Olympus'"),
         ("types: [\n", ".spec-hooks.yaml:2:1: invalid YAML: "),
     ],

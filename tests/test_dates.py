@@ -271,6 +271,7 @@ def test_merge_in_progress_with_conflict_markers(repo: Repo, cli) -> None:
     for args in (("dates", PATH), ("dates", "--check", PATH)):
         result = cli(*args)
         assert result.status == 1 and result.codes() == ["SH303"], args
+        assert result.lines[0].startswith(f"{PATH}:13:1: SH303 unresolved merge conflict markers"), "at the marker"
     assert b"<<<<<<<" in repo.read(PATH), "nothing written into a conflicted file"
 
 
