@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -15,9 +15,12 @@ from spec_hooks.dates import (
 )
 from spec_hooks.documents import classify, date_line_pattern, date_problems, field_date, named_fields
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
+from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.header import Field, extract_header
-from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
-from spec_hooks.source import Source, encode_text, read_source, write_atomic
+from spec_hooks.run import (
+    Project, add_common_arguments, checked, guarded, note_unstaged, open_project, print_fixer_lines, report, select_files,
+)
+from spec_hooks.source import Source
 
 _CONFLICT = re.compile(r"^(?:<{7} |={7}\r?$|>{7} )", re.M)
 _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
@@ -43,13 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths, _ = select_files(project, args.filenames)
         state = RepositoryState(project)
         if args.check:
-            findings, edits = verify(state, paths, args.fix)
+            findings, lines = verify(state, paths, args.fix)
         else:
-            findings, edits = bump(state, paths)
+            findings, lines = bump(state, paths)
         status = report(findings, args.format)
-        for line in edits:
-            print(line)
-        return 1 if edits else status
+        print_fixer_lines(lines, args.format)
+        note_unstaged(project)
+        return 1 if lines else status
 
     return guarded(run)
 
@@ -71,7 +74,7 @@ class Dated:
 
 
 def load_dated(project: Project, path: str) -> Dated | Finding | None:
-    source = read_source(project.root, path)
+    source = project.contents.read(path)
     if isinstance(source, Finding):
         return source
     conflict = _CONFLICT.search(source.text)
@@ -115,26 +118,25 @@ class RepositoryState:
     def head_path(self, path: str) -> str:
         return self.renamed_from.get(path, path)
 
-    def content_changes(self, paths: list[str]) -> dict[str, bool | None]:
-        """For each path: None for a document HEAD does not have, else whether the staged content
-        differs from HEAD in more than the date lines. One `git cat-file --batch` reads both sides."""
+    def content_changes(self, documents: list[Dated]) -> dict[str, bool | None]:
+        """For each document: None when HEAD does not have it, else whether the text this run checked
+        differs from HEAD in more than the date lines. One `git cat-file --batch` reads HEAD's side."""
         result: dict[str, bool | None] = {}
         compare = []
-        for path in paths:
-            head_blob = self.head.get(self.head_path(path))
-            staged = self.index.get(path)
+        for document in documents:
+            head_blob = self.head.get(self.head_path(document.path))
             if head_blob is None:
-                result[path] = None
-            elif staged is None or staged[1] == head_blob:
-                result[path] = False
+                result[document.path] = None
+            elif document.source.blob == head_blob:
+                result[document.path] = False
             else:
-                compare.append(path)
-        specs = [spec for path in compare for spec in (f":{path}", f"HEAD:{self.head_path(path)}")]
-        objects = gitrepo.read_objects(self.project.root, specs)
-        for path in compare:
-            staged_data = objects.get(f":{path}", b"")
-            head_data = objects.get(f"HEAD:{self.head_path(path)}", b"")
-            result[path] = without_date_lines(staged_data, self.date_lines) != without_date_lines(head_data, self.date_lines)
+                compare.append(document)
+        objects = gitrepo.read_objects(self.project.root, [f"HEAD:{self.head_path(d.path)}" for d in compare])
+        for document in compare:
+            head_data = objects.get(f"HEAD:{self.head_path(document.path)}", b"")
+            checked_data = document.source.text.encode("utf-8")
+            result[document.path] = (without_date_lines(checked_data, self.date_lines)
+                                     != without_date_lines(head_data, self.date_lines))
         return result
 
 
@@ -161,8 +163,8 @@ def bump(state: RepositoryState, paths: list[str]) -> tuple[list[Finding], list[
     """Set Updated to today in documents whose staged content changed; fill a new document's dates."""
     documents, findings = _load_all(state, paths)
     today = state.project.config.today().isoformat()
-    changes = state.content_changes([document.path for document in documents])
-    edits = []
+    changes = state.content_changes(documents)
+    lines = []
     for document in documents:
         changed = changes.get(document.path, False)
         new_values: dict[str, str] = {}
@@ -171,37 +173,65 @@ def bump(state: RepositoryState, paths: list[str]) -> tuple[list[Finding], list[
             new_values[created] = today
         if changed is not False and updated and updated in document.fields:
             new_values[updated] = today
-        line = _rewrite_dates(state, document, new_values)
+        line, _ = _rewrite_dates(state, document, new_values, [])
         if line:
-            edits.append(line)
-    return findings, edits
+            lines.append(line)
+    return findings, lines
 
 
-def _rewrite_dates(state: RepositoryState, document: Dated, new_values: dict[str, str]) -> str | None:
-    """Write the new date values, touching only their characters; the `path: Updated a -> b` line."""
-    text = document.source.text
-    described = []
-    for name, (field_, value) in sorted(((n, (document.fields[n], v)) for n, v in new_values.items()),
-                                        key=lambda item: item[1][0].value_offset, reverse=True):
+def _rewrite_dates(
+    state: RepositoryState, document: Dated, new_values: dict[str, str], resolves: list[Finding]
+) -> tuple[str | None, list[Edit]]:
+    """Write the new date values through the edit model, touching only their characters.
+    The line to print (`path: Updated a -> b`, or why the file was left alone), and the edits applied."""
+    plan = date_edits(document.source.text, document.fields, new_values, resolves)
+    if isinstance(plan, str):
+        return f"{document.path}: not fixed: {plan}", []
+    edits, described = plan
+    if not edits:
+        return None, []
+    written = write_edits(state.project.root, document.path, document.source.text, edits,
+                          lambda new: _dates_hold(new, document, new_values))
+    if written.declined:
+        return f"{document.path}: not fixed: {written.declined}", []
+    return (f"{document.path}: {', '.join(described)}" if written.changed else None), edits
+
+
+def date_edits(
+    text: str, fields: dict[str, Field], new_values: dict[str, str], resolves: list[Finding]
+) -> tuple[list[Edit], list[str]] | str:
+    """The edits that set each named date field to its new value, with a description of each;
+    or why the document cannot be fixed safely."""
+    edits, described = [], []
+    for name, value in sorted(new_values.items(), key=lambda item: fields[item[0]].value_offset):
+        field_ = fields[name]
         if field_.value == value:
             continue
-        start, end = _value_span(text, field_)
-        replacement = value if start < end or text[start - 1 : start] in (" ", "\t") else " " + value
-        text = text[:start] + replacement + text[end:]
+        if not field_.exact:
+            return f"its {name} item is written in a form spec-hooks does not rewrite; set it to {value} by hand"
+        start = field_.value_offset
+        if field_.value:
+            edit = Edit(start, start + len(field_.value), field_.value, value)
+        else:  # an empty value: write it right after the key, keeping any hard-break blanks after it
+            blank_start = start
+            while blank_start > 0 and text[blank_start - 1] in " \t":
+                blank_start -= 1
+            blanks = text[blank_start:start]
+            edit = Edit(blank_start, start, blanks, " " + value + blanks)
+        edits.append(replace(edit, resolves=tuple(resolves)))
         described.append(f"{name} {field_.value or '(empty)'} -> {value}")
-    if not described:
-        return None
-    write_atomic(state.project.root / document.path, encode_text(text))
-    return f"{document.path}: {', '.join(reversed(described))}"
+    return edits, described
 
 
-def _value_span(text: str, field_: Field) -> tuple[int, int]:
-    start = field_.value_offset
-    if not field_.value:  # an empty value: insert right after the key, before any hard-break spaces
-        while start > 0 and text[start - 1] in " \t":
-            start -= 1
-        return start, start
-    return start, start + len(field_.value)
+def _dates_hold(new_text: str, document: Dated, new_values: dict[str, str]) -> str | None:
+    """Re-read the fixed text: every date holds its new value and every other field is as it was."""
+    header = extract_header(new_text)
+    fields = named_fields(header, document.doc_type.keys) if header else {}
+    for name, old in document.fields.items():
+        wanted = new_values.get(name, old.value)
+        if name not in fields or fields[name].value != wanted:
+            return f"{name} would read {fields[name].value if name in fields else '(missing)'!r}, not {wanted!r}"
+    return None
 
 
 # The verifier -------------------------------------------------------------------------------
@@ -211,26 +241,29 @@ def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Fi
     config = state.project.config
     today = config.today()
     documents, findings = _load_all(state, paths)
-    changes = state.content_changes([document.path for document in documents])
+    changes = state.content_changes(documents)
     in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
     ignored = read_ignored_revisions(state.project.root, config.ignore_revs_file)
     traces = trace_history(state.project.root, in_history, state.date_lines, ignored, need_created=fix)
     by_head_path = {trace.document: trace for trace in traces}
-    edits = []
-    fixed = set()
+    lines = []
+    applied: list[Edit] = []
     for document in documents:
-        for offset, code, message in date_problems(document.fields, document.doc_type, today):
-            findings.append(document.at(offset, code, message))
+        problems = [document.at(offset, code, message)
+                    for offset, code, message in date_problems(document.fields, document.doc_type, today)]
         staged_change = changes.get(document.path) is not False
         trace = None if staged_change else by_head_path.get(state.head_path(document.path))
-        problems, new_values = _judge(document, trace, today, config.date_timezone)
+        history_problems, new_values = _judge(document, trace, today, config.date_timezone)
+        problems.extend(history_problems)
         findings.extend(problems)
-        line = _rewrite_dates(state, document, new_values) if fix and new_values else None
-        if line:
-            edits.append(line)
-            fixed.add(document.path)
-    findings = [finding for finding in findings if finding.path not in fixed or finding.code not in ("SH301", "SH108", "SH109")]
-    return findings, edits
+        if fix and new_values:
+            line, edits = _rewrite_dates(state, document, new_values, [p for p in problems if p.code in _BACKFILLED])
+            lines.extend([line] if line else [])
+            applied.extend(edits)
+    return without_resolved(findings, applied), lines
+
+
+_BACKFILLED = ("SH301", "SH108", "SH109")  # what writing the dates history gives settles
 
 
 def _judge(document: Dated, trace: Trace | None, today: date, zone: str) -> tuple[list[Finding], dict[str, str]]:

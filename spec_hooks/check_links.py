@@ -17,8 +17,11 @@ from typing import Any
 from spec_hooks import __version__, gitrepo
 from spec_hooks.findings import SpecHooksError, Finding
 from spec_hooks.markdown import Anchors, Link, MarkdownFile
-from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
-from spec_hooks.source import Source, decode_source, encode_text, read_source, write_atomic
+from spec_hooks.fix import Edit, without_resolved, write_atomic, write_edits
+from spec_hooks.run import (
+    Project, add_common_arguments, checked, guarded, note_unstaged, open_project, print_fixer_lines, report, select_files,
+)
+from spec_hooks.source import Source
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
@@ -36,20 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run() -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames)
-        findings, fixed = check_links(project, paths, whole, args.fix)
+        findings, lines = check_links(project, paths, whole, args.fix)
         status = report(findings, args.format)
-        for path, count in fixed.items():
-            print(f"{path}: rewrote {count} link{'s' if count > 1 else ''}", file=sys.stderr if args.format in ("json", "sarif") else sys.stdout)
-        return 1 if fixed else status
+        print_fixer_lines(lines, args.format)
+        note_unstaged(project)
+        return 1 if lines else status
 
     return guarded(run)
-
-
-@dataclass(frozen=True)
-class Fix:
-    start: int
-    end: int
-    text: str
 
 
 @dataclass
@@ -89,10 +85,6 @@ class Repository:
         return lowered
 
     @cached_property
-    def modified(self) -> set[str]:
-        return gitrepo.modified_in_worktree(self.project.root)
-
-    @cached_property
     def by_name(self) -> dict[str, list[str]]:
         names: dict[str, list[str]] = {}
         for path in self.entries:
@@ -108,28 +100,18 @@ class Repository:
         return folders
 
     def linking_file(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
-        """A file whose links are checked, as it is on disk (what pre-commit hands over, what --fix edits)."""
-        if path in self._files:
-            return self._files[path]
-        source = read_source(self.project.root, path)
-        if isinstance(source, Finding):
-            return source
-        staged = path in self.entries and path not in self.modified
-        loaded = (source, self._markdown(path, source.text) if staged else MarkdownFile(source.text))
-        if staged:
-            self._files[path] = loaded  # the same as the staged content: reuse it as a link target
-        return loaded
+        """A file whose links are checked: the one text of it this run reads (see `Contents`)."""
+        return self.target(path)
 
-    def _markdown(self, path: str, text: str) -> MarkdownFile:
-        """The parsed file, from the cache when its blob was seen before."""
+    def _markdown(self, source: Source) -> MarkdownFile:
+        """The parsed file, from the cache when the blob of the text read was seen before."""
         if self.cache is None:
-            return MarkdownFile(text)
-        blob = self.entries[path][1]
-        payload = self.cache.get(blob)
+            return MarkdownFile(source.text)
+        payload = self.cache.get(source.blob)
         if payload is not None:
-            return MarkdownFile.from_payload(text, payload)
-        self.fresh.add(blob)
-        return MarkdownFile(text)
+            return MarkdownFile.from_payload(source.text, payload)
+        self.fresh.add(source.blob)
+        return MarkdownFile(source.text)
 
     def parsed(self, path: str) -> MarkdownFile | None:
         """The Markdown file already loaded for `path` in this process, if any."""
@@ -140,28 +122,21 @@ class Repository:
         """Payloads of those of `paths` parsed in this run, for the cache."""
         fresh = {}
         for path in paths:
-            markdown = self.parsed(path)
-            if markdown is not None and self.entries[path][1] in self.fresh:
-                fresh[self.entries[path][1]] = markdown.payload()
+            loaded = self._files.get(path)
+            if isinstance(loaded, tuple) and loaded[0].blob in self.fresh and path.lower().endswith(_MARKDOWN):
+                fresh[loaded[0].blob] = loaded[1].payload()
         return fresh
 
     def target(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
-        """A link target's staged content: the work tree's copy unless it has unstaged changes."""
+        """A file as this run reads it, parsed once whether it links or is linked to."""
         if path not in self._files:
-            if path in self.modified:
-                source = decode_source(path, gitrepo.index_blobs(self.project.root, [path]).get(path, b""))
-            else:
-                source = read_source(self.project.root, path)
-            if isinstance(source, Finding):
-                self._files[path] = source
-            else:
-                markdown = MarkdownFile(source.text) if path in self.modified else self._markdown(path, source.text)
-                self._files[path] = (source, markdown)
+            source = self.project.contents.read(path)
+            self._files[path] = source if isinstance(source, Finding) else (source, self._markdown(source))
         return self._files[path]
 
     def prepare_for_workers(self) -> None:
         """Compute the shared lookups once, before forking, instead of once in every worker."""
-        _ = self.folders, self.modified, self.by_lower_case
+        _ = self.folders, self.project.contents.unstaged, self.by_lower_case
 
     def suggestion(self, resolved: str) -> str | None:
         if resolved not in self._suggestions:
@@ -181,7 +156,8 @@ class Deferred:
 @dataclass
 class Outcome:
     findings: list[Finding] = field(default_factory=list)
-    fixes: dict[str, list[Fix]] = field(default_factory=dict)
+    fixes: dict[str, list[Edit]] = field(default_factory=dict)
+    intended: dict[Edit, str] = field(default_factory=dict)  # what each fix's destination must resolve to
     untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
     deferred: list[Deferred] = field(default_factory=list)
     anchors: dict[str, Anchors] = field(default_factory=dict)  # what a worker computed, for deferred checks
@@ -191,6 +167,7 @@ class Outcome:
         self.findings.extend(other.findings)
         for path, fixes in other.fixes.items():
             self.fixes.setdefault(path, []).extend(fixes)
+        self.intended.update(other.intended)
         self.untracked.extend(other.untracked)
         self.deferred.extend(other.deferred)
         self.anchors.update(other.anchors)
@@ -200,7 +177,8 @@ class Outcome:
 PARALLEL_FROM = 400  # files; below this, starting a second process costs more than it saves
 
 
-def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> tuple[list[Finding], dict[str, int]]:
+def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> tuple[list[Finding], list[str]]:
+    """The findings, and (with `fix`) one line per file the fixer rewrote or had to leave alone."""
     repository = Repository.load(project)
     ignore = _ignore_patterns(project)
     checked_paths = set(paths)
@@ -212,11 +190,9 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
         for path in _referrers(repository, checked_paths):
             checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
-    fixed = _apply_fixes(repository, outcome.fixes) if fix else {}
+    lines, applied = _apply_fixes(repository, outcome.fixes, outcome.intended) if fix else ([], [])
     findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
-    if fixed:
-        findings = [finding for finding in findings if not _was_fixed(finding, fixed)]
-    return findings, fixed
+    return without_resolved(findings, applied), lines
 
 
 def _check_chunk(repository: Repository, paths: list[str], ignore: list[re.Pattern[str]]) -> Outcome:
@@ -372,7 +348,7 @@ def _resolve_in(folder: str, path: str) -> str | None:
 
 def _check_link(
     repository: Repository, source: Source, markdown: MarkdownFile, link: Link, only_moved: bool, outcome: Outcome
-) -> tuple[Finding | None, Fix | None]:
+) -> tuple[Finding | None, Edit | None]:
     if link.kind == "reference":
         if link.label in markdown.links.labels or only_moved:
             return None, None
@@ -396,7 +372,7 @@ def _check_link(
 
 def _check_path(
     repository: Repository, source: Source, link: Link, target: str, resolved: str, outcome: Outcome
-) -> tuple[Finding | None, Fix | None] | None:
+) -> tuple[Finding | None, Edit | None] | None:
     """A finding (and fix) when the path part is wrong; None when it names a tracked file or folder."""
     shown = _short(target)
     if resolved in repository.entries:
@@ -409,16 +385,16 @@ def _check_path(
         return source.finding(link.offset, "SH207", f"link {shown!r} points at a folder; link to a file in it"), None
     if resolved in repository.renames:
         new = repository.renames[resolved]
-        fix = _rewrite(source, link, new)
-        message = (f"{resolved!r} is renamed to {new!r} in the staged change: link {fix.text!r} "
+        replacement = _rewrite(source, link, new)
+        message = (f"{resolved!r} is renamed to {new!r} in the staged change: link {replacement!r} "
                    "(`spec-hooks links --fix` rewrites it)")
-        return source.finding(link.offset, "SH209", message), fix
+        return _fixable(source, link, "SH209", message, replacement, new, outcome)
     exact = repository.by_lower_case.get(resolved.lower())
     if exact is not None:
-        fix = _rewrite(source, link, exact)
+        replacement = _rewrite(source, link, exact)
         message = (f"{shown!r} differs in case from the tracked {exact!r} (breaks on Linux and GitHub): "
-                   f"did you mean {fix.text!r}?")
-        return source.finding(link.offset, "SH203", message), fix
+                   f"did you mean {replacement!r}?")
+        return _fixable(source, link, "SH203", message, replacement, exact, outcome)
     if os.path.lexists(repository.project.root / resolved):
         # Whether it is ignored or only untracked is asked of git once, for all such links (see _classify_untracked).
         outcome.untracked.append((source.finding(link.offset, "SH202", f"{resolved!r} is not tracked by git; git add it?"), resolved))
@@ -428,7 +404,7 @@ def _check_path(
     message = f"{_short(target)!r} does not exist"
     suggestion = repository.suggestion(resolved)
     if suggestion is not None:
-        message += f": did you mean {_rewrite(source, link, suggestion).text!r}?"
+        message += f": did you mean {_rewrite(source, link, suggestion)!r}?"
     return source.finding(link.offset, "SH201", message), None
 
 
@@ -438,8 +414,20 @@ def _inside_repository(root: Path, path: str) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
-def _rewrite(source: Source, link: Link, new_path: str) -> Fix:
-    """The same link pointing at `new_path`, in the link's own style (root-absolute or relative)."""
+def _fixable(
+    source: Source, link: Link, code: str, message: str, replacement: str, new_path: str, outcome: Outcome
+) -> tuple[Finding, Edit]:
+    """A finding whose fix rewrites the link's destination; the new path is kept to check the fix."""
+    finding = source.finding(link.offset, code, message)
+    edit = Edit(link.target_start, link.target_end, source.text[link.target_start : link.target_end], replacement,
+                (finding,))
+    outcome.intended[edit] = new_path
+    return finding, edit
+
+
+def _rewrite(source: Source, link: Link, new_path: str) -> str:
+    """The link's destination pointing at `new_path`, in the link's own style (root-absolute or relative,
+    percent-encoded or not, in angle brackets or not), written so that Markdown reads it back whole."""
     original = source.text[link.target_start : link.target_end]
     path_part, fragment = split_target(original)
     query = original[len(path_part) :].partition("#")[0] if "?" in original.partition("#")[0] else ""
@@ -449,9 +437,23 @@ def _rewrite(source: Source, link: Link, new_path: str) -> Fix:
         rewritten = posixpath.relpath(new_path, posixpath.dirname(source.path) or ".")
         if path_part.startswith("./") and not rewritten.startswith("."):
             rewritten = "./" + rewritten
-    if "%" in path_part or (" " in rewritten and not source.text[link.target_start - 1 : link.target_start] == "<"):
-        rewritten = quote(rewritten, safe="/-._~!$&'()*+,;=:@")
-    return Fix(link.target_start, link.target_end, rewritten + query + (f"#{fragment}" if fragment else ""))
+    before = source.text[link.target_start - 1 : link.target_start]
+    return destination(rewritten, angled=before == "<" and link.kind != "html", encoded="%" in path_part) + query + (
+        f"#{fragment}" if fragment else "")
+
+
+# Characters a path cannot carry as they are in a link destination: `%`, `#` and `?` would be read as an
+# escape, a fragment or a query; the rest end or break a bare destination, an attribute or an entity.
+_UNSAFE_IN_DESTINATION = frozenset("%#?\\<>()\"'`&[]") | frozenset(map(chr, range(33))) | {"\x7f"}
+
+
+def destination(path: str, angled: bool = False, encoded: bool = False) -> str:
+    """A repository path written as a link destination that resolves back to it: characters Markdown
+    or HTML would read otherwise are percent-encoded (all non-ASCII too where the link already was)."""
+    if encoded:
+        return quote(path, safe="/-._~!$*+,;=:@")
+    return "".join(quote(character, safe="") if character in _UNSAFE_IN_DESTINATION and not (angled and character == " ")
+                   else character for character in path)
 
 
 def _closest_path(repository: Repository, resolved: str) -> str | None:
@@ -497,7 +499,7 @@ def _check_fragment(
     if resolved.lower().endswith(_MARKDOWN) or resolved == source.path:
         if resolved == source.path:
             found: Anchors | str = markdown.anchors
-        elif repository.local is not None and resolved not in repository.local and resolved not in repository.modified:
+        elif repository.local is not None and resolved not in repository.local:
             outcome.deferred.append(Deferred(source.finding(link.offset, "SH205", ""), resolved, fragment))
             return None
         else:
@@ -566,22 +568,37 @@ def _referrers(repository: Repository, already: set[str]) -> list[str]:
     return [path for path in gitrepo.files_containing(repository.project.root, strings) if path not in already]
 
 
-def _apply_fixes(repository: Repository, fixes: dict[str, list[Fix]]) -> dict[str, int]:
-    fixed = {}
+def _apply_fixes(repository: Repository, fixes: dict[str, list[Edit]], intended: dict[Edit, str]) -> tuple[list[str], list[Edit]]:
+    """Rewrite each file's links through the edit model; one line per file, and the edits applied."""
+    lines, applied = [], []
     for path, edits in sorted(fixes.items()):
-        target = repository.project.root / path
-        data = target.read_bytes()
-        source = decode_source(path, data)
-        if isinstance(source, Finding):
+        loaded = repository.target(path)
+        if isinstance(loaded, Finding):
             continue
-        text = source.text
-        for edit in sorted(set(edits), key=lambda fix: fix.start, reverse=True):
-            text = text[: edit.start] + edit.text + text[edit.end :]
-        if encode_text(text) != data:
-            write_atomic(target, encode_text(text))
-            fixed[path] = len(set(edits))
-    return fixed
+        source = loaded[0]
+        written = write_edits(repository.project.root, path, source.text, edits,
+                              lambda new, source=source, edits=edits: _links_resolve(source.path, new, edits, intended))
+        count = len(set(edits))
+        if written.declined:
+            lines.append(f"{path}: not fixed: {written.declined}")
+        else:
+            lines.extend([f"{path}: rewrote {count} link{'s' if count > 1 else ''}"] if written.changed else [])
+            applied.extend(edits)
+    return lines, applied
 
 
-def _was_fixed(finding: Finding, fixed: dict[str, int]) -> bool:
-    return finding.path in fixed and finding.code in ("SH203", "SH209")
+def _links_resolve(path: str, new_text: str, edits: list[Edit], intended: dict[Edit, str]) -> str | None:
+    """Re-read the fixed text: each rewritten destination is read back whole and resolves to its new path."""
+    links = {link.target_start: link for link in MarkdownFile(new_text).links.links}
+    shift = 0
+    for edit in sorted(set(edits), key=lambda edit: edit.start):
+        start = edit.start + shift
+        shift += len(edit.replacement) - (edit.end - edit.start)
+        link = links.get(start)
+        if link is None or link.target_end - link.target_start != len(edit.replacement):
+            return f"the link at character {start} would not read back as {edit.replacement!r}"
+        path_part = split_target(link.target.strip())[0]
+        resolved = _resolve_in(path.rpartition("/")[0], path_part) if path_part else path
+        if resolved != intended[edit]:
+            return f"{edit.replacement!r} would point at {resolved!r}, not {intended[edit]!r}"
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spec_hooks.source import BOM
@@ -17,12 +17,18 @@ from spec_hooks.source import BOM
 
 @dataclass(frozen=True)
 class Field:
-    """One header item. `key` is None when the item is not `**Key:** value` (`value` is then its text)."""
+    """One header item. `key` is None when the item is not `**Key:** value` (`value` is then its text).
+
+    `exact`: the value's characters stand in the text exactly at `value_offset` (an empty value: right
+    after the key's markup). Only then may a fixer rewrite it; an odd item whose value could not be
+    placed points its findings at the item's first character.
+    """
 
     key: str | None
     value: str
     key_offset: int
     value_offset: int
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,18 +63,22 @@ _CANON_ITEM = re.compile(
 _CODE_VALUE = re.compile(r"(`+)(.+?)\1")
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def lines(text: str, start: int = 0) -> Iterator[Line]:
-    """The lines of `text` from `start`, without `\\n` or `\\r\\n`, lazily (files may be huge)."""
+    """The lines of `text` from `start`, without their endings (`\n`, `\r\n` or a lone `\r`, as in
+    CommonMark), lazily (files may be huge)."""
     end_of_text = len(text)
     pos = start
+    search = _LINE_END.search
     while pos < end_of_text:
-        end = text.find("\n", pos)
-        following = end + 1
-        if end < 0:
-            end = following = end_of_text
-        line = text[pos:end]
-        yield pos, line[:-1] if line.endswith("\r") else line
-        pos = following
+        ending = search(text, pos)
+        if ending is None:
+            yield pos, text[pos:]
+            return
+        yield pos, text[pos : ending.start()]
+        pos = ending.end()
 
 
 def extract_header(text: str) -> Header | None:
@@ -177,11 +187,17 @@ def _mistune_header(text: str, region: list[Line]) -> Header | None:
     title_token, header_list = _title_and_list(tokens)
     if header_list is None:
         return None
-    title_offset, item_lines = _locate_items(region, header_list["bullet"], len(header_list["children"]))
+    items = header_list["children"]
+    title_offset, item_lines = _locate_items(region, header_list["bullet"], len(items))
+    located = len(item_lines) == len(items)
+    ends = [offset for offset, _ in item_lines[1:]] + [region_end]
     fields = []
-    for index, item in enumerate(header_list["children"]):
-        line = item_lines[index] if index < len(item_lines) else item_lines[-1] if item_lines else region[0]
-        fields.append(_field_from_item(item, line))
+    for index, item in enumerate(items):
+        if located:
+            fields.append(_field_from_item(text, item, item_lines[index], ends[index]))
+        else:  # the source and the parser disagree on where items start: no position can be trusted
+            anchor = item_lines[min(index, len(item_lines) - 1)] if item_lines else region[0]
+            fields.append(replace(_field_from_item(text, item, anchor, anchor[0]), exact=False))
     return Header(plain_text(title_token.get("children", [])).strip(), title_offset,
                   item_lines[0][0] if item_lines else region_start, tuple(fields))
 
@@ -232,22 +248,48 @@ def _locate_items(region: list[Line], bullet: str, count: int) -> tuple[int, lis
     return title_offset, items
 
 
-def _field_from_item(item: dict[str, Any], line: Line) -> Field:
+def _field_from_item(text: str, item: dict[str, Any], line: Line, end: int) -> Field:
+    """A field from mistune's reading of an item that starts at `line` and ends before `end`."""
     from spec_hooks.markdown import plain_text
 
-    offset, text = line
-    bullet = _BULLET.match(text)
-    content_start = bullet.start("content") if bullet and bullet.group("content") is not None else 0
+    offset, first_line = line
+    bullet = _BULLET.match(first_line)
+    content_start = offset + (bullet.start("content") if bullet and bullet.group("content") is not None else 0)
     inline = item["children"][0].get("children", []) if item["children"] else []
     key = _item_key(inline)
-    raw = _RAW_ITEM.match(text, content_start)
+    raw = _RAW_ITEM.match(first_line, content_start - offset)
     if key is not None and raw and raw.group("key").strip() == key:
         return _field_from_match(offset, raw)
     plain = plain_text(inline).strip()
     if key is None:
-        return Field(None, plain, offset + content_start, offset + content_start)
-    value = plain.split(":", 1)[1].strip() if ":" in plain else ""
-    return Field(key, value, offset + content_start, offset + content_start)
+        return Field(None, plain, content_start, content_start, exact=False)
+    value = clean_value(plain.split(":", 1)[1].strip() if ":" in plain else "", 0)[0]
+    value_offset = _value_position(text, content_start, end, value)
+    if value_offset is None:
+        return Field(key, value, content_start, content_start, exact=False)
+    return Field(key, value, content_start, value_offset)
+
+
+_KEY_END = re.compile(r"\*\*[ \t]*:|:[ \t]*\*\*")
+
+
+def _value_position(text: str, start: int, end: int, value: str) -> int | None:
+    """Where `value` stands in the item text[start:end]: right after the key's closing `:**` or `**:`
+    and any blanks (a code span's backticks skipped). None unless the characters there are exactly it."""
+    key_end = _KEY_END.search(text, start, end)
+    if key_end is None:
+        return None
+    at = key_end.end()
+    while at < end and text[at] in " \t":
+        at += 1
+    ticks = len(text[at:end]) - len(text[at:end].lstrip("`"))
+    if ticks and text.startswith(value, at + ticks) and value:
+        at += ticks
+    if text[at : at + len(value)] != value or at + len(value) > end:
+        return None
+    if not value and text[at:end].strip(" \t\\\r\n"):
+        return None  # something follows the key that the value does not account for
+    return at
 
 
 def _item_key(inline: list[dict[str, Any]]) -> str | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from spec_hooks.config import Config, load_config
 from spec_hooks.findings import Finding, SpecHooksError
+from spec_hooks.source import Contents
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,10 @@ class Project:
     root: Path
     in_git: bool
     config: Config
+    contents: Contents = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "contents", Contents(self.root, self.in_git))
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +69,23 @@ def report(findings: Sequence[Finding], format_name: str | None) -> int:
         reporter.write(ordered, sys.stdout)
     append_step_summary(ordered)
     return exit_status(ordered)
+
+
+def print_fixer_lines(lines: Sequence[str], format_name: str | None) -> None:
+    """One line per file a fixer changed or left alone: on stdout beside text, on stderr beside a
+    machine-readable document, which must stay valid."""
+    stream = sys.stderr if format_name in ("json", "sarif") else sys.stdout
+    for line in lines:
+        print(line, file=stream)
+
+
+def note_unstaged(project: Project) -> None:
+    """Say which files the run read from git's index because their work tree differs (by-hand runs)."""
+    ignored = project.contents.unstaged_read()
+    if ignored:
+        shown = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")
+        print(f"spec-hooks: note: checked the staged content of {shown}; unstaged changes are not checked "
+              "(git add them to include them)", file=sys.stderr)
 
 
 def guarded(run: Callable[[], int]) -> int:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from spec_hooks.findings import ERROR, Finding
@@ -36,6 +38,14 @@ class Source:
         """A finding at a character offset of this file."""
         line, column = self.position(offset)
         return Finding(self.path, line, column, code, message, severity)
+
+    @cached_property
+    def blob(self) -> str:
+        """The git blob id of the bytes this text was decoded from: what caches of parsed files are keyed by."""
+        import hashlib
+
+        data = self.text.encode("utf-8")
+        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
     def line_starts(self) -> list[int]:
         if not self._line_starts:
@@ -91,22 +101,54 @@ def display_path(root: Path, given: str) -> str:
         return Path(given).as_posix()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace (or create) `path` with `data` in one rename, keeping an existing file's permission bits."""
-    import tempfile
+class Contents:
+    """The one text of each file that a run reads, decided once for every check and fixer.
 
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    Under pre-commit (`PRE_COMMIT=1` in the environment) the work tree: pre-commit stashes unstaged
+    changes away, so the work tree holds the staged content plus what earlier hooks of the same run
+    fixed (which pre-commit then makes the user stage). By hand, the staged content: a tracked file
+    whose work tree differs from the index is read from the index and listed in `unstaged`, so the run
+    can say what it ignored, and a fixer, whose edits apply to the text it checked, leaves it alone.
+    A file git does not track, or whose merge is unresolved, has only its work-tree text.
+    """
 
+    def __init__(self, root: Path, in_git: bool, environ: Mapping[str, str] = os.environ) -> None:
+        self.root = root
+        self.in_git = in_git
+        self.under_pre_commit = environ.get("PRE_COMMIT") == "1"
+        self._texts: dict[str, Source | Finding] = {}
 
-def encode_text(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
+    @cached_property
+    def unstaged(self) -> frozenset[str]:
+        """Tracked files whose work-tree text is not what this run reads."""
+        if not self.in_git or self.under_pre_commit:
+            return frozenset()
+        from spec_hooks import gitrepo
+
+        return frozenset(gitrepo.modified_in_worktree(self.root))
+
+    def read(self, path: str) -> Source | Finding:
+        if path not in self._texts:
+            if path in self.unstaged:
+                self._read_staged([path])
+            else:
+                self._texts[path] = read_source(self.root, path)
+        return self._texts[path]
+
+    def unstaged_read(self) -> list[str]:
+        """The files this run read from the index although their work tree differs."""
+        return sorted(path for path in self._texts if path in self.unstaged)
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Read the staged content of those of `paths` that need it, in one git call."""
+        self._read_staged([path for path in paths if path in self.unstaged and path not in self._texts])
+
+    def _read_staged(self, paths: list[str]) -> None:
+        if not paths:
+            return
+        from spec_hooks import gitrepo
+
+        blobs = gitrepo.index_blobs(self.root, paths)
+        for path in paths:
+            data = blobs.get(path)  # none for an unmerged path: its work tree, markers and all, is its only text
+            self._texts[path] = read_source(self.root, path) if data is None else decode_source(path, data)

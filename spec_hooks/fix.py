@@ -1,0 +1,139 @@
+"""Fixes as data, applied in one place: the only code in spec-hooks that writes a user's file.
+
+An `Edit` names a span of one file's text, the text the fixer saw there, and its replacement. Fixers
+compute edits on the text the run checked; `write_edits` applies them only to that same text: it
+re-reads the file, refuses symlinks and paths that leave the repository, checks the whole text and
+every span, splices, re-reads the result with the fixer's own check, and replaces the file in one
+rename. Anything unexpected leaves the file untouched and says why in one line.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spec_hooks.findings import Finding
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int  # character offsets into the checked text
+    end: int
+    expected: str  # what the fixer saw in [start, end): the edit applies only where it is still there
+    replacement: str
+    resolves: tuple[Finding, ...] = ()  # the findings the edit makes obsolete
+
+
+class EditConflict(ValueError):
+    """Edits that do not fit the text: a span that no longer holds its expected text, or two that overlap."""
+
+
+def splice(text: str, edits: Sequence[Edit]) -> str:
+    """`text` with every edit applied; identical edits count once. Raises EditConflict."""
+    ordered = sorted(set(edits), key=lambda edit: (edit.start, edit.end))
+    parts = []
+    at = 0
+    for edit in ordered:
+        if not 0 <= edit.start <= edit.end <= len(text):
+            raise EditConflict(f"an edit at {edit.start}-{edit.end} lies outside the text")
+        if edit.start < at:
+            raise EditConflict(f"two edits overlap at character {edit.start}")
+        if text[edit.start : edit.end] != edit.expected:
+            raise EditConflict(f"the text at character {edit.start} is not {edit.expected!r}")
+        parts.append(text[at : edit.start])
+        parts.append(edit.replacement)
+        at = edit.end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What became of one file's edits: `changed` when the file was rewritten; `declined` says why it was
+    left alone. Neither: the file already holds the edits' result."""
+
+    path: str
+    changed: bool
+    declined: str | None = None
+
+
+Verify = Callable[[str], "str | None"]  # the new text -> what is wrong with it, or None
+
+
+def write_edits(root: Path, path: str, checked: str, edits: Sequence[Edit], verify: Verify | None = None) -> Written:
+    """Apply `edits`, computed on `checked`, to the file `path` (repository-relative) under `root`."""
+    if not edits:
+        return Written(path, False)
+    target = root / path
+    refusal = _refusal(root, target)
+    if refusal is not None:
+        return Written(path, False, refusal)
+    try:
+        data = _read_regular(target)
+        current = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Written(path, False, f"cannot be read back ({getattr(exc, 'strerror', None) or exc})")
+    try:
+        new = splice(checked, edits)
+    except EditConflict as exc:
+        return Written(path, False, f"an edit does not fit the file ({exc}); please report it")
+    if current != checked:
+        if current == new:
+            return Written(path, False)  # an earlier run already wrote exactly these edits
+        return Written(path, False, "the file on disk differs from the text that was checked "
+                                    "(unstaged changes, or it changed meanwhile); stage it (git add) and run again")
+    if new == current:
+        return Written(path, False)
+    problem = verify(new) if verify is not None else None
+    if problem is not None:
+        return Written(path, False, f"the fixed text would be wrong ({problem}); please report it")
+    write_atomic(target, new.encode("utf-8"))
+    return Written(path, True)
+
+
+def _refusal(root: Path, target: Path) -> str | None:
+    try:
+        info = os.lstat(target)
+    except OSError as exc:
+        return f"cannot be read back ({exc.strerror or exc})"
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link: spec-hooks never writes through one (fix the file it points at)"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    real_root = os.path.realpath(root)
+    real_folder = os.path.realpath(target.parent)
+    if real_folder != real_root and not real_folder.startswith(real_root + os.sep):
+        return "lies outside the repository (a folder on its path is a symbolic link)"
+    return None
+
+
+def _read_regular(target: Path) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    handle = os.open(target, flags)
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace (or create) `path` with `data` in one rename, keeping an existing file's permission bits."""
+    import tempfile
+
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def without_resolved(findings: Sequence[Finding], applied: Sequence[Edit]) -> list[Finding]:
+    """The findings that no applied edit resolves."""
+    resolved = {finding for edit in applied for finding in edit.resolves}
+    return [finding for finding in findings if finding not in resolved]
