@@ -211,7 +211,10 @@ def date_edits(
             return f"its {name} item is written in a form spec-hooks does not rewrite; set it to {value} by hand"
         start = field_.value_offset
         if field_.value:
-            edit = Edit(start, start + len(field_.value), field_.value, value)
+            # `**Key:**{{YYYY-MM-DD}}` is strong emphasis but `**Key:**2026-…` is not (the closer would be
+            # followed by a digit): a value right after the key's markup gets a space before it.
+            glued = text[start - 1 : start] in ("*", "_")
+            edit = Edit(start, start + len(field_.value), field_.value, " " * glued + value)
         else:  # an empty value: write it right after the key, keeping any hard-break blanks after it
             blank_start = start
             while blank_start > 0 and text[blank_start - 1] in " \t":

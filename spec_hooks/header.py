@@ -270,7 +270,7 @@ def _field_from_item(text: str, item: dict[str, Any], line: Line, end: int) -> F
     return Field(key, value, content_start, value_offset)
 
 
-_KEY_END = re.compile(r"\*\*[ \t]*:|:[ \t]*\*\*")
+_KEY_END = re.compile(r"(?:\*\*|__)[ \t]*:|:[ \t]*(?:\*\*|__)")
 
 
 def _value_position(text: str, start: int, end: int, value: str) -> int | None:

@@ -137,3 +137,31 @@ def test_commit_with_the_readme_config(downstream: Repo, pre_commit, hook_repo) 
     defect = git(downstream, "commit", "-m", "new spec")
     assert defect.returncode != 0
     assert "specs/rest/new.md:6:16: SH106 Created '2025-13-01' is not a real date (YYYY-MM-DD)" in defect.stdout + defect.stderr
+
+
+def test_date_fixer_then_link_fixer_in_one_commit(repo: Repo, pre_commit, hook_repo) -> None:
+    """The two fixers in one commit, on one file: the date placeholder gets 4 characters shorter before
+    the link fixer runs. Each fix lands on its own characters; everything else is byte-exact."""
+    root, sha = hook_repo
+    repo.write(".pre-commit-config.yaml", f"repos:\n  - repo: {root.as_uri()}\n    rev: {sha}\n    hooks:\n"
+                                          "      - id: bump-spec-dates\n      - id: check-spec-links\n"
+                                          "        args: [--fix]\n")
+    spec_text = ("# Pagar.me\r\n\r\n- **System:** Pagar.me  \r\n- **Type:** API  \r\n- **Owner:** Payments  \r\n"
+                 "- **Last updated:** {{YYYY-MM-DD}}  \r\n\r\n## Overview\r\n\r\nSee [the hub](../hub.md#overview).")
+    repo.write("integrations/pagarme.md", spec_text)
+    repo.write("hub.md", "# Hub\n\n## Overview\n")
+    repo.add()
+    repo.commit("start")
+    assert pre_commit("install").returncode == 0
+    edited = spec_text.replace("## Overview", "## Overview\r\n\r\nA new paragraph.")
+    repo.write("integrations/pagarme.md", edited)
+    repo.git("mv", "hub.md", "hub2.md")
+    repo.add()
+    first = git(repo, "commit", "-m", "rename the hub")
+    assert first.returncode != 0 and "files were modified by this hook" in first.stdout + first.stderr
+    today = date.today().isoformat()
+    assert repo.read("integrations/pagarme.md").decode() == (
+        edited.replace("{{YYYY-MM-DD}}", today).replace("../hub.md#overview", "../hub2.md#overview"))
+    repo.add()
+    second = git(repo, "commit", "-m", "rename the hub")
+    assert second.returncode == 0, second.stdout + second.stderr

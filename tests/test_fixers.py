@@ -1,0 +1,136 @@
+"""The fixers on real repositories: each case in which one once wrote over the user's text, reproduced."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, spec
+
+TODAY = date.today().isoformat()
+
+
+def _committed(repo: Repo, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.add()
+    repo.commit("init")
+
+
+def test_links_fix_never_applies_the_staged_texts_offsets_to_the_work_tree(repo: Repo, cli) -> None:
+    """A file that is both a fragment target and a linking file, with unstaged changes: the fix was
+    computed on the staged text, so it is not applied to the different text on disk."""
+    _committed(repo, {"a.md": "# A\n\nSee [z](z.md#sec).\n",
+                      "z.md": "# Z\n\n## Sec\n\nSee [hub](hub.md) for details.\n", "hub.md": "# Hub\n"})
+    repo.git("mv", "hub.md", "hub2.md")
+    on_disk = "# Z\n\nA new introduction paragraph, not staged yet.\n\n## Sec\n\nSee [hub](hub.md) for details.\n"
+    repo.write("z.md", on_disk)
+    result = cli("links", "--fix")
+    assert result.status == 1
+    assert repo.read("z.md").decode() == on_disk, "not one byte written"
+    assert "z.md: not fixed: the file on disk differs from the text that was checked" in result.out
+    assert "SH209" in result.out and "checked the staged content of z.md" in result.err
+    repo.add("z.md")
+    fixed = cli("links", "--fix")
+    assert (fixed.status, fixed.out) == (1, "z.md: rewrote 1 link\n")
+    assert repo.read("z.md").decode() == on_disk.replace("(hub.md)", "(hub2.md)")
+    again = cli("links", "--fix")
+    assert (again.status, again.out) == (0, ""), "the fix already on disk is recognised, not applied twice"
+
+
+def test_links_fix_reads_the_work_tree_under_pre_commit(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside pre-commit the work tree is the staged content plus earlier hooks' fixes (here a date that
+    got 4 characters shorter): the link fix is computed on, and applied to, that one text."""
+    _committed(repo, {"specs/a.md": "# A\n\n- **Updated:** {{YYYY-MM-DD}}\n\nSee [the hub](../hub.md#overview).\n",
+                      "hub.md": "# Hub\n\n## Overview\n"})
+    repo.git("mv", "hub.md", "hub2.md")
+    repo.write("specs/a.md", f"# A\n\n- **Updated:** {TODAY}\n\nSee [the hub](../hub.md#overview).\n")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    result = cli("links", "--fix", "hub2.md")
+    assert result.out == "specs/a.md: rewrote 1 link\n"
+    assert repo.read("specs/a.md").decode() == f"# A\n\n- **Updated:** {TODAY}\n\nSee [the hub](../hub2.md#overview).\n"
+
+
+@pytest.mark.parametrize("item", [
+    "- **Up*dat*ed:** 2025-03-04",
+    "- **Up\\_dated:** 2025-03-04",
+    "- **`Updated`:** 2025-03-04",
+    "-\n  **Updated:** 2025-03-04",
+    "- # **Updated:** 2025-03-04",
+])
+def test_date_fixer_writes_the_date_where_it_stands(repo: Repo, cli, item: str) -> None:
+    head = f"# Spec\n\n- **Spec ID:** a\n- **Status:** Draft\n{item}\n\nText.\n"
+    _committed(repo, {"a.md": head})
+    repo.write("a.md", head.replace("Text.", "New text."))
+    repo.add()
+    result = cli("dates", "a.md")
+    assert result.status == 1 and result.out == f"a.md: Updated 2025-03-04 -> {TODAY}\n"
+    assert repo.read("a.md").decode() == head.replace("Text.", "New text.").replace("2025-03-04", TODAY)
+
+
+def test_date_fixers_keep_cr_only_line_endings(repo: Repo, cli) -> None:
+    text = spec(updated="2025-01-02").replace("\n", "\r")
+    _committed(repo, {"specs/rest/webhooks-v2.md": text})
+    repo.write("specs/rest/webhooks-v2.md", text.replace("Text.", "Changed."))
+    repo.add()
+    result = cli("dates", "specs/rest/webhooks-v2.md")
+    assert result.status == 1
+    assert repo.read("specs/rest/webhooks-v2.md") == text.replace("Text.", "Changed.").replace(
+        "Updated:** 2025-01-02", f"Updated:** {TODAY}").encode()
+
+
+def test_backfill_never_replaces_a_symlink(repo: Repo, cli, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.md"
+    original = spec(spec_id="x", updated="2020-01-01", created="2020-01-01")
+    outside.write_text(original)
+    repo.write("specs/real.md", spec(spec_id="real", updated="2020-01-01", created="2020-01-01"))
+    os.symlink(outside, repo.root / "specs/x.md")
+    repo.add()
+    repo.commit("init", when="2025-03-04T10:00:00+00:00")
+    result = cli("dates", "--check", "--fix")
+    assert result.status == 1
+    assert "specs/x.md: not fixed: is a symbolic link" in result.out
+    assert (repo.root / "specs/x.md").is_symlink() and outside.read_text() == original
+    assert "Updated 2020-01-01 -> 2025-03-04" in result.out, "the regular file next to it is fixed"
+
+
+@pytest.mark.parametrize(("new_name", "written"), [
+    ("hub (v2).md", "hub%20%28v2%29.md"),
+    ("hub).md", "hub%29.md"),
+    ("my <hub>.md", "my%20%3Chub%3E.md"),
+    ("50% & more.md", "50%25%20%26%20more.md"),
+])
+def test_rewritten_destinations_stay_links_and_resolve(repo: Repo, cli, new_name: str, written: str) -> None:
+    _committed(repo, {"a.md": "# A\n\nSee [hub](hub.md#goals), ![i](./hub.md) and <a href=\"hub.md\">it</a>.\n",
+                      "hub.md": "# Hub\n\n## Goals\n"})
+    repo.git("mv", "hub.md", new_name)
+    fixed = cli("links", "--fix", new_name)
+    assert fixed.out == "a.md: rewrote 3 links\n"
+    assert repo.read("a.md").decode() == (
+        f"# A\n\nSee [hub]({written}#goals), ![i](./{written}) and <a href=\"{written}\">it</a>.\n")
+    repo.add()
+    again = cli("links", "a.md")
+    assert (again.status, again.out) == (0, ""), "every rewritten link resolves, fragment included"
+
+
+def test_angle_bracket_destinations_keep_their_brackets(repo: Repo, cli) -> None:
+    _committed(repo, {"a.md": "# A\n\nSee [hub](<my hub.md>).\n", "my hub.md": "# Hub\n"})
+    repo.git("mv", "my hub.md", "our hub (new).md")
+    cli("links", "--fix", "our hub (new).md")
+    assert repo.read("a.md").decode() == "# A\n\nSee [hub](<our hub %28new%29.md>).\n"
+    repo.add()
+    assert cli("links", "a.md").status == 0
+
+
+def test_fixer_messages_never_enter_json_output(repo: Repo, cli) -> None:
+    import json
+
+    _committed(repo, {"a.md": "# A\n\n[h](hub.md)\n", "hub.md": "# Hub\n",
+                      "s.md": spec(spec_id="s", updated="2020-01-01", created="2020-01-01")})
+    repo.git("mv", "hub.md", "hub2.md")
+    for args in (("links", "--fix", "--format", "json", "hub2.md"), ("dates", "--check", "--fix", "--format", "json")):
+        result = cli(*args)
+        json.loads(result.out)
+        assert result.status == 1 and ": " in result.err, args
