@@ -5,7 +5,6 @@ import argparse
 import os
 import posixpath
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache

@@ -10,10 +10,18 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from spec_hooks.check_dates import date_edits, _dates_hold, Dated
-from spec_hooks.check_links import Outcome, Repository, _apply_fixes, _check_file, _resolve_in, split_target
+from spec_hooks.check_dates import Dated, _dates_hold, date_edits
+from spec_hooks.check_links import (
+    Outcome,
+    Repository,
+    _apply_fixes,
+    _check_file,
+    _resolve_in,
+    split_target,
+)
 from spec_hooks.config import BUILTIN_TYPES, Config
 from spec_hooks.documents import named_fields
 from spec_hooks.fix import Edit, EditConflict, splice, write_edits
