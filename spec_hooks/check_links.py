@@ -98,10 +98,6 @@ class Repository:
             folders.setdefault(folder, {})[name.lower()] = path
         return folders
 
-    def linking_file(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
-        """A file whose links are checked: the one text of it this run reads (see `Contents`)."""
-        return self.target(path)
-
     def _markdown(self, source: Source) -> MarkdownFile:
         """The parsed file, from the cache when the blob of the text read was seen before."""
         if self.cache is None:
@@ -126,8 +122,8 @@ class Repository:
                 fresh[loaded[0].blob] = loaded[1].payload()
         return fresh
 
-    def target(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
-        """A file as this run reads it, parsed once whether it links or is linked to."""
+    def file(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
+        """A file as this run reads it (see `Contents`), parsed once whether it links or is linked to."""
         if path not in self._files:
             source = self.project.contents.read(path)
             self._files[path] = source if isinstance(source, Finding) else (source, self._markdown(source))
@@ -248,7 +244,7 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
     for deferred in outcome.deferred:
         found = outcome.anchors.get(deferred.resolved)
         if found is None:
-            target = repository.target(deferred.resolved)
+            target = repository.file(deferred.resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
         message = _fragment_verdict(deferred.fragment, deferred.resolved, found)
         if message is not None:
@@ -298,7 +294,7 @@ def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
 def _check_file(
     repository: Repository, path: str, ignore: list[re.Pattern[str]], outcome: Outcome, only_moved: bool = False
 ) -> list[Finding]:
-    loaded = repository.linking_file(path)
+    loaded = repository.file(path)
     if isinstance(loaded, Finding):
         return [] if only_moved else [loaded]
     source, markdown = loaded
@@ -502,14 +498,14 @@ def _check_fragment(
             outcome.deferred.append(Deferred(source.finding(link.offset, "SH205", ""), resolved, fragment))
             return None
         else:
-            target = repository.target(resolved)
+            target = repository.file(resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
         message = _fragment_verdict(fragment, resolved, found)
         return None if message is None else source.finding(link.offset, "SH205", message)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
         return None  # other fragments of non-Markdown files cannot be checked
-    loaded = repository.target(resolved)
+    loaded = repository.file(resolved)
     if isinstance(loaded, Finding):
         return source.finding(link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {loaded.message}")
     text = loaded[0].text
@@ -571,7 +567,7 @@ def _apply_fixes(repository: Repository, fixes: dict[str, list[Edit]], intended:
     """Rewrite each file's links through the edit model; one line per file, and the edits applied."""
     lines, applied = [], []
     for path, edits in sorted(fixes.items()):
-        loaded = repository.target(path)
+        loaded = repository.file(path)
         if isinstance(loaded, Finding):
             continue
         source = loaded[0]

@@ -58,7 +58,9 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
         whole = True
     else:
         raise SpecHooksError("not inside a git repository: pass the files to check")
-    return [path for path in dict.fromkeys(paths) if not project.config.excluded(path)], whole
+    selected = [path for path in dict.fromkeys(paths) if not project.config.excluded(path)]
+    project.contents.prefetch(selected)
+    return selected, whole
 
 
 def report(findings: Sequence[Finding], format_name: str | None) -> int:
