@@ -22,7 +22,6 @@ from spec_hooks.run import (
 )
 from spec_hooks.source import Source
 
-_CONFLICT = re.compile(r"^(?:<{7} |={7}\r?$|>{7} )", re.M)
 _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
 
 
@@ -77,14 +76,36 @@ def load_dated(project: Project, path: str) -> Dated | Finding | None:
     source = project.contents.read(path)
     if isinstance(source, Finding):
         return source
-    conflict = _CONFLICT.search(source.text)
-    if conflict:
-        return source.finding(conflict.start(), "SH303", "unresolved merge conflict markers: resolve them first")
+    conflict = conflict_start(source.text)
+    if conflict is not None:
+        return source.finding(conflict, "SH303", "unresolved merge conflict markers: resolve them first")
     header = extract_header(source.text)
     doc_type = classify(path, header, project.config.types)
     if header is None or doc_type is None or not doc_type.date_fields:
         return None
     return Dated(source, doc_type, named_fields(header, doc_type.keys))
+
+
+def conflict_start(text: str) -> int | None:
+    """Where a conflict begins, as git writes one: a `<<<<<<<` line, later a `=======` line, later a
+    `>>>>>>>` line. A lone `=======` (a setext underline, a rule) is no conflict."""
+    start = _marker_line(text, "<<<<<<<", 0)
+    separator = _marker_line(text, "=======", start) if start is not None else None
+    end = _marker_line(text, ">>>>>>>", separator) if separator is not None else None
+    return start if end is not None else None
+
+
+def _marker_line(text: str, marker: str, start: int) -> int | None:
+    """The offset of the first line from `start` that is `marker` alone or followed by a space."""
+    at = text.find(marker, start)
+    while at >= 0:
+        follows = text[at + len(marker) : at + len(marker) + 1]
+        at_line_start = at == 0 or text[at - 1] in "\n\r"
+        exact = follows in ("", "\n", "\r") or (follows == " " and marker != "=======")
+        if at_line_start and exact:
+            return at
+        at = text.find(marker, at + 1)
+    return None
 
 
 @dataclass

@@ -134,3 +134,28 @@ def test_fixer_messages_never_enter_json_output(repo: Repo, cli) -> None:
         result = cli(*args)
         json.loads(result.out)
         assert result.status == 1 and ": " in result.err, args
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a\n<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> side\n", 2),
+    ("<<<<<<< HEAD\r\nx\r\n||||||| base\r\nw\r\n=======\r\ny\r\n>>>>>>> side\r\n", 1),
+    ("Title\n=======\n\ntext\n", None),  # a setext heading underlined with exactly seven '='
+    ("a\n=======\nb\n", None),
+    ("<<<<<<< HEAD\nno end\n", None),
+    ("x <<<<<<< HEAD\n=======\n>>>>>>> side\n", None),  # not at a line start
+    ("=======\n<<<<<<< HEAD\n>>>>>>> side\n=======\n", None),  # out of order
+])
+def test_conflict_markers_are_recognised_as_git_writes_them(text: str, expected: int | None) -> None:
+    from spec_hooks.check_dates import conflict_start
+
+    found = conflict_start(text)
+    assert (None if found is None else text.count("\n", 0, found) + 1) == expected
+
+
+def test_a_setext_heading_of_seven_equals_signs_is_not_a_conflict(repo: Repo, cli) -> None:
+    text = spec(spec_id="a", updated="2025-01-02").replace("## 📖 Overview", "Overview\n=======")
+    _committed(repo, {"a.md": text})
+    repo.write("a.md", text.replace("Text.", "More text."))
+    repo.add()
+    result = cli("dates", "a.md")
+    assert result.status == 1 and result.out == f"a.md: Updated 2025-01-02 -> {TODAY}\n"
