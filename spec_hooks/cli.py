@@ -1,6 +1,7 @@
 """`spec-hooks COMMAND ...`: dispatches to the hook modules, importing only the one that runs."""
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -36,4 +37,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"spec-hooks: error: unknown command {args[0]!r} (choose from {', '.join(COMMANDS)})", file=sys.stderr)
         return 2
     module = import_module(COMMANDS[args[0]][0])
-    return module.main(args[1:])
+    try:
+        status: int = module.main(args[1:])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`spec-hooks check | head`): stop quietly, and keep Python's exit-time
+        # flush of stdout from failing too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from spec_hooks import gitrepo
+from spec_hooks.findings import SpecHooksError
 from spec_hooks.gitrepo import Commit
 
 ZERO_BLOB = "0" * 40
@@ -118,7 +119,7 @@ def _step(
     if commit.sha in boundary and added:
         trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
         return
-    content = added or not (_ignored(commit.sha, ignored_revisions) or is_date_only(change, date_lines))
+    content = added or not (commit.sha in ignored_revisions or is_date_only(change, date_lines))
     if content and trace.changed is None:
         trace.changed = commit
     if added:
@@ -126,10 +127,6 @@ def _step(
         return
     trace.path, trace.blob = change.old_path, change.old_blobs[0]
     walk.wait(trace)
-
-
-def _ignored(sha: str, ignored_revisions: set[str]) -> bool:
-    return sha in ignored_revisions or any(sha.startswith(prefix) for prefix in ignored_revisions if len(prefix) < 40)
 
 
 def is_date_only(change: gitrepo.Change, date_lines: re.Pattern[bytes]) -> bool:
@@ -151,13 +148,38 @@ def is_date_only(change: gitrepo.Change, date_lines: re.Pattern[bytes]) -> bool:
     return True
 
 
+_FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_MAX_IGNORE_FILE = 1 << 20
+
+
 def read_ignored_revisions(root: Path, name: str) -> set[str]:
-    """Commits listed in `.git-blame-ignore-revs` (or the configured file): never content changes."""
+    """Commits listed in `.git-blame-ignore-revs` (or the configured file): never content changes.
+    As for `git blame --ignore-revs-file`, each line names one commit by its full id; the file must lie
+    inside the repository. A missing file is an empty list."""
+    import os
+
+    path = root / name
+    real_root = os.path.realpath(root)
+    if not os.path.realpath(path).startswith(real_root + os.sep):
+        raise SpecHooksError(f"dates.ignore_revs_file: {name!r} is outside the repository")
     try:
-        text = (root / name).read_text("utf-8", "replace")
+        if not path.is_file():
+            return set()
+        with open(path, "rb") as stream:
+            data = stream.read(_MAX_IGNORE_FILE + 1)
     except OSError:
         return set()
-    return {line.split("#", 1)[0].strip().lower() for line in text.splitlines() if line.split("#", 1)[0].strip()}
+    if len(data) > _MAX_IGNORE_FILE:
+        raise SpecHooksError(f"{name}: larger than 1 MiB; it should list commit ids, one per line")
+    revisions = set()
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        entry = line.split("#", 1)[0].strip().lower()
+        if entry and not _FULL_ID.fullmatch(entry):
+            raise SpecHooksError(f"{name}:{number}: {entry[:50]!r} is not a full commit id "
+                                 "(git blame --ignore-revs-file rejects it too)")
+        if entry:
+            revisions.add(entry)
+    return revisions
 
 
 def without_date_lines(data: bytes, date_lines: re.Pattern[bytes]) -> bytes:

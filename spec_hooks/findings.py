@@ -17,5 +17,32 @@ class Finding:
     severity: str = ERROR
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line of any output: control characters and the undecodable bytes of a
+    file name (surrogate escapes) are written as `\\n`, `\\x1b`, `\\xff`."""
+    if text.isprintable():
+        return text
+    out = []
+    for character in text:
+        code = ord(character)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif character.isprintable() or (character == " "):
+            out.append(character)
+        else:
+            out.append(_ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
+    return "".join(out)
+
+
+def printable_finding(finding: Finding) -> Finding:
+    if finding.path.isprintable() and finding.message.isprintable():
+        return finding
+    return Finding(printable(finding.path), finding.line, finding.column, finding.code, printable(finding.message),
+                   finding.severity)
+
+
 class SpecHooksError(Exception):
     """A usage, configuration or schema problem: one line on stderr, exit status 2."""

@@ -159,3 +159,74 @@ def test_a_setext_heading_of_seven_equals_signs_is_not_a_conflict(repo: Repo, cl
     repo.add()
     result = cli("dates", "a.md")
     assert result.status == 1 and result.out == f"a.md: Updated 2025-01-02 -> {TODAY}\n"
+
+
+# Output that cannot be forged or broken by a file's name ---------------------------------------
+
+
+def test_a_file_name_cannot_forge_a_finding_line(repo: Repo, cli) -> None:
+    name = "evil\nspecs/x.md:1:1: SH999 injected.md"
+    _committed(repo, {name: "# T\n\n[x](missing.md)\n"})
+    result = cli("links")
+    assert result.status == 1
+    assert not any(line.startswith("specs/x.md") for line in result.lines)
+    assert result.lines == ["evil\\nspecs/x.md:1:1: SH999 injected.md:3:1: SH201 'missing.md' does not exist"]
+
+
+def test_output_survives_a_file_name_that_is_not_utf8(repo: Repo) -> None:
+    import json
+    import subprocess
+    import sys
+
+    raw = b"bad\xff.md"
+    (repo.root / raw.decode("utf-8", "surrogateescape")).write_bytes(b"# T\n\n[x](missing.md)\n")
+    repo.git("add", "-A")
+    for format_name in ("text", "json", "sarif", "github"):
+        result = subprocess.run([sys.executable, "-m", "spec_hooks", "links", "--format", format_name],
+                                cwd=repo.root, capture_output=True)
+        assert result.returncode == 1 and result.stderr == b"", (format_name, result.stderr)
+        if format_name == "json":
+            assert json.loads(result.stdout)["findings"][0]["path"] == "bad\\xff.md"
+        elif format_name == "sarif":
+            location = json.loads(result.stdout)["runs"][0]["results"][0]["locations"][0]
+            assert location["physicalLocation"]["artifactLocation"]["uri"] == "bad%5Cxff.md"
+        else:
+            assert b"bad\\xff.md" in result.stdout
+
+
+def test_a_closed_pipe_ends_quietly(repo: Repo) -> None:
+    import subprocess
+    import sys
+
+    for index in range(400):
+        repo.write(f"d{index}.md", "# T\n\n" + "[x](missing.md)\n" * 20)
+    repo.add()
+    for format_name in ("text", "json"):
+        process = subprocess.Popen([sys.executable, "-m", "spec_hooks", "links", "--format", format_name],
+                                   cwd=repo.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.read(10)
+        process.stdout.close()  # as `| head -c 10` does
+        error = process.stderr.read()
+        assert process.wait() == 1 and error == b"", error
+
+
+# The ignore-revs file ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("content", "error"), [
+    ("1\n", ".git-blame-ignore-revs:1: '1' is not a full commit id"),
+    ("# ok\n" + "a" * 39 + "\n", ".git-blame-ignore-revs:2: "),
+])
+def test_ignore_revs_lines_must_be_full_commit_ids(repo: Repo, cli, content: str, error: str) -> None:
+    _committed(repo, {"a.md": spec(spec_id="a"), ".git-blame-ignore-revs": content})
+    result = cli("dates", "--check")
+    assert result.status == 2 and error in result.err and len(result.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("configured", ["/dev/zero", "../outside-revs"])
+def test_ignore_revs_file_must_be_inside_the_repository(repo: Repo, cli, configured: str) -> None:
+    (repo.root.parent / "outside-revs").write_text("a" * 40 + "\n")
+    _committed(repo, {"a.md": spec(spec_id="a"), ".spec-hooks.yaml": f"dates:\n  ignore_revs_file: {configured}\n"})
+    result = cli("dates", "--check")
+    assert result.status == 2 and "is outside the repository" in result.err
