@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -74,6 +75,8 @@ class Dated:
 
 def load_dated(project: Project, path: str) -> Dated | Finding | None:
     source = project.contents.read(path)
+    if not isinstance(source, Finding) and os.path.islink(project.root / path):
+        return None  # git keeps a symlink's target path, not the spec: it has no dates of its own to keep
     if isinstance(source, Finding):
         return source
     conflict = conflict_start(source.text)

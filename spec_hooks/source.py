@@ -5,7 +5,7 @@ import os
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from spec_hooks.findings import ERROR, Finding
@@ -60,7 +60,11 @@ class Source:
 
 
 def read_source(root: Path, path: str) -> Source | Finding:
-    """Read `path` (repository-relative) under `root`; a finding says why it could not be."""
+    """Read `path` (repository-relative) under `root`; a finding says why it could not be.
+    A symlink, or a folder on the path, that leads out of the repository is reported, not followed."""
+    if _leaves(root, path):
+        return Finding(path, 1, 1, "SH001", "is a symbolic link (or lies in a linked folder) that leads outside "
+                                            "the repository: not read")
     try:
         data = (root / path).read_bytes()
     except FileNotFoundError:
@@ -70,6 +74,20 @@ def read_source(root: Path, path: str) -> Source | Finding:
     except OSError as exc:
         return Finding(path, 1, 1, "SH001", f"cannot be read: {exc.strerror or exc}")
     return decode_source(path, data)
+
+
+def _leaves(root: Path, path: str) -> bool:
+    full = root / path
+    if not os.path.islink(full) and _real_folder(str(full.parent)) == _real_folder(str(full.parent), follow=False):
+        return False
+    real_root = _real_folder(str(root))
+    real = os.path.realpath(full)
+    return real != real_root and not real.startswith(real_root + os.sep)
+
+
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str, follow: bool = True) -> str:
+    return os.path.realpath(folder) if follow else os.path.abspath(folder)
 
 
 def decode_source(path: str, data: bytes) -> Source | Finding:

@@ -87,13 +87,16 @@ def test_backfill_never_replaces_a_symlink(repo: Repo, cli, tmp_path: Path) -> N
     outside.write_text(original)
     repo.write("specs/real.md", spec(spec_id="real", updated="2020-01-01", created="2020-01-01"))
     os.symlink(outside, repo.root / "specs/x.md")
+    os.symlink("real.md", repo.root / "specs/alias.md")
     repo.add()
     repo.commit("init", when="2025-03-04T10:00:00+00:00")
     result = cli("dates", "--check", "--fix")
     assert result.status == 1
-    assert "specs/x.md: not fixed: is a symbolic link" in result.out
+    assert "specs/x.md:1:1: SH001" in result.out, "a link out of the repository is reported, not read"
+    assert "specs/alias.md" not in result.out, "a symlink has no dates of its own; its target is checked"
     assert (repo.root / "specs/x.md").is_symlink() and outside.read_text() == original
-    assert "Updated 2020-01-01 -> 2025-03-04" in result.out, "the regular file next to it is fixed"
+    assert (repo.root / "specs/alias.md").is_symlink()
+    assert "specs/real.md: Updated 2020-01-01 -> 2025-03-04" in result.out
 
 
 @pytest.mark.parametrize(("new_name", "written"), [
@@ -230,3 +233,16 @@ def test_ignore_revs_file_must_be_inside_the_repository(repo: Repo, cli, configu
     _committed(repo, {"a.md": spec(spec_id="a"), ".spec-hooks.yaml": f"dates:\n  ignore_revs_file: {configured}\n"})
     result = cli("dates", "--check")
     assert result.status == 2 and "is outside the repository" in result.err
+
+
+def test_a_symlink_leading_outside_the_repository_is_reported_not_read(repo: Repo, cli, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\n\n- **Spec ID:** x\n- **Status:** Nope\n")
+    os.symlink(secret, repo.root / "linked.md")
+    os.symlink(tmp_path, repo.root / "folder")
+    repo.add("linked.md")
+    repo.commit("link")
+    for args in (("headers", "linked.md"), ("headers", "folder/secret.md"), ("links", "linked.md")):
+        result = cli(*args)
+        assert result.status == 1 and "SH001" in result.out and "leads outside the repository" in result.out, args
+        assert "Nope" not in result.out
