@@ -5,7 +5,7 @@ import argparse
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -21,7 +21,7 @@ from spec_hooks.header import Field, extract_header
 from spec_hooks.run import (
     Project, add_common_arguments, checked, guarded, note_unstaged, open_project, print_fixer_lines, report, select_files,
 )
-from spec_hooks.source import Source
+from spec_hooks.source import Source, inside
 
 _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
 
@@ -74,9 +74,9 @@ class Dated:
 
 
 def load_dated(project: Project, path: str) -> Dated | Finding | None:
-    source = project.contents.read(path)
-    if not isinstance(source, Finding) and os.path.islink(project.root / path):
+    if os.path.islink(project.root / path) and inside(project.root, project.root / path):
         return None  # git keeps a symlink's target path, not the spec: it has no dates of its own to keep
+    source = project.contents.read(path)
     if isinstance(source, Finding):
         return source
     conflict = conflict_start(source.text)
@@ -238,14 +238,14 @@ def date_edits(
             # `**Key:**{{YYYY-MM-DD}}` is strong emphasis but `**Key:**2026-…` is not (the closer would be
             # followed by a digit): a value right after the key's markup gets a space before it.
             glued = text[start - 1 : start] in ("*", "_")
-            edit = Edit(start, start + len(field_.value), field_.value, " " * glued + value)
+            edit = Edit(start, start + len(field_.value), field_.value, " " * glued + value, tuple(resolves))
         else:  # an empty value: write it right after the key, keeping any hard-break blanks after it
             blank_start = start
             while blank_start > 0 and text[blank_start - 1] in " \t":
                 blank_start -= 1
             blanks = text[blank_start:start]
-            edit = Edit(blank_start, start, blanks, " " + value + blanks)
-        edits.append(replace(edit, resolves=tuple(resolves)))
+            edit = Edit(blank_start, start, blanks, " " + value + blanks, tuple(resolves))
+        edits.append(edit)
         described.append(f"{name} {field_.value or '(empty)'} -> {value}")
     return edits, described
 

@@ -20,7 +20,7 @@ from spec_hooks.fix import Edit, without_resolved, write_atomic, write_edits
 from spec_hooks.run import (
     Project, add_common_arguments, checked, guarded, note_unstaged, open_project, print_fixer_lines, report, select_files,
 )
-from spec_hooks.source import Source
+from spec_hooks.source import Source, inside
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
@@ -152,6 +152,7 @@ class Deferred:
 class Outcome:
     findings: list[Finding] = field(default_factory=list)
     fixes: dict[str, list[Edit]] = field(default_factory=dict)
+    checked: dict[str, str] = field(default_factory=dict)  # the text each file's fixes were computed on
     intended: dict[Edit, str] = field(default_factory=dict)  # what each fix's destination must resolve to
     untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
     deferred: list[Deferred] = field(default_factory=list)
@@ -162,6 +163,7 @@ class Outcome:
         self.findings.extend(other.findings)
         for path, fixes in other.fixes.items():
             self.fixes.setdefault(path, []).extend(fixes)
+        self.checked.update(other.checked)
         self.intended.update(other.intended)
         self.untracked.extend(other.untracked)
         self.deferred.extend(other.deferred)
@@ -185,7 +187,7 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
         for path in _referrers(repository, checked_paths):
             checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
-    lines, applied = _apply_fixes(repository, outcome.fixes, outcome.intended) if fix else ([], [])
+    lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
     findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
     return without_resolved(findings, applied), lines
 
@@ -311,6 +313,7 @@ def _check_file(
             findings.append(finding)
         if fix is not None:
             outcome.fixes.setdefault(path, []).append(fix)
+            outcome.checked[path] = source.text
     if only_moved:
         outcome.findings.extend(findings)
     return findings
@@ -328,6 +331,13 @@ def split_target(target: str) -> tuple[str, str]:
     """The path part (query dropped) and the fragment of a link target."""
     path, _, fragment = target.partition("#")
     return path.partition("?")[0], fragment
+
+
+def resolve_link(linking_path: str, target: str) -> str | None:
+    """The repository path a relative link in `linking_path` points at (itself for `#fragment` alone);
+    None when it leaves the repository."""
+    path_part = split_target(target)[0]
+    return _resolve_in(linking_path.rpartition("/")[0], path_part) if path_part else linking_path
 
 
 @lru_cache(maxsize=65536)  # links in one folder point at the same targets over and over
@@ -351,8 +361,8 @@ def _check_link(
     target = link.target.strip()
     if not target or is_external(target):
         return None, None
-    path_part, fragment = split_target(target)
-    resolved = _resolve_in(source.path.rpartition("/")[0], path_part) if path_part else source.path
+    resolved = resolve_link(source.path, target)
+    fragment = split_target(target)[1]
     if only_moved and resolved not in repository.renames and resolved not in repository.deletes:
         return None, None
     if resolved is None:
@@ -371,7 +381,7 @@ def _check_path(
     """A finding (and fix) when the path part is wrong; None when it names a tracked file or folder."""
     shown = _short(target)
     if resolved in repository.entries:
-        if repository.entries[resolved][0] == "120000" and not _inside_repository(repository.project.root, resolved):
+        if repository.entries[resolved][0] == "120000" and not inside(repository.project.root, repository.project.root / resolved):
             return source.finding(link.offset, "SH204", f"link {shown!r} is a symlink pointing outside the repository"), None
         return None
     if resolved in repository.folders:
@@ -401,12 +411,6 @@ def _check_path(
     if suggestion is not None:
         message += f": did you mean {_rewrite(source, link, suggestion)!r}?"
     return source.finding(link.offset, "SH201", message), None
-
-
-def _inside_repository(root: Path, path: str) -> bool:
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(root / path)
-    return real == real_root or real.startswith(real_root + os.sep)
 
 
 def _fixable(
@@ -563,16 +567,13 @@ def _referrers(repository: Repository, already: set[str]) -> list[str]:
     return [path for path in gitrepo.files_containing(repository.project.root, strings) if path not in already]
 
 
-def _apply_fixes(repository: Repository, fixes: dict[str, list[Edit]], intended: dict[Edit, str]) -> tuple[list[str], list[Edit]]:
-    """Rewrite each file's links through the edit model; one line per file, and the edits applied."""
+def _apply_fixes(root: Path, outcome: Outcome) -> tuple[list[str], list[Edit]]:
+    """Rewrite each file's links through the edit model, on the text they were computed on (a worker's
+    reading, in a parallel run); one line per file, and the edits applied."""
     lines, applied = [], []
-    for path, edits in sorted(fixes.items()):
-        loaded = repository.file(path)
-        if isinstance(loaded, Finding):
-            continue
-        source = loaded[0]
-        written = write_edits(repository.project.root, path, source.text, edits,
-                              lambda new, source=source, edits=edits: _links_resolve(source.path, new, edits, intended))
+    for path, edits in sorted(outcome.fixes.items()):
+        written = write_edits(root, path, outcome.checked[path], edits,
+                              lambda new, path=path, edits=edits: _links_resolve(path, new, edits, outcome.intended))
         count = len(set(edits))
         if written.declined:
             lines.append(f"{path}: not fixed: {written.declined}")
@@ -592,8 +593,7 @@ def _links_resolve(path: str, new_text: str, edits: list[Edit], intended: dict[E
         link = links.get(start)
         if link is None or link.target_end - link.target_start != len(edit.replacement):
             return f"the link at character {start} would not read back as {edit.replacement!r}"
-        path_part = split_target(link.target.strip())[0]
-        resolved = _resolve_in(path.rpartition("/")[0], path_part) if path_part else path
+        resolved = resolve_link(path, link.target.strip())
         if resolved != intended[edit]:
             return f"{edit.replacement!r} would point at {resolved!r}, not {intended[edit]!r}"
     return None

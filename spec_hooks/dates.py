@@ -15,6 +15,7 @@ from pathlib import Path
 
 from spec_hooks import gitrepo
 from spec_hooks.findings import SpecHooksError
+from spec_hooks.source import inside
 from spec_hooks.gitrepo import Commit
 
 ZERO_BLOB = "0" * 40
@@ -156,11 +157,8 @@ def read_ignored_revisions(root: Path, name: str) -> set[str]:
     """Commits listed in `.git-blame-ignore-revs` (or the configured file): never content changes.
     As for `git blame --ignore-revs-file`, each line names one commit by its full id; the file must lie
     inside the repository. A missing file is an empty list."""
-    import os
-
     path = root / name
-    real_root = os.path.realpath(root)
-    if not os.path.realpath(path).startswith(real_root + os.sep):
+    if not inside(root, path) or path == root:
         raise SpecHooksError(f"dates.ignore_revs_file: {name!r} is outside the repository")
     try:
         if not path.is_file():

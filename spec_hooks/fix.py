@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spec_hooks.findings import Finding
+from spec_hooks.source import inside
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,6 @@ class Written:
     """What became of one file's edits: `changed` when the file was rewritten; `declined` says why it was
     left alone. Neither: the file already holds the edits' result."""
 
-    path: str
     changed: bool
     declined: str | None = None
 
@@ -65,32 +65,32 @@ Verify = Callable[[str], "str | None"]  # the new text -> what is wrong with it,
 def write_edits(root: Path, path: str, checked: str, edits: Sequence[Edit], verify: Verify | None = None) -> Written:
     """Apply `edits`, computed on `checked`, to the file `path` (repository-relative) under `root`."""
     if not edits:
-        return Written(path, False)
+        return Written(False)
     target = root / path
     refusal = _refusal(root, target)
     if refusal is not None:
-        return Written(path, False, refusal)
+        return Written(False, refusal)
     try:
         data = _read_regular(target)
         current = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Written(path, False, f"cannot be read back ({getattr(exc, 'strerror', None) or exc})")
+        return Written(False, f"cannot be read back ({getattr(exc, 'strerror', None) or exc})")
     try:
         new = splice(checked, edits)
     except EditConflict as exc:
-        return Written(path, False, f"an edit does not fit the file ({exc}); please report it")
+        return Written(False, f"an edit does not fit the file ({exc}); please report it")
     if current != checked:
         if current == new:
-            return Written(path, False)  # an earlier run already wrote exactly these edits
-        return Written(path, False, "the file on disk differs from the text that was checked "
+            return Written(False)  # an earlier run already wrote exactly these edits
+        return Written(False, "the file on disk differs from the text that was checked "
                                     "(unstaged changes, or it changed meanwhile); stage it (git add) and run again")
     if new == current:
-        return Written(path, False)
+        return Written(False)
     problem = verify(new) if verify is not None else None
     if problem is not None:
-        return Written(path, False, f"the fixed text would be wrong ({problem}); please report it")
+        return Written(False, f"the fixed text would be wrong ({problem}); please report it")
     write_atomic(target, new.encode("utf-8"))
-    return Written(path, True)
+    return Written(True)
 
 
 def _refusal(root: Path, target: Path) -> str | None:
@@ -102,9 +102,7 @@ def _refusal(root: Path, target: Path) -> str | None:
         return "is a symbolic link: spec-hooks never writes through one (fix the file it points at)"
     if not stat.S_ISREG(info.st_mode):
         return "is not a regular file"
-    real_root = os.path.realpath(root)
-    real_folder = os.path.realpath(target.parent)
-    if real_folder != real_root and not real_folder.startswith(real_root + os.sep):
+    if not inside(root, target.parent):
         return "lies outside the repository (a folder on its path is a symbolic link)"
     return None
 

@@ -60,7 +60,6 @@ _CANON = re.compile(
 _CANON_ITEM = re.compile(
     r"(?P<bullet>[-*]) \*\*(?P<key>[A-Za-z0-9][A-Za-z0-9 ()/._-]*?)(?P<c1>:?)\*\*(?P<c2>:?)[ \t]*(?P<value>.*)"
 )
-_CODE_VALUE = re.compile(r"(`+)(.+?)\1")
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
@@ -173,8 +172,9 @@ def clean_value(value: str, start: int) -> tuple[str, int]:
     value = value.rstrip(" \t")
     if value.endswith("\\") and not value.endswith("\\\\"):
         value = value[:-1].rstrip(" \t")
-    if code := _CODE_VALUE.fullmatch(value):
-        return code.group(2), start + len(code.group(1))
+    ticks = len(value) - len(value.lstrip("`"))
+    if ticks and len(value) > 2 * ticks and len(value) - len(value.rstrip("`")) == ticks:
+        return value[ticks:-ticks], start + ticks  # one code span, opened and closed by equal backtick runs
     return value, start
 
 

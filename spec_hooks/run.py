@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from spec_hooks.config import Config, load_config
-from spec_hooks.findings import Finding, SpecHooksError
+from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
 from spec_hooks.source import Contents
 
 
@@ -66,8 +66,6 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
 def report(findings: Sequence[Finding], format_name: str | None) -> int:
     from spec_hooks.report import append_step_summary, exit_status, reporters_for
 
-    from spec_hooks.findings import printable_finding
-
     ordered = sorted({printable_finding(finding) for finding in findings})
     for reporter in reporters_for(format_name):
         reporter.write(ordered, sys.stdout)
@@ -78,8 +76,6 @@ def report(findings: Sequence[Finding], format_name: str | None) -> int:
 def print_fixer_lines(lines: Sequence[str], format_name: str | None) -> None:
     """One line per file a fixer changed or left alone: on stdout beside text, on stderr beside a
     machine-readable document, which must stay valid."""
-    from spec_hooks.findings import printable
-
     stream = sys.stderr if format_name in ("json", "sarif") else sys.stdout
     for line in lines:
         print(printable(line), file=stream)
@@ -87,8 +83,6 @@ def print_fixer_lines(lines: Sequence[str], format_name: str | None) -> None:
 
 def note_unstaged(project: Project) -> None:
     """Say which files the run read from git's index because their work tree differs (by-hand runs)."""
-    from spec_hooks.findings import printable
-
     ignored = [printable(path) for path in project.contents.unstaged_read()]
     if ignored:
         shown = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")

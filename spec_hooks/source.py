@@ -76,13 +76,18 @@ def read_source(root: Path, path: str) -> Source | Finding:
     return decode_source(path, data)
 
 
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path`, with every symlink on it followed, stays inside `root`."""
+    real_root = _real_folder(str(root))
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
 def _leaves(root: Path, path: str) -> bool:
     full = root / path
     if not os.path.islink(full) and _real_folder(str(full.parent)) == _real_folder(str(full.parent), follow=False):
-        return False
-    real_root = _real_folder(str(root))
-    real = os.path.realpath(full)
-    return real != real_root and not real.startswith(real_root + os.sep)
+        return False  # no symlink on the way: nothing to resolve (the common case, one lstat)
+    return not inside(root, full)
 
 
 @lru_cache(maxsize=4096)

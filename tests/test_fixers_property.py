@@ -277,7 +277,7 @@ def _links_fix_round(folder: Path, renames: dict[str, str], tracked: str) -> tup
     repository = Repository(project, entries, renames, set())
     outcome = Outcome()
     outcome.findings.extend(_check_file(repository, "a.md", [], outcome))
-    lines, _ = _apply_fixes(repository, outcome.fixes, outcome.intended)
+    lines, _ = _apply_fixes(folder, outcome)
     return lines, outcome
 
 
