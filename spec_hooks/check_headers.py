@@ -11,7 +11,7 @@ from typing import Any
 from spec_hooks.config import DocType
 from spec_hooks.documents import classify, date_problems, named_fields, near_miss, normalize_key
 from spec_hooks.findings import WARNING, Finding
-from spec_hooks.header import Field, Header, extract_header, item_on_line
+from spec_hooks.header import Field, Header, extract_header
 from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
 from spec_hooks.source import Source, read_source
 
@@ -217,11 +217,11 @@ def _duplicate_ids(project: Project, documents: list[Document], other_lines: lis
         if document.doc_type.id_field and (field := document.fields.get(document.doc_type.id_field)) and field.value:
             owners.setdefault((document.doc_type.id_field, field.value), []).append(document.source.path)
     for path, _, text in other_lines:
-        key = item_on_line(text.rstrip("\r"))
-        if path in checked_paths or key is None:
+        if path in checked_paths:
             continue
-        if key in owners and _header_has(project, path, *key):
-            owners[key].append(path)
+        for key in owners:  # a line naming a key and holding a value is confirmed by reading that file's header
+            if key[0] in text and key[1] in text and _header_has(project, path, *key):
+                owners[key].append(path)
     findings = []
     for document in documents:
         name = document.doc_type.id_field

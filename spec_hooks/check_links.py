@@ -15,7 +15,8 @@ from typing import Any
 
 from spec_hooks import __version__, gitrepo
 from spec_hooks.findings import SpecHooksError, Finding
-from spec_hooks.markdown import Anchors, Link, MarkdownFile
+from spec_hooks.document import Document
+from spec_hooks.markdown import Anchors, Link, parse
 from spec_hooks.fix import Edit, without_resolved, write_atomic, write_edits
 from spec_hooks.run import (
     Project, add_common_arguments, checked, guarded, note_unstaged, open_project, print_fixer_lines, report, select_files,
@@ -55,10 +56,10 @@ class Repository:
     entries: dict[str, tuple[str, str]]  # path -> (mode, blob)
     renames: dict[str, str]
     deletes: set[str]
-    _files: dict[str, tuple[Source, MarkdownFile] | Finding] = field(default_factory=dict)
+    _files: dict[str, tuple[Source, Document] | Finding] = field(default_factory=dict)
     _suggestions: dict[str, str | None] = field(default_factory=dict)
     local: frozenset[str] | None = None  # in a worker process: the files it reads; other targets are deferred
-    cache: dict[str, tuple[Any, ...]] | None = None  # blob id -> MarkdownFile payload, when caching
+    cache: dict[str, tuple[Any, ...]] | None = None  # blob id -> Document payload, when caching
     fresh: set[str] = field(default_factory=set)  # blob ids parsed in this run, not found in the cache
 
     @classmethod
@@ -98,17 +99,17 @@ class Repository:
             folders.setdefault(folder, {})[name.lower()] = path
         return folders
 
-    def _markdown(self, source: Source) -> MarkdownFile:
+    def _markdown(self, source: Source) -> Document:
         """The parsed file, from the cache when the blob of the text read was seen before."""
         if self.cache is None:
-            return MarkdownFile(source.text)
+            return Document(source)
         payload = self.cache.get(source.blob)
         if payload is not None:
-            return MarkdownFile.from_payload(source.text, payload)
+            return Document.from_payload(source, payload)
         self.fresh.add(source.blob)
-        return MarkdownFile(source.text)
+        return Document(source)
 
-    def parsed(self, path: str) -> MarkdownFile | None:
+    def parsed(self, path: str) -> Document | None:
         """The Markdown file already loaded for `path` in this process, if any."""
         loaded = self._files.get(path)
         return loaded[1] if isinstance(loaded, tuple) and path.lower().endswith(_MARKDOWN) else None
@@ -122,7 +123,7 @@ class Repository:
                 fresh[loaded[0].blob] = loaded[1].payload()
         return fresh
 
-    def file(self, path: str) -> tuple[Source, MarkdownFile] | Finding:
+    def file(self, path: str) -> tuple[Source, Document] | Finding:
         """A file as this run reads it (see `Contents`), parsed once whether it links or is linked to."""
         if path not in self._files:
             source = self.project.contents.read(path)
@@ -300,10 +301,10 @@ def _check_file(
     if isinstance(loaded, Finding):
         return [] if only_moved else [loaded]
     source, markdown = loaded
-    scan = markdown.links
-    findings = [] if only_moved else [source.finding(problem.offset, "SH208", problem.message) for problem in scan.problems]
-    silenced = scan.ignored_lines
-    for link in scan.links:
+    findings = [] if only_moved else [source.finding(problem.offset, problem.code, problem.message)
+                                      for problem in markdown.problems]
+    silenced = markdown.ignored_lines
+    for link in markdown.links:
         if silenced and _line_start(source.text, link.offset) in silenced:
             continue
         if ignore and any(pattern.search(link.target) for pattern in ignore):
@@ -352,12 +353,8 @@ def _resolve_in(folder: str, path: str) -> str | None:
 
 
 def _check_link(
-    repository: Repository, source: Source, markdown: MarkdownFile, link: Link, only_moved: bool, outcome: Outcome
+    repository: Repository, source: Source, markdown: Document, link: Link, only_moved: bool, outcome: Outcome
 ) -> tuple[Finding | None, Edit | None]:
-    if link.kind == "reference":
-        if link.label in markdown.links.labels or only_moved:
-            return None, None
-        return source.finding(link.offset, "SH206", f"reference [{_short(link.label)}] is not defined in this file"), None
     target = link.target.strip()
     if not target or is_external(target):
         return None, None
@@ -415,9 +412,12 @@ def _check_path(
 
 def _fixable(
     source: Source, link: Link, code: str, message: str, replacement: str, new_path: str, outcome: Outcome
-) -> tuple[Finding, Edit]:
-    """A finding whose fix rewrites the link's destination; the new path is kept to check the fix."""
+) -> tuple[Finding, Edit | None]:
+    """A finding whose fix rewrites the link's destination; the new path is kept to check the fix.
+    A destination whose place in the text is not proven gets no fix."""
     finding = source.finding(link.offset, code, message)
+    if not link.exact:
+        return finding, None
     edit = Edit(link.target_start, link.target_end, source.text[link.target_start : link.target_end], replacement,
                 (finding,))
     outcome.intended[edit] = new_path
@@ -488,7 +488,7 @@ def _nearby_names(names: list[str], name: str, around: int = 3) -> list[str]:
 def _check_fragment(
     repository: Repository,
     source: Source,
-    markdown: MarkdownFile,
+    markdown: Document,
     link: Link,
     resolved: str,
     fragment: str,
@@ -585,7 +585,7 @@ def _apply_fixes(root: Path, outcome: Outcome) -> tuple[list[str], list[Edit]]:
 
 def _links_resolve(path: str, new_text: str, edits: list[Edit], intended: dict[Edit, str]) -> str | None:
     """Re-read the fixed text: each rewritten destination is read back whole and resolves to its new path."""
-    links = {link.target_start: link for link in MarkdownFile(new_text).links.links}
+    links = {link.target_start: link for link in parse(new_text).links}
     shift = 0
     for edit in sorted(set(edits), key=lambda edit: edit.start):
         start = edit.start + shift

@@ -1,227 +1,233 @@
-"""Links and heading anchors read out of Markdown with exact positions, without a full parse.
+"""Markdown read as GitHub renders it, on mistune, with the position of everything a check needs.
 
-Parsing every file with mistune costs ~4 s over a 5,000-spec repository, so links are found by a
-scanner that looks only where a link can start (`](`, `][`, a definition line, `<a`, `<img`) after
-masking what cannot hold links: fenced and indented code, code spans and HTML comments. Headings
-with inline markup are reduced to text by mistune; plain ones (nearly all) by a regex.
+mistune's tokens carry no positions, so the parser is extended where positions are known: each block
+records where its text starts in the source of its block state, every block state (the text of a
+block quote or list item, with its markers taken off) knows which source line each of its lines
+came from, and the inline parser records where each link's destination starts and ends. A position
+that cannot be proven (the characters there are not the destination) is marked inexact: it is still
+reported, but never rewritten.
+
+Where mistune differs from GitHub's cmark-gfm, it is corrected here; `tests/test_markdown_fidelity.py`
+compares both on the CommonMark and GFM specs and on real repositories, and lists what still differs.
 """
 from __future__ import annotations
 
 import html
 import re
+import string
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
-from typing import Any
+from typing import Any, Optional
+
+import mistune
+from mistune.block_parser import BlockParser
+from mistune.core import BlockState, InlineState
+from mistune.helpers import parse_link_href
+from mistune.inline_parser import InlineParser
+from mistune.util import unikey
+
+IGNORE_DIRECTIVE = "spec-hooks: ignore-link"
+PLUGINS = ("table", "url", "strikethrough", "footnotes", "task_lists")
 
 
 @dataclass(frozen=True)
 class Link:
-    kind: str  # "inline", "image", "definition", "html", "reference"
+    """A link GitHub renders. `offset` is the destination's first character (where findings point);
+    `target_start`..`target_end` is the span a fix rewrites, proven to hold the destination when `exact`."""
+
+    kind: str  # "inline", "image", "definition", "html"
     target: str  # the destination, backslash escapes and entities resolved
-    offset: int  # where the link starts: its `[`, `!` or `<`
-    target_start: int  # the destination's span in the text, for rewriting it
+    offset: int
+    target_start: int
     target_end: int
-    label: str = ""  # for "definition" and "reference"
+    exact: bool = True
+    label: str = ""  # a definition's normalised label
+    used: bool = True  # a definition: whether a reference link uses it
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Text that was meant as a link but is not one (CommonMark renders it literally)."""
+    """Text meant as a link that renders literally, with why."""
 
     offset: int
+    code: str
     message: str
 
 
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # as a browser shows it (the text GitHub's anchor is made from)
+    offset: int  # the heading text's first character
+
+
+@dataclass(frozen=True)
+class Anchors:
+    headings: tuple[str, ...]  # GitHub's heading anchors, in document order
+    explicit: frozenset[str]  # `<a name>` and `id=` of raw HTML
+
+    def __contains__(self, fragment: str) -> bool:
+        return fragment == "top" or fragment in self.explicit or fragment in self.headings
+
+    def all(self) -> list[str]:
+        return [*self.headings, *sorted(self.explicit)]
+
+
 @dataclass
-class LinkScan:
+class Parsed:
+    """Everything a check reads of one Markdown text."""
+
     links: list[Link] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    labels: set[str] = field(default_factory=set)  # normalised labels of the definitions
-    ignored_lines: set[int] = field(default_factory=set)  # offsets of line starts silenced by a comment
-
-
-IGNORE_DIRECTIVE = "spec-hooks: ignore-link"
-
-class LinePattern:
-    """A pattern for whole lines, searched from a literal newline: a `^` under re.M makes the regex
-    engine try every position (10x slower over 20 MB of Markdown)."""
-
-    def __init__(self, body: str) -> None:
-        self.first = re.compile("\ufeff?" + body)
-        self.rest = re.compile("\n" + body)
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        first = self.first.match(text)
-        return chain((first,), self.rest.finditer(text)) if first else self.rest.finditer(text)
-
-
-_FENCE = LinePattern(r"[ \t]*(`{3,}|~{3,})([^\n]*)")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_BRACKETS = re.compile(r"\][(\[]")
-_DEFINITION_END = re.compile(r"\]:")
-_HTML_LINK = re.compile(r"<(?:a|img)\b[^>]*>", re.I)
-_ATTRIBUTE = re.compile(r"""\b(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
-_BLANK_LINE = re.compile(r"\n[ \t]*(?:\r?\n|$)")
-_ESCAPABLE = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_ATX = LinePattern(r" {0,3}(#{1,6})(?:[ \t]+([^\n]*))?(?=\n|\Z)")
-_ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_UNDERLINE = LinePattern(r"( {0,3}(?:=+|-+)[ \t]*)(?=\r?\n|\r?\Z)")
-_NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-*+>#|]|\d{1,9}[.)]|`{3}|~{3})")
-_MARKUP = re.compile(r"[*_`\[\]<>\\]|!\[|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-class MarkdownFile:
-    """One file's text, with its link scan and anchors computed once, when first asked for."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._masked: Masked | None = None
-        self._scan: LinkScan | None = None
-        self._anchors: Anchors | None = None
-
-    @property
-    def masked(self) -> Masked:
-        if self._masked is None:
-            self._masked = Masked(self.text)
-        return self._masked
-
-    @property
-    def links(self) -> LinkScan:
-        if self._scan is None:
-            self._scan = scan_links(self.text, self.masked)
-        return self._scan
+    headings: list[Heading] = field(default_factory=list)
+    explicit: set[str] = field(default_factory=set)
+    ignored_lines: set[int] = field(default_factory=set)  # offsets of line starts silenced by a directive
 
     @property
     def anchors(self) -> Anchors:
-        if self._anchors is None:
-            self._anchors = anchors(self.text, self.masked)
-        return self._anchors
-
-    def payload(self) -> tuple[Any, ...]:
-        """What a cache keeps of the file (plain tuples, for marshal): its link scan and its anchors."""
-        scan, found = self.links, self.anchors
-        return (
-            tuple((l.kind, l.target, l.offset, l.target_start, l.target_end, l.label) for l in scan.links),
-            tuple((problem.offset, problem.message) for problem in scan.problems),
-            tuple(sorted(scan.labels)),
-            tuple(sorted(scan.ignored_lines)),
-            found.headings,
-            tuple(sorted(found.explicit)),
-        )
-
-    @classmethod
-    def from_payload(cls, text: str, payload: tuple[Any, ...]) -> MarkdownFile:
-        links, problems, labels, ignored, headings, explicit = payload
-        markdown = cls(text)
-        markdown._scan = LinkScan([Link(*link) for link in links], [Problem(*problem) for problem in problems],
-                                  set(labels), set(ignored))
-        markdown._anchors = Anchors(tuple(headings), frozenset(explicit))
-        return markdown
+        slugger = Slugger()
+        return Anchors(tuple(slugger.slug(heading.text) for heading in self.headings), frozenset(self.explicit))
 
 
-class Masked:
-    """The ranges of a text that cannot hold links: fenced code, HTML comments, code spans, indented code."""
-
-    def __init__(self, text: str) -> None:
-        ranges = _fenced_ranges(text) + [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
-        ranges.sort()
-        self.blocks = _merge(ranges)
-        self.text = text
-        self._spans: list[tuple[int, int]] | None = None
-
-    def covers(self, offset: int) -> bool:
-        if _inside(self.blocks, offset):
-            return True
-        start = _line_start(self.text, offset)
-        end = self.text.find("\n", offset)
-        line = self.text[start : end if end >= 0 else len(self.text)]
-        # A code span spanning lines is rare enough that a line without a backtick is taken as free of them.
-        if "`" in line and _inside(self.code_spans(), offset):
-            return True
-        return line[:1] in (" ", "\t") and _in_indented_code(self.text, offset)
-
-    def code_spans(self) -> list[tuple[int, int]]:
-        if self._spans is None:
-            self._spans = _code_spans(self.text, self.blocks) if "`" in self.text else []
-        return self._spans
+# Positions -----------------------------------------------------------------------------------------
 
 
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in ranges:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+class _State(BlockState):
+    """A block state that maps its own offsets to offsets of the original text.
+
+    `base[i]` is the original offset of column 0 of line i, or None where the line could not be matched
+    to a source line. The root's lines are the source's lines; a child's lines (markers taken off,
+    leading tabs expanded) are matched to consecutive lines of its parent, each by the suffix they share.
+    """
+
+    starts: list[int]
+    base: list[Optional[int]]
+    frames: list[list[int]]  # [first line, next free line, start] of each block being parsed, innermost last
+
+    def __init__(self, parent: Optional[Any] = None) -> None:
+        super().__init__(parent)
+        self.frames = []
+        self.starts = [0]
+        self.base = [0]
+
+    def process(self, src: str) -> None:
+        super().process(src)
+        self.starts = [0, *(match.end() for match in _NEWLINE.finditer(src))]
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def line(self, index: int) -> str:
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.src)
+        return self.src[self.starts[index] : end]
+
+    def original(self, offset: int) -> Optional[int]:
+        index = self.line_of(offset)
+        base = self.base[index] if 0 <= index < len(self.base) else None
+        return None if base is None else base + offset - self.starts[index]
+
+    def child_state(self, src: str, lazy_line_starts: Optional[set[int]] = None) -> BlockState:
+        child = super().child_state(src, lazy_line_starts)
+        assert isinstance(child, _State)
+        frame = self.frames[-1] if self.frames else None
+        low = max(frame[0], frame[1]) if frame else getattr(self, "footnote_line", 0)
+        first = _align(self, child, low)
+        if frame is not None and first is not None:
+            frame[1] = first + len(child.starts) - (1 if src.endswith("\n") else 0)
+        return child
+
+    def add_paragraph(self, text: str) -> None:
+        last = self.last_token()
+        super().add_paragraph(text)
+        if self.tokens and self.tokens[-1] is not last:
+            self.tokens[-1]["_at"] = (self, self.cursor)
+
+    def append_token(self, token: dict[str, Any]) -> None:
+        token.setdefault("_at", (self, self.frames[-1][2] if self.frames else self.cursor))
+        super().append_token(token)
 
 
-def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
-    index = bisect_right(ranges, (offset, float("inf"))) - 1  # type: ignore[arg-type]
-    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
+_NEWLINE = re.compile("\n")
 
 
-def _fenced_ranges(text: str) -> list[tuple[int, int]]:
-    ranges = []
-    opening: re.Match[str] | None = None
-    if "```" not in text and "~~~" not in text:
-        return ranges
-    for match in _FENCE.finditer(text):
-        fence = match.group(1)
-        if opening is None:
-            if not (fence[0] == "`" and "`" in match.group(2)):
-                opening = match
-        elif fence[0] == opening.group(1)[0] and len(fence) >= len(opening.group(1)) and not match.group(2).strip():
-            ranges.append((_line_start(text, opening.start(1)), match.end()))
-            opening = None
-    if opening is not None:
-        ranges.append((_line_start(text, opening.start(1)), len(text)))  # an unclosed fence runs to the end
-    return ranges
+def _align(parent: _State, child: _State, low: int) -> Optional[int]:
+    """Match the child's lines to the parent's from line `low` on; the parent line of child line 0."""
+    child.base = [None] * len(child.starts)
+    first_text = next((index for index in range(len(child.starts)) if child.line(index).strip()), None)
+    if first_text is None:
+        return None
+    wanted = child.line(first_text).strip()
+    tries = 0
+    for candidate in range(low, len(parent.starts)):
+        line = parent.line(candidate).rstrip()
+        if not line:
+            continue
+        if line.endswith(wanted):
+            first = candidate - first_text
+            break
+        tries += 1
+        if tries > 3:
+            return None
+    else:
+        return None
+    for index in range(len(child.starts)):
+        at = first + index
+        if not 0 <= at < len(parent.starts):
+            continue
+        mine, theirs = child.line(index).rstrip(), parent.line(at).rstrip()
+        if theirs.endswith(mine.lstrip()):
+            column = parent.original(parent.starts[at] + len(theirs) - len(mine))
+            child.base[index] = column if column is not None else None
+    return first
 
 
-def _code_spans(text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """CommonMark code spans: a backtick run closed by the next run of the same length in the paragraph."""
-    spans = []
-    runs = [m for m in re.finditer(r"`+", text) if not _inside(blocks, m.start())]
-    index = 0
-    while index < len(runs):
-        run = runs[index]
-        start, length = run.start(), len(run.group())
-        if _escaped(text, start):
-            start, length = start + 1, length - 1
-        paragraph_end = _paragraph_end(text, start)
-        for later in range(index + 1, len(runs)):
-            candidate = runs[later]
-            if candidate.start() >= paragraph_end:
-                break
-            if len(candidate.group()) == length and length:
-                spans.append((start, candidate.end()))
-                index = later
-                break
-        index += 1
-    return spans
+# The parser ------------------------------------------------------------------------------------------
+
+_ATX_CLOSING = re.compile(r"[ \t]#+[ \t]*$")
 
 
-def _paragraph_end(text: str, offset: int) -> int:
-    match = _BLANK_LINE.search(text, offset)
-    return match.start() if match else len(text)
+class _BlockParser(BlockParser):
+    state_cls = _State
 
+    def parse_method(self, m: re.Match[str], state: BlockState) -> Optional[int]:
+        assert isinstance(state, _State)
+        line = state.line_of(m.start())
+        state.frames.append([line, line, m.start()])
+        count = len(state.tokens)
+        try:
+            return super().parse_method(m, state)  # type: ignore[no-any-return]
+        finally:
+            state.frames.pop()
+            for token in state.tokens[max(0, count - 1) :]:  # a list that ends at a break is inserted, not appended
+                token.setdefault("_at", (state, m.start()))
 
-def _paragraph_start(text: str, offset: int) -> int:
-    at = offset
-    while True:
-        previous = text.rfind("\n", 0, at)
-        if previous < 0:
-            return 0
-        line_start = text.rfind("\n", 0, previous) + 1
-        if not text[line_start:previous].strip():
-            return previous + 1
-        at = line_start
+    def parse_atx_heading(self, m: re.Match[str], state: BlockState) -> int:
+        """mistune's own trims the closing sequence with a regex that is quadratic in spaces."""
+        raw = m.group("atx_2")
+        start = m.start("atx_2") + len(raw) - len(raw.lstrip(string.whitespace))
+        text = raw.strip(string.whitespace)
+        if text == "#" * len(text):
+            text = ""
+        elif text.endswith("#"):
+            closing = _ATX_CLOSING.search(text)
+            if closing is not None and not _escaped(text, closing.start() + 1):
+                text = text[: closing.start()].rstrip(string.whitespace)
+        token = {"type": "heading", "text": text, "attrs": {"level": len(m.group("atx_1"))}, "style": "atx",
+                 "_at": (state, start)}
+        state.append_token(token)
+        return m.end() + 1
+
+    def parse_ref_link(self, m: re.Match[str], state: BlockState) -> Optional[int]:
+        refs = state.env["ref_links"]
+        key = unikey(m.group("reflink_1"))
+        known = key in refs
+        end = super().parse_ref_link(m, state)
+        if end and key in refs and not known:
+            state.env.setdefault("_definitions", []).append((state, m.end(), key, refs[key]))
+        return end  # type: ignore[no-any-return]
 
 
 def _escaped(text: str, offset: int) -> bool:
@@ -231,216 +237,394 @@ def _escaped(text: str, offset: int) -> bool:
     return count % 2 == 1
 
 
-def _line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
+class _InlineParser(InlineParser):
+    """Records each inline link's destination span, raw HTML's span, and links that failed to form."""
+
+    def parse_link_close(self, m: re.Match[str], state: InlineState) -> int:
+        last = state.tokens[-1] if state.tokens else None
+        opener = state.brackets[-1].start - 1 if getattr(state, "brackets", None) else None
+        end = super().parse_link_close(m, state)
+        token = state.tokens[-1] if state.tokens else None
+        formed = token is not last and token is not None and token["type"] in ("link", "image")
+        if formed and "ref" not in token and state.src.startswith("(", m.end()):  # type: ignore[index,operator]
+            token["_destination"] = _destination_span(state.src, m.end() + 1)  # type: ignore[index]
+        elif formed and "ref" in token:  # type: ignore[operator]
+            state.env.setdefault("_used", set()).add(token["ref"])  # type: ignore[index]
+        elif not formed and opener is not None:
+            problem = _why_not_a_link(state.src, m.end())
+            if problem is not None:
+                state.env.setdefault("_problems", []).append((state.env["_base"], opener, *problem))
+        return end
+
+    def parse_inline_html(self, m: re.Match[str], state: InlineState) -> Optional[int]:
+        end = super().parse_inline_html(m, state)
+        if end is not None and state.tokens and state.tokens[-1]["type"] == "inline_html":
+            state.tokens[-1]["_span"] = m.start()
+        return end
 
 
-def _indent(line: str) -> int:
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-
-
-def _in_indented_code(text: str, offset: int) -> bool:
-    """An indented code block: 4+ spaces, after a blank line, not inside a list item."""
-    start = _line_start(text, offset)
-    line_end = text.find("\n", start)
-    if _indent(text[start : line_end if line_end >= 0 else len(text)]) < 4:
-        return False
-    paragraph = _paragraph_start(text, start)
-    if paragraph == 0 and start != 0:
-        return False
-    at = paragraph - 1
-    while at > 0:  # the nearest earlier line that is not blank and indented less than 4
-        line_start = text.rfind("\n", 0, at - 1) + 1
-        line = text[line_start:at].rstrip("\r\n")
-        if line.strip() and _indent(line) < 4:
-            return not (_LIST_ITEM.match(line) or _indent(line) > 0)
-        at = line_start
-    return True
-
-
-def scan_links(text: str, masked: Masked | None = None) -> LinkScan:
-    scan = LinkScan()
-    if not any(marker in text for marker in ("](", "][", "]:", "<a", "<A", "<img", "<IMG")):
-        return scan
-    masked = masked or Masked(text)
-    if "<!--" in text:
-        _find_ignored_lines(text, scan)
-    for match in _BRACKETS.finditer(text):
-        if not masked.covers(match.start()):
-            if match.group() == "](":
-                _inline_link(text, match.start(), scan)
-            else:
-                _reference_link(text, match.start(), scan)
-    if "]:" in text:
-        for match in _DEFINITION_END.finditer(text):
-            start = _line_start(text, match.start())
-            bracket = text.find("[", start, match.start())
-            if 0 <= bracket - start <= 3 and not text[start:bracket].strip(" ") and not masked.covers(bracket):
-                _definition(text, bracket, scan)
-    if "<" in text:
-        for match in _HTML_LINK.finditer(text):
-            if not masked.covers(match.start()):
-                _html_link(text, match, scan)
-    return scan
-
-
-def _find_ignored_lines(text: str, scan: LinkScan) -> None:
-    for match in _COMMENT.finditer(text):
-        if IGNORE_DIRECTIVE not in match.group():
-            continue
-        start = _line_start(text, match.start())
-        end = text.find("\n", match.end())
-        end = len(text) if end < 0 else end
-        alone = not (text[start : match.start()] + text[match.end() : end]).strip()
-        scan.ignored_lines.add(end + 1 if alone else start)
-
-
-def _opening_bracket(text: str, close: int) -> int:
-    """The `[` matching the `]` at `close`, within its paragraph; -1 if none."""
-    nearest = text.rfind("[", 0, close)
-    between = text[nearest + 1 : close]
-    if nearest >= 0 and "]" not in between and "\n" not in between and not _escaped(text, nearest):
-        return nearest  # the common case: link text on one line without brackets
-    depth = 0
-    stop = _paragraph_start(text, close)
-    at = close
-    while at >= stop:
-        character = text[at]
-        if character in "[]" and not _escaped(text, at):
-            depth += 1 if character == "]" else -1
-            if depth == 0:
-                return at
-        at -= 1
-    return -1
-
-
-def _inline_link(text: str, close: int, scan: LinkScan) -> None:
-    opening = _opening_bracket(text, close)
-    if opening < 0:
-        return
-    image = opening > 0 and text[opening - 1] == "!" and not _escaped(text, opening - 1)
-    start = opening - 1 if image else opening
-    parsed = _destination(text, close + 2)
-    if isinstance(parsed, str):
-        scan.problems.append(Problem(start, parsed))
-        return
-    target, target_start, target_end = parsed
-    scan.links.append(Link("image" if image else "inline", target, start, target_start, target_end))
-
-
-_PLAIN_DESTINATION = re.compile(r"[^\s()<>\\&]*(?=\))")
-
-
-def _destination(text: str, at: int) -> tuple[str, int, int] | str:
-    """Parse `dest "title")` from `at`; the destination and its span, or why it is not a link."""
-    plain = _PLAIN_DESTINATION.match(text, at)
-    if plain:  # the common case: no spaces, parentheses, escapes, entities or title
-        return plain.group(), at, plain.end()
-    end_of_paragraph = _paragraph_end(text, at)
-    at = _skip_space(text, at, end_of_paragraph)
-    if at < len(text) and text[at] == "<":
-        close = at + 1
-        while close < end_of_paragraph and text[close] not in ">\n<":
-            close += 2 if text[close] == "\\" else 1
-        if close >= end_of_paragraph or text[close] != ">":
-            return "not a link: '<' opens the destination but no '>' closes it on the same line"
-        target_start, target_end, at = at + 1, close, close + 1
-    else:
-        target_start, depth = at, 0
-        while at < end_of_paragraph:
-            character = text[at]
-            if character == "\\" and at + 1 < len(text) and text[at + 1] in _ESCAPABLE:
-                at += 2
-                continue
-            if character in " \t\r\n" or ord(character) < 32:
-                break
-            if character == "(":
-                depth += 1
-            elif character == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            at += 1
-        target_end = at
-    after = _skip_space(text, at, end_of_paragraph)
-    if after < end_of_paragraph and text[after] in "\"'(" and after > at:
-        closer = ")" if text[after] == "(" else text[after]
-        after += 1
-        while after < end_of_paragraph and text[after] != closer:
-            after += 2 if text[after] == "\\" else 1
-        after = _skip_space(text, after + 1, end_of_paragraph)
-    if after < end_of_paragraph and text[after] == ")":
-        return unescape(text[target_start:target_end]), target_start, target_end
-    if after >= end_of_paragraph:
-        return "not a link: ')' is missing after the destination"
-    close = text.find(")", target_start, end_of_paragraph)
-    destination = text[target_start:close].strip()
-    return (f"not a link: the destination {destination!r} contains a space; "
-            f"write <{destination}> or {destination.replace(' ', '%20')}")
-
-
-def _skip_space(text: str, at: int, end: int) -> int:
-    while at < end and text[at] in " \t\r\n":
+def _destination_span(src: str, at: int) -> tuple[int, int]:
+    """The span of the destination of an inline link whose `(` ends before `at` (mistune read it as one)."""
+    while at < len(src) and src[at] in " \t\n":
         at += 1
-    return at
+    if src.startswith("<", at):
+        close = at + 1
+        while close < len(src) and src[close] not in ">\n":
+            close += 2 if src[close] == "\\" else 1
+        return at + 1, close
+    start, depth = at, 0
+    while at < len(src):
+        character = src[at]
+        if character == "\\" and at + 1 < len(src) and src[at + 1] in string.punctuation:
+            at += 2
+            continue
+        if character in " \t\n" or ord(character) < 32 or (character == ")" and depth == 0):
+            break
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        at += 1
+    return start, at
 
 
-def unescape(raw: str) -> str:
-    unescaped = re.sub(r"\\([" + re.escape(_ESCAPABLE) + "])", r"\1", raw)
-    return html.unescape(unescaped) if "&" in unescaped else unescaped
+_DIAGNOSIS_WINDOW = 1000  # characters looked at to say why `](` or `][` did not make a link
+
+
+def _why_not_a_link(src: str, after: int) -> Optional[tuple[int, str, str]]:
+    """(offset in src, code, message) when `]` followed by `(` or `[` did not make a link although it was meant to."""
+    if src.startswith("[", after):
+        close = src.find("]", after + 1, after + _DIAGNOSIS_WINDOW)
+        label = src[after + 1 : close]
+        if close < 0 or not label.strip() or "[" in label:
+            return None
+        return after, "SH206", f"reference [{_shorten(' '.join(label.split()))}] is not defined in this file"
+    if not src.startswith("(", after):
+        return None
+    window = src[after + 1 : after + _DIAGNOSIS_WINDOW]
+    if window.lstrip().startswith("<"):
+        opened = window.lstrip()
+        if ">" not in opened.split("\n", 1)[0]:
+            return after, "SH208", "not a link: '<' opens the destination but no '>' closes it on the same line"
+        return None
+    close = window.find(")")
+    if close < 0:
+        return (after, "SH208", "not a link: ')' is missing after the destination") if "\n\n" not in window else None
+    inside = window[:close].strip()
+    first, _, rest = inside.partition(" ")
+    if rest and not rest.lstrip().startswith(('"', "'", "(")):
+        return (after, "SH208", f"not a link: the destination {_shorten(inside)!r} contains a space; "
+                f"write <{_shorten(inside)}> or {_shorten(inside.replace(' ', '%20'))}")
+    return None
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+_parser: Any = None
+
+
+def _markdown() -> Any:
+    global _parser
+    if _parser is None:
+        from mistune.plugins import footnotes, table
+
+        parser = mistune.Markdown(renderer=None, block=_BlockParser(), inline=_InlineParser(),
+                                  plugins=[mistune.plugins.import_plugin(name) for name in PLUGINS])
+        table.table_in_list(parser)  # GitHub renders tables in list items and block quotes too
+        table.table_in_quote(parser)
+
+        def ref_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> int:
+            state.env.setdefault("_footnote_at", {}).setdefault(unikey(m.group("footnote_key")),
+                                                                (state, m.start("footnote_text")))
+            return footnotes.parse_ref_footnote(block, m, state)
+
+        parser.block.register("ref_footnote", footnotes.REF_FOOTNOTE, ref_footnote, before="ref_link")
+        _parser = parser
+    return _parser
+
+
+# Reading a text --------------------------------------------------------------------------------------
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The text as the parser reads it (line endings `\n`, no byte-order mark, NUL as U+FFFD, front matter
+    blanked), and the original offset of each of its lines."""
+    starts = [0]
+    pieces = []
+    at = 1 if text.startswith("\ufeff") else 0
+    first = at
+    for match in _LINE_ENDING.finditer(text, at):
+        pieces.append(text[at : match.start()])
+        at = match.end()
+        starts.append(at)
+    pieces.append(text[at:])
+    starts[0] = first
+    lines_ = _blank_front_matter(pieces)
+    return "\n".join(lines_).replace("\0", "\ufffd") + "\n", starts
+
+
+_LINE_ENDING = re.compile(r"\r\n?|\n")
+
+
+def _blank_front_matter(lines_: list[str]) -> list[str]:
+    """GitHub shows YAML front matter as a table, not as Markdown: nothing in it is a link or heading."""
+    if not lines_ or lines_[0].rstrip() != "---":
+        return lines_
+    for index in range(1, len(lines_)):
+        if lines_[index].rstrip() in ("---", "..."):
+            return [""] * (index + 1) + lines_[index + 1 :]
+    return lines_
+
+
+def parse_tokens(text: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The block tokens of `text` (inline text not yet parsed), each with its `_at`, and the parser's env."""
+    markdown = _markdown()
+    src, starts = normalise(text)
+    state = _State()
+    state.process(src)
+    state.base = list(starts) + [len(text)] * (len(state.starts) - len(starts))
+    for hook in markdown.before_parse_hooks:
+        hook(markdown, state)
+    try:
+        markdown.block.parse(state)
+    except RecursionError:
+        return [], state.env
+    return state.tokens, state.env
+
+
+def parse(text: str) -> Parsed:
+    tokens, env = parse_tokens(text)
+    walker = _Walker(text, env)
+    try:
+        walker.blocks(tokens)
+        walker.footnotes()
+    except RecursionError:
+        pass
+    walker.definitions()
+    parsed = walker.parsed
+    parsed.links.sort(key=lambda link: link.offset)
+    parsed.headings.sort(key=lambda heading: heading.offset)
+    return parsed
+
+
+class _Walker:
+    def __init__(self, text: str, env: dict[str, Any]) -> None:
+        self.text = text
+        self.env = env
+        self.parsed = Parsed()
+        self.inline = _markdown().inline
+
+    def blocks(self, tokens: list[dict[str, Any]]) -> None:
+        for token in tokens:
+            kind = token["type"]
+            if kind == "block_html":
+                self._html(token["raw"], token["_at"][0], token["_at"][1])
+            elif kind == "table":
+                self._table(token)
+            elif "text" in token:
+                children = self._inline(token)
+                if kind == "heading":
+                    at = token.get("_at")
+                    offset = self._original(at[0], at[1]) if at else None
+                    self.parsed.headings.append(Heading(token["attrs"]["level"], plain_text(children),
+                                                        0 if offset is None else offset))
+            elif "children" in token:
+                self.blocks(token["children"])
+
+    def _inline(self, token: dict[str, Any], at: Optional[tuple[_State, int]] = None) -> list[dict[str, Any]]:
+        text = token.pop("text")
+        stripped = text.strip(" \r\n\t\f")
+        state, start = at or token.get("_at") or (None, 0)
+        start += len(text) - len(text.lstrip(" \r\n\t\f"))
+        self.env["_base"] = (state, start)
+        children: list[dict[str, Any]] = self.inline(stripped, self.env)
+        token["children"] = children
+        self._inline_tokens(children, state, start)
+        return children
+
+    def _inline_tokens(self, tokens: list[dict[str, Any]], state: Optional[_State], start: int) -> None:
+        for token in tokens:
+            kind = token["type"]
+            if kind in ("link", "image") and "_destination" in token:
+                self._inline_link(token, state, start)
+            elif kind == "inline_html":
+                self._html(token["raw"], state, start + token.get("_span", 0), inline=True)
+            if "children" in token and kind != "image":  # an image's description is its alt text: no links
+                self._inline_tokens(token["children"], state, start)
+
+    def _inline_link(self, token: dict[str, Any], state: Optional[_State], start: int) -> None:
+        begin, end = token["_destination"]
+        target = html.unescape(_unescape_backslashes(_source_of(state, start + begin, start + end)))
+        original = self._original(state, start + begin)
+        exact = original is not None and self._holds(original, _source_of(state, start + begin, start + end))
+        offset = original if original is not None else self._fallback(state, start)
+        length = end - begin
+        self.parsed.links.append(Link("image" if token["type"] == "image" else "inline", target, offset, offset,
+                                      offset + length, exact))
+
+    def _holds(self, offset: int, raw: str) -> bool:
+        return self.text[offset : offset + len(raw)] == raw
+
+    def _original(self, state: Optional[_State], offset: int) -> Optional[int]:
+        return None if state is None else state.original(offset)
+
+    def _fallback(self, state: Optional[_State], offset: int) -> int:
+        """Where an unplaceable link is reported: the start of its block's line, else the top."""
+        if state is None:
+            return 0
+        for index in range(state.line_of(offset), -1, -1):
+            if state.base[index] is not None:
+                return state.base[index]  # type: ignore[return-value]
+        return 0
+
+    def _table(self, table: dict[str, Any]) -> None:
+        state, start = table["_at"]
+        line = state.line_of(start)
+        rows = [table["children"][0]["children"], *[row["children"] for row in table["children"][1]["children"]]]
+        for index, cells in enumerate(rows):
+            row_line = line + index + (1 if index else 0)  # the delimiter row follows the head
+            row_start = state.starts[row_line] if row_line < len(state.starts) else 0
+            source = state.line(row_line) if row_line < len(state.starts) else ""
+            at = 0
+            for cell in cells:
+                found = source.find(cell["text"], at) if cell["text"] else -1
+                if found >= 0:
+                    at = found + len(cell["text"])
+                    self._inline(cell, (state, row_start + found))
+                else:
+                    self._inline(cell, (None, 0))
+
+    def _html(self, raw: str, state: Optional[_State], start: int, inline: bool = False) -> None:
+        if not inline and "<h" in raw.lower():
+            for heading in _HTML_HEADING.finditer(_COMMENT.sub(lambda match: " " * len(match.group()), raw)):
+                offset = self._original(state, start + heading.start(2))
+                text = html.unescape(_TAG_OR_COMMENT.sub("", heading.group(2)))
+                self.parsed.headings.append(Heading(int(heading.group(1)), text, offset or 0))
+        for comment in _COMMENT.finditer(raw):
+            if IGNORE_DIRECTIVE in comment.group():
+                self._silence(self._original(state, start + comment.start()), self._original(state, start + comment.end()))
+        if inline and raw.startswith("<!"):
+            return
+        for tag in _TAG.finditer(_COMMENT.sub(lambda match: " " * len(match.group()), raw)):
+            name = tag.group(1).lower()
+            for attribute in _ATTRIBUTE.finditer(tag.group(), tag.end(1) - tag.start()):
+                key = attribute.group(1).lower()
+                group = next(index for index in (2, 3, 4) if attribute.group(index) is not None)
+                value = attribute.group(group)
+                if key in ("id", "name"):
+                    self.parsed.explicit.add(html.unescape(value))
+                elif (key, name) in (("href", "a"), ("src", "img")):
+                    at = start + tag.start() + attribute.start(group)
+                    original = self._original(state, at)
+                    exact = original is not None and self._holds(original, value)
+                    offset = original if original is not None else self._fallback(state, start)
+                    self.parsed.links.append(Link("html", html.unescape(value), offset, offset, offset + len(value), exact))
+
+    def _silence(self, start: Optional[int], end: Optional[int]) -> None:
+        if start is None or end is None:
+            return
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        alone = not (self.text[line_start:start] + self.text[end:line_end]).strip()
+        self.parsed.ignored_lines.add(line_end + 1 if alone else line_start)
+
+    def footnotes(self) -> None:
+        """Footnotes GitHub shows (those referenced), parsed where their definitions stand."""
+        for key in self.env.get("footnotes") or []:
+            text = self.env["ref_footnotes"][key]
+            where = self.env.get("_footnote_at", {}).get(key)
+            state = _State()
+            state.env = self.env
+            if where is not None:
+                state.footnote_line = where[0].line_of(where[1])  # type: ignore[attr-defined]
+                state.src, state.starts, state.base = where[0].src, where[0].starts, where[0].base
+            child = state.child_state(_dedent_footnote(text))
+            _markdown().block.parse(child)
+            self.blocks(child.tokens)
+
+    def definitions(self) -> None:
+        used = self.env.get("_used", set())
+        for state, after, key, data in self.env.get("_definitions", []):
+            begin, end = _definition_span(state.src, after)
+            raw = state.src[begin:end]
+            original = state.original(begin)
+            exact = original is not None and self._holds(original, raw)
+            offset = original if original is not None else self._fallback(state, after)
+            target = html.unescape(_unescape_backslashes(raw))
+            self.parsed.links.append(Link("definition", target, offset, offset, offset + len(raw), exact,
+                                          normalize_label(data.get("label", key)), key in used))
+        for base, opener, at, code, message in self.env.get("_problems", []):
+            state, start = base
+            original = self._original(state, start + opener)
+            self.parsed.problems.append(Problem(original if original is not None else self._fallback(state, start),
+                                                code, message))
+
+
+def _source_of(state: Optional[_State], start: int, end: int) -> str:
+    return "" if state is None else state.src[start:end]
+
+
+def _definition_span(src: str, at: int) -> tuple[int, int]:
+    """The destination of a link reference definition whose `]:` ends before `at`."""
+    while at < len(src) and src[at] in " \t":
+        at += 1
+    if src.startswith("\n", at):
+        at += 1
+        while at < len(src) and src[at] in " \t":
+            at += 1
+    if src.startswith("<", at):
+        close = at + 1
+        while close < len(src) and src[close] not in ">\n":
+            close += 2 if src[close] == "\\" else 1
+        return at + 1, close
+    end = at
+    while end < len(src) and not src[end].isspace():
+        end += 1
+    return at, end
+
+
+def _dedent_footnote(text: str) -> str:
+    lines_ = text.splitlines()
+    second = next((line for line in lines_[1:] if line), None)
+    if second is not None:
+        spaces = len(second) - len(second.lstrip())
+        text = re.sub(r"^ {" + str(spaces) + r",}", "", text, flags=re.M)
+    return text.strip() + "\n"
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^<>]*)?>(.*?)</h\1\s*>", re.S | re.I)
+_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)
+_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+_ATTRIBUTE = re.compile(r"""\b([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+
+
+def _unescape_backslashes(raw: str) -> str:
+    return re.sub(r"\\([" + re.escape(string.punctuation) + "])", r"\1", raw) if "\\" in raw else raw
 
 
 def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def _reference_link(text: str, close: int, scan: LinkScan) -> None:
-    opening = _opening_bracket(text, close)
-    label_end = text.find("]", close + 2)
-    if opening < 0 or label_end < 0 or "\n\n" in text[close:label_end]:
-        return
-    label = text[close + 2 : label_end] or text[opening + 1 : close]
-    image = opening > 0 and text[opening - 1] == "!"
-    start = opening - 1 if image else opening
-    scan.links.append(Link("reference", "", start, close + 2, label_end, normalize_label(label)))
-
-
-_DEFINITION = re.compile(r"\[((?:[^\]\\\n]|\\.)+)\]:[ \t]*\r?\n?[ \t]*")
-
-
-def _definition(text: str, bracket: int, scan: LinkScan) -> None:
-    match = _DEFINITION.match(text, bracket)
-    if not match:
-        return
-    parsed = _definition_destination(text, match.end())
-    label = normalize_label(match.group(1))
-    scan.labels.add(label)
-    if parsed:
-        target, target_start, target_end = parsed
-        scan.links.append(Link("definition", target, bracket, target_start, target_end, label))
-
-
-def _definition_destination(text: str, at: int) -> tuple[str, int, int] | None:
-    if at < len(text) and text[at] == "<":
-        close = text.find(">", at)
-        newline = text.find("\n", at)
-        if close < 0 or (0 <= newline < close):
-            return None
-        return unescape(text[at + 1 : close]), at + 1, close
-    end = at
-    while end < len(text) and text[end] not in " \t\r\n":
-        end += 1
-    return (unescape(text[at:end]), at, end) if end > at else None
-
-
-def _html_link(text: str, tag: re.Match[str], scan: LinkScan) -> None:
-    wanted = "src" if tag.group().lower().startswith("<img") else "href"
-    for attribute in _ATTRIBUTE.finditer(tag.group()):
-        if attribute.group(1).lower() == wanted:
-            group = next(index for index in (2, 3, 4) if attribute.group(index) is not None)
-            start = tag.start() + attribute.start(group)
-            value = attribute.group(group)
-            scan.links.append(Link("html", html.unescape(value), tag.start(), start, start + len(value)))
+def plain_text(tokens: list[dict[str, Any]]) -> str:
+    """The text of inline tokens as a browser's textContent has it (raw HTML tags and images show none)."""
+    parts = []
+    for token in tokens:
+        kind = token["type"]
+        if kind in ("inline_html", "image"):
+            continue
+        if kind == "footnote_ref":
+            parts.append(str(token["attrs"]["index"]))
+        elif kind == "text":
+            parts.append(html.unescape(token["raw"]) if "&" in token["raw"] else token["raw"])
+        elif "raw" in token:
+            parts.append(token["raw"])
+        elif kind in ("softbreak", "linebreak"):
+            parts.append("\n")
+        elif "children" in token:
+            parts.append(plain_text(token["children"]))
+    return "".join(parts)
 
 
 # Heading anchors ----------------------------------------------------------------------------
@@ -448,7 +632,8 @@ def _html_link(text: str, tag: re.Match[str], scan: LinkScan) -> None:
 
 @lru_cache(maxsize=8192)  # headings repeat across documents written from one template
 def github_slug(text: str) -> str:
-    """GitHub's anchor for a heading's text (github-slugger, before de-duplication)."""
+    """GitHub's anchor for a heading's text (before de-duplication): lower case, punctuation dropped,
+    spaces to hyphens."""
     lowered = text.lower()
     if lowered.isascii():
         return re.sub(r"[^a-z0-9 _-]", "", lowered).replace(" ", "-")
@@ -460,7 +645,7 @@ def github_slug(text: str) -> str:
             kept.append(character)
         else:
             category = unicodedata.category(character)
-            if category[0] in "LM" or category in ("Nd", "Nl"):
+            if category[0] in "LM" or category in ("Nd", "Nl", "Pc"):
                 kept.append(character)
     return "".join(kept)
 
@@ -480,102 +665,12 @@ class Slugger:
         return result
 
 
-@dataclass(frozen=True)
-class Anchors:
-    headings: tuple[str, ...]  # slugs in document order
-    explicit: frozenset[str]  # <a name>, id=
-
-    def __contains__(self, fragment: str) -> bool:
-        return fragment == "top" or fragment in self.explicit or fragment in self.headings
-
-    def all(self) -> list[str]:
-        return [*self.headings, *sorted(self.explicit)]
-
-
-def heading_texts(text: str, masked: Masked | None = None) -> list[str]:
-    """The text of every ATX and setext heading outside code, in document order."""
-    blocks = (masked or Masked(text)).blocks  # a heading is a block: only fences and comments hide it
-    found = [(m.start(1), _atx_text(m.group(2))) for m in _ATX.finditer(text) if not _inside(blocks, m.start(1))]
-    for underline in _UNDERLINE.finditer(text):
-        start = underline.start(1)
-        line_start = text.rfind("\n", 0, max(start - 1, 0)) + 1
-        line = text[line_start : start - 1].rstrip("\r")
-        if start < 2 or not line.strip():
-            continue  # a `---` after a blank line is a thematic break, not an underline
-        if _inside(blocks, start) or _indent(line) >= 4 or _NOT_PARAGRAPH.match(line) or _previous_line_is_text(text, line_start):
-            continue
-        found.append((line_start, line.strip()))
-    found.sort()
-    return [_heading_plain_text(raw.strip()) for _, raw in found]
-
-
-def _atx_text(raw: str | None) -> str:
-    raw = (raw or "").rstrip("\r")
-    return _ATX_CLOSING.sub("", raw) if raw.endswith("#") else raw
-
-
-def _previous_line_is_text(text: str, start: int) -> bool:
-    """A setext heading of one line: the line before it must not be paragraph text (we keep it simple)."""
-    if start == 0:
-        return False
-    previous = text[_line_start(text, start - 1) : start - 1].strip()
-    return bool(previous) and not previous.startswith(("#", "---", "***", "___", "<!--"))
-
-
-def anchors(text: str, masked: Masked | None = None) -> Anchors:
-    masked = masked or Masked(text)
-    slugger = Slugger()
-    headings = tuple(slugger.slug(heading) for heading in heading_texts(text, masked))
-    explicit = set()
-    if "id=" in text or "name=" in text or "ID=" in text or "NAME=" in text:
-        for tag in re.finditer(r"<[A-Za-z][^>]*>", text):
-            if masked.covers(tag.start()):
-                continue
-            for attribute in _ATTRIBUTE.finditer(tag.group()):
-                if attribute.group(1).lower() in ("id", "name"):
-                    value = next(attribute.group(i) for i in (2, 3, 4) if attribute.group(i) is not None)
-                    explicit.add(html.unescape(value))
-    return Anchors(headings, frozenset(explicit))
-
-
-@lru_cache(maxsize=8192)
-def _heading_plain_text(raw: str) -> str:
-    if not _MARKUP.search(raw):
-        return raw
-    tokens = parse_blocks("# " + raw)
-    if not tokens or tokens[0]["type"] != "heading":
-        return raw
-    return plain_text(tokens[0].get("children", []), images=False)
-
-
-# mistune, imported only when something needs a real parse ---------------------------------------
-
-_markdown: Any = None
-
-
-def parse_blocks(text: str) -> list[dict[str, Any]]:
-    global _markdown
-    if _markdown is None:
-        import mistune
-
-        _markdown = mistune.create_markdown(renderer=None)
-    try:
-        return _markdown(text)  # type: ignore[no-any-return]
-    except RecursionError:
-        return []
-
-
-def plain_text(tokens: list[dict[str, Any]], images: bool = True) -> str:
-    """The text of inline tokens, as a browser's textContent would have it (without images if asked)."""
-    parts = []
-    for token in tokens:
-        kind = token["type"]
-        if kind in ("inline_html", "block_html") or (kind == "image" and not images):
-            continue
-        if "raw" in token:
-            parts.append(token["raw"])
-        elif kind in ("softbreak", "linebreak"):
-            parts.append(" ")
-        elif "children" in token:
-            parts.append(plain_text(token["children"], images))
-    return "".join(parts)
+def lines(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """The lines of `text` from `start`, without their endings (`\n`, `\r\n` or a lone `\r`, as in
+    CommonMark), lazily (files may be huge)."""
+    position = start
+    for match in _LINE_ENDING.finditer(text, start):
+        yield position, text[position : match.start()]
+        position = match.end()
+    if position < len(text):
+        yield position, text[position:]

@@ -69,7 +69,7 @@ def test_annotations_escape_properties_and_messages(repo: Repo, cli, monkeypatch
     repo.write("a%b,c:d.md", "# T\n\n[x](gone%25,here.md)\n")
     repo.add()
     result = cli("links", "a%b,c:d.md")
-    assert result.lines[-1] == "::error file=a%25b%2Cc%3Ad.md,line=3,col=1,title=SH201::'gone%2525,here.md' does not exist"
+    assert result.lines[-1] == "::error file=a%25b%2Cc%3Ad.md,line=3,col=5,title=SH201::'gone%2525,here.md' does not exist"
 
 
 _NO_NETWORK = '''

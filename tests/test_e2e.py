@@ -91,7 +91,7 @@ def test_try_repo_passes_clean_specs_and_fails_planted_defects(downstream: Repo,
     assert headers.returncode == 1
     assert "specs/rest/webhooks.md:4:15: SH106 Status 'Approved' is not one of Draft, Final, Deprecated" in headers.stdout
     assert links.returncode == 1
-    assert ("specs/rest/webhooks.md:15:5: SH205 #goal matches no heading or anchor in "
+    assert ("specs/rest/webhooks.md:15:20: SH205 #goal matches no heading or anchor in "
             "'proposals/2025/001-webhooks.md': did you mean #goals?") in links.stdout
 
 
@@ -127,7 +127,7 @@ def test_commit_with_the_readme_config(downstream: Repo, pre_commit, hook_repo) 
     git(downstream, "mv", "proposals/2025/001-webhooks.md", "proposals/2025/001-webhooks-v2.md")
     renamed = git(downstream, "commit", "-m", "rename proposal")
     assert renamed.returncode != 0
-    assert ("specs/rest/webhooks.md:15:5: SH209 'proposals/2025/001-webhooks.md' is renamed to "
+    assert ("specs/rest/webhooks.md:15:20: SH209 'proposals/2025/001-webhooks.md' is renamed to "
             "'proposals/2025/001-webhooks-v2.md' in the staged change") in renamed.stdout + renamed.stderr
 
     # A header defect stops the commit too.

@@ -172,7 +172,7 @@ def test_a_file_name_cannot_forge_a_finding_line(repo: Repo, cli) -> None:
     result = cli("links")
     assert result.status == 1
     assert not any(line.startswith("specs/x.md") for line in result.lines)
-    assert result.lines == ["evil\\nspecs/x.md:1:1: SH999 injected.md:3:1: SH201 'missing.md' does not exist"]
+    assert result.lines == ["evil\\nspecs/x.md:1:1: SH999 injected.md:3:5: SH201 'missing.md' does not exist"]
 
 
 def test_output_survives_a_file_name_that_is_not_utf8(repo: Repo) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, integration, spec
-from spec_hooks.header import _canonical_header, _mistune_header, extract_header, header_region
+from spec_hooks.header import extract_header
 from spec_hooks.source import Source
 
 SEEDS = Path(__file__).resolve().parent / "data" / "seeds"  # copies of ../shared/seeds
@@ -201,7 +201,6 @@ def test_mistune_path_reads_odd_markdown_with_positions(repo: Repo, cli) -> None
         "*   **Updated:** 2025-01-01\n"
     )
     source = Source("rest/x.md", text)
-    assert _canonical_header(text) is None
     header = extract_header(text)
     assert header is not None and header.title == "Webhooks"
     assert header.keys() == ["Spec ID", "Status", "Version", "Created", "Updated"]
@@ -209,7 +208,7 @@ def test_mistune_path_reads_odd_markdown_with_positions(repo: Repo, cli) -> None
     assert status is not None and source.position(status.value_offset) == (7, 17)
     assert source.position(header.get("Created").key_offset) == (11, 7)  # type: ignore[union-attr]
     repo.write("rest/x.md", text)
-    assert cli("headers", "rest/x.md").lines == ["rest/x.md:7:17: SH106 Status 'Approved' is not one of Draft, Final, Deprecated"]
+    assert cli("headers", "rest/x.md").lines == ["rest/x.md:7:17: SH106 Status 'Approved continued on a second line' is not one of Draft, Final, Deprecated"]
 
 
 @pytest.mark.parametrize(
@@ -224,10 +223,14 @@ def test_mistune_path_reads_odd_markdown_with_positions(repo: Repo, cli) -> None
         "# T\n- **A:** b\n## Next\n",
     ],
 )
-def test_line_grammar_and_mistune_agree_on_canonical_headers(text: str) -> None:
-    fast = _canonical_header(text)
-    assert fast is not None, "this text is canonical"
-    assert _mistune_header(text, header_region(text)) == fast
+def test_canonical_headers_are_read_with_exact_positions(text: str) -> None:
+    header = extract_header(text)
+    assert header is not None and header.fields
+    assert text[header.title_offset :].startswith(header.title)
+    for field in header.fields:
+        assert field.exact and field.key is not None
+        assert text[field.value_offset : field.value_offset + len(field.value)] == field.value
+        assert text[field.key_offset :].startswith(field.key)
 
 
 @pytest.mark.parametrize(

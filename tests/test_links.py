@@ -6,7 +6,7 @@ import os
 import pytest
 
 from conftest import Repo, spec
-from spec_hooks.markdown import Slugger, anchors, github_slug, scan_links
+from spec_hooks.markdown import Slugger, github_slug, parse
 
 PROPOSAL = "proposals/2025/001-webhooks-improvements.md"
 
@@ -42,12 +42,12 @@ def test_every_kind_of_link_is_checked_at_its_own_position(specs: Repo, cli) -> 
     result = links_of(specs, body, cli)
     assert result.status == 1
     assert [line.split(" SH")[0] + " SH" + line.split(" SH")[1][:3] for line in result.lines] == [
-        "specs/rest/new.md:3:8: SH201",
-        "specs/rest/new.md:3:33: SH201",
-        "specs/rest/new.md:4:6: SH201",
-        "specs/rest/new.md:4:39: SH201",
+        "specs/rest/new.md:3:12: SH201",
+        "specs/rest/new.md:3:38: SH201",
+        "specs/rest/new.md:4:15: SH201",
+        "specs/rest/new.md:4:49: SH201",
         "specs/rest/new.md:5:26: SH206",
-        "specs/rest/new.md:7:1: SH201",
+        "specs/rest/new.md:7:10: SH201",
     ]
     assert "reference [undefined] is not defined in this file" in result.out
 
@@ -91,8 +91,8 @@ def test_untracked_and_ignored_targets(specs: Repo, cli) -> None:
     specs.git("add", ".gitignore")
     result = links_of(specs, "[a](../../drafts/idea.md) [b](later.md)\n", cli)
     assert result.lines == [
-        "specs/rest/new.md:3:1: SH202 'drafts/idea.md' is ignored by git (.gitignore:1: drafts/), so it will not be committed",
-        "specs/rest/new.md:3:27: SH202 'specs/rest/later.md' is not tracked by git; git add it?",
+        "specs/rest/new.md:3:5: SH202 'drafts/idea.md' is ignored by git (.gitignore:1: drafts/), so it will not be committed",
+        "specs/rest/new.md:3:31: SH202 'specs/rest/later.md' is not tracked by git; git add it?",
     ]
 
 
@@ -107,7 +107,7 @@ def test_case_mismatch_is_caught_even_where_the_file_system_would_not(specs: Rep
     body = "[p](../../Proposals/2025/001-webhooks-improvements.md)\n"
     result = links_of(specs, body, cli)
     assert result.lines == [
-        "specs/rest/new.md:3:1: SH203 '../../Proposals/2025/001-webhooks-improvements.md' differs in case from the "
+        "specs/rest/new.md:3:5: SH203 '../../Proposals/2025/001-webhooks-improvements.md' differs in case from the "
         f"tracked '{PROPOSAL}' (breaks on Linux and GitHub): did you mean '../../{PROPOSAL}'?"
     ]
 
@@ -123,7 +123,7 @@ def test_symlink_pointing_outside_the_repository(specs: Repo, cli, tmp_path) -> 
     os.symlink("webhooks-v2.md", specs.root / "specs/rest/inside.md")
     specs.add()
     result = links_of(specs, "[out](link.md) [in](inside.md)\n", cli)
-    assert result.lines == ["specs/rest/new.md:3:1: SH204 link 'link.md' is a symlink pointing outside the repository"]
+    assert result.lines == ["specs/rest/new.md:3:7: SH204 link 'link.md' is a symlink pointing outside the repository"]
 
 
 def test_folder_links(specs: Repo, cli) -> None:
@@ -136,7 +136,7 @@ def test_folder_links(specs: Repo, cli) -> None:
 def test_suggestion_for_a_moved_file(specs: Repo, cli) -> None:
     result = links_of(specs, "[p](../../proposals/001-webhooks-improvements.md)\n", cli)
     assert result.lines == [
-        "specs/rest/new.md:3:1: SH201 '../../proposals/001-webhooks-improvements.md' does not exist: "
+        "specs/rest/new.md:3:5: SH201 '../../proposals/001-webhooks-improvements.md' does not exist: "
         f"did you mean '../../{PROPOSAL}'?"
     ]
 
@@ -173,7 +173,7 @@ def test_headings_setext_inline_markup_and_code() -> None:
         "## The `spec-hooks` *tool* and [its docs](x.md) ![logo](l.png)\n\n"
         "```\n## not a heading\n```\n\n## Title\n<a name=\"explicit\"></a>\n<span id='other'></span>\n"
     )
-    found = anchors(text)
+    found = parse(text).anchors
     assert found.headings == ("title", "setext-heading", "another", "the-spec-hooks-tool-and-its-docs-", "title-1")
     assert found.explicit == {"explicit", "other"}
 
@@ -196,10 +196,10 @@ def test_bad_fragments_with_suggestions(specs: Repo, cli) -> None:
     )
     result = links_of(specs, body, cli)
     assert result.lines == [
-        "specs/rest/new.md:5:1: SH205 #overview matches no heading or anchor in 'specs/rest/webhooks-v2.md': did you mean #-overview?",
-        "specs/rest/new.md:5:30: SH205 #local-headng matches no heading or anchor in 'specs/rest/new.md': did you mean #local-heading?",
-        "specs/rest/new.md:5:49: SH205 #L9 is past the end of 'data/sample.json' (3 lines)",
-        f"specs/rest/new.md:5:80: SH205 #nothing-like-it matches no heading or anchor in '{PROPOSAL}'",
+        "specs/rest/new.md:5:5: SH205 #overview matches no heading or anchor in 'specs/rest/webhooks-v2.md': did you mean #-overview?",
+        "specs/rest/new.md:5:34: SH205 #local-headng matches no heading or anchor in 'specs/rest/new.md': did you mean #local-heading?",
+        "specs/rest/new.md:5:53: SH205 #L9 is past the end of 'data/sample.json' (3 lines)",
+        f"specs/rest/new.md:5:84: SH205 #nothing-like-it matches no heading or anchor in '{PROPOSAL}'",
     ]
 
 
@@ -208,7 +208,7 @@ def test_fragment_case_differences_are_errors(specs: Repo, cli) -> None:
     so `#Goals` only works where a script lowercases it. It is reported, naming the exact anchor."""
     result = links_of(specs, f"[a](../../{PROPOSAL}#Goals)\n", cli)
     assert result.lines == [
-        f"specs/rest/new.md:3:1: SH205 #Goals differs in case from the anchor #goals of '{PROPOSAL}': "
+        f"specs/rest/new.md:3:5: SH205 #Goals differs in case from the anchor #goals of '{PROPOSAL}': "
         "browsers match fragments case-sensitively and GitHub's anchors are lowercase"
     ]
 
@@ -231,9 +231,9 @@ def test_rename_breaks_links_in_untouched_files_and_fix_rewrites_them(specs: Rep
     result = cli("links", "proposals/2025/001-webhooks.md")  # pre-commit passes only the renamed file
     assert result.status == 1
     assert result.lines == [
-        f"specs/rest/uses.md:3:5: SH209 '{PROPOSAL}' is renamed to 'proposals/2025/001-webhooks.md' in the staged "
+        f"specs/rest/uses.md:3:9: SH209 '{PROPOSAL}' is renamed to 'proposals/2025/001-webhooks.md' in the staged "
         "change: link '../../proposals/2025/001-webhooks.md#goals' (`spec-hooks links --fix` rewrites it)",
-        f"specs/rest/uses.md:3:70: SH209 '{PROPOSAL}' is renamed to 'proposals/2025/001-webhooks.md' in the staged "
+        f"specs/rest/uses.md:3:77: SH209 '{PROPOSAL}' is renamed to 'proposals/2025/001-webhooks.md' in the staged "
         "change: link '/proposals/2025/001-webhooks.md' (`spec-hooks links --fix` rewrites it)",
     ]
     fixed = cli("links", "--fix", "proposals/2025/001-webhooks.md")
@@ -253,7 +253,7 @@ def test_deletion_breaks_links_in_untouched_files(specs: Repo, cli) -> None:
     specs.commit("uses")
     specs.git("rm", "-q", "rfcs/2025/001-example.md")
     result = cli("links")  # nothing passed: a deletion leaves no file for pre-commit to pass
-    assert result.lines == ["specs/rest/uses.md:3:1: SH201 'rfcs/2025/001-example.md' is deleted in the staged change"]
+    assert result.lines == ["specs/rest/uses.md:3:7: SH201 'rfcs/2025/001-example.md' is deleted in the staged change"]
 
 
 def test_fix_corrects_case(specs: Repo, cli) -> None:
@@ -274,7 +274,7 @@ def test_ignore_comment_and_ignore_patterns(specs: Repo, cli) -> None:
     )
     specs.write(".spec-hooks.yaml", "links:\n  ignore: ['^generated/']\n")
     result = links_of(specs, body, cli)
-    assert result.lines == ["specs/rest/new.md:8:23: SH201 'missing-d.md' does not exist"]
+    assert result.lines == ["specs/rest/new.md:8:27: SH201 'missing-d.md' does not exist"]
 
 
 def test_invalid_ignore_pattern_exits_2(specs: Repo, cli) -> None:
@@ -306,8 +306,8 @@ def test_binary_and_non_utf8_files(specs: Repo, cli) -> None:
     result = links_of(specs, body, cli)
     latin = cli("links", "specs/rest/latin.md")
     assert result.lines == [
-        "specs/rest/new.md:3:32: SH205 #L2 points at lines of 'images/logo.png', which binary file (NUL byte), not Markdown",
-        "specs/rest/new.md:3:62: SH205 cannot check #x: 'specs/rest/fake.md' binary file (NUL byte), not Markdown",
+        "specs/rest/new.md:3:36: SH205 #L2 points at lines of 'images/logo.png', which binary file (NUL byte), not Markdown",
+        "specs/rest/new.md:3:66: SH205 cannot check #x: 'specs/rest/fake.md' binary file (NUL byte), not Markdown",
     ]
     assert latin.lines == ["specs/rest/latin.md:3:8: SH002 not valid UTF-8: byte 0xe9 cannot be decoded"]
 
@@ -328,8 +328,7 @@ def test_links_need_a_repository(tmp_path, cli, monkeypatch: pytest.MonkeyPatch)
 
 def test_scanner_positions_are_exact() -> None:
     text = "\ufeffA [x](a.md) \\[no](b.md)\r\n[multi\r\nline](c.md)\r\n"
-    scan = scan_links(text)
-    assert [(link.target, text[link.target_start : link.target_end]) for link in scan.links] == [("a.md", "a.md"), ("c.md", "c.md")]
+    assert [(link.target, text[link.target_start : link.target_end]) for link in parse(text).links] == [("a.md", "a.md"), ("c.md", "c.md")]
 
 
 def test_parallel_run_and_blob_cache_agree_with_a_serial_run(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -357,4 +356,4 @@ def test_parallel_run_and_blob_cache_agree_with_a_serial_run(repo: Repo, cli, mo
     repo.add()
     monkeypatch.setattr(check_links, "PARALLEL_FROM", 400)
     changed = cli("links")
-    assert "docs/doc-0000.md:5:1: SH205 #-section-1 matches no heading or anchor in 'docs/doc-0001.md'" in changed.out
+    assert "docs/doc-0000.md:5:8: SH205 #-section-1 matches no heading or anchor in 'docs/doc-0001.md'" in changed.out
