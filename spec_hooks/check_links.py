@@ -6,7 +6,7 @@ import os
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 from typing import Any
 
 from spec_hooks import __version__, gitrepo
-from spec_hooks.findings import SpecHooksError, Finding
+from spec_hooks.findings import WARNING, SpecHooksError, Finding
 from spec_hooks.document import Document
 from spec_hooks.markdown import Anchors, Link, parse
 from spec_hooks.fix import Edit, without_resolved, write_atomic, write_edits
@@ -144,7 +144,8 @@ class Repository:
 class Deferred:
     """A fragment check against a file that another worker process reads."""
 
-    finding_at: Finding  # where the finding goes, with an empty message
+    path: str  # the linking file
+    link: Link
     resolved: str
     fragment: str
 
@@ -249,10 +250,14 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
         if found is None:
             target = repository.file(deferred.resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
-        message = _fragment_verdict(deferred.fragment, deferred.resolved, found)
-        if message is not None:
-            at = deferred.finding_at
-            outcome.findings.append(Finding(at.path, at.line, at.column, "SH205", message))
+        verdict = _fragment_verdict(deferred.fragment, deferred.resolved, found)
+        loaded = repository.file(deferred.path)
+        if verdict is not None and not isinstance(loaded, Finding):
+            finding, fix = _fragment_finding(loaded[0], deferred.link, deferred.resolved, verdict, outcome)
+            outcome.findings.append(finding)
+            if fix is not None:
+                outcome.fixes.setdefault(deferred.path, []).append(fix)
+                outcome.checked[deferred.path] = loaded[0].text
     return outcome
 
 
@@ -310,6 +315,8 @@ def _check_file(
         if ignore and any(pattern.search(link.target) for pattern in ignore):
             continue
         finding, fix = _check_link(repository, source, markdown, link, only_moved, outcome)
+        if finding is not None and link.kind == "definition" and not link.used:
+            finding, fix = _as_unused_definition(link, finding, fix, outcome)
         if finding is not None:
             findings.append(finding)
         if fix is not None:
@@ -318,6 +325,17 @@ def _check_file(
     if only_moved:
         outcome.findings.extend(findings)
     return findings
+
+
+def _as_unused_definition(link: Link, finding: Finding, fix: Edit | None, outcome: Outcome) -> tuple[Finding, Edit | None]:
+    """A definition nothing uses breaks nothing a reader sees: its own warning, fixed like any link."""
+    warning = replace(finding, code="SH210", severity=WARNING,
+                      message=f"unused reference definition [{_short(link.label)}]: {finding.message}")
+    if fix is None:
+        return warning, None
+    edit = replace(fix, resolves=(warning,))
+    outcome.intended[edit] = outcome.intended.pop(fix)
+    return warning, edit
 
 
 def _line_start(text: str, offset: int) -> int:
@@ -368,7 +386,7 @@ def _check_link(
     if problem is not None:
         return problem
     if fragment and resolved not in repository.folders:
-        return _check_fragment(repository, source, markdown, link, resolved, unquote(fragment), outcome), None
+        return _check_fragment(repository, source, markdown, link, resolved, unquote(fragment), outcome)
     return None, None
 
 
@@ -448,11 +466,12 @@ _UNSAFE_IN_DESTINATION = frozenset("%#?\\<>()\"'`&[]") | frozenset(map(chr, rang
 
 def destination(path: str, angled: bool = False, encoded: bool = False) -> str:
     """A repository path written as a link destination that resolves back to it: characters Markdown
-    or HTML would read otherwise are percent-encoded (all non-ASCII too where the link already was)."""
+    or HTML would read otherwise, and characters nobody can see, are percent-encoded (all non-ASCII too
+    where the link already was)."""
     if encoded:
         return quote(path, safe="/-._~!$*+,;=:@")
-    return "".join(quote(character, safe="") if character in _UNSAFE_IN_DESTINATION and not (angled and character == " ")
-                   else character for character in path)
+    return "".join(quote(character, safe="") if (character in _UNSAFE_IN_DESTINATION and not (angled and character == " "))
+                   or _invisible(character) else character for character in path)
 
 
 def _closest_path(repository: Repository, resolved: str) -> str | None:
@@ -493,45 +512,53 @@ def _check_fragment(
     resolved: str,
     fragment: str,
     outcome: Outcome,
-) -> Finding | None:
+) -> tuple[Finding | None, Edit | None]:
     shown = _short(fragment)
     if resolved.lower().endswith(_MARKDOWN) or resolved == source.path:
         if resolved == source.path:
             found: Anchors | str = markdown.anchors
         elif repository.local is not None and resolved not in repository.local:
-            outcome.deferred.append(Deferred(source.finding(link.offset, "SH205", ""), resolved, fragment))
-            return None
+            outcome.deferred.append(Deferred(source.path, link, resolved, fragment))
+            return None, None
         else:
             target = repository.file(resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
-        message = _fragment_verdict(fragment, resolved, found)
-        return None if message is None else source.finding(link.offset, "SH205", message)
+        verdict = _fragment_verdict(fragment, resolved, found)
+        return (None, None) if verdict is None else _fragment_finding(source, link, resolved, verdict, outcome)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
-        return None  # other fragments of non-Markdown files cannot be checked
+        return None, None  # other fragments of non-Markdown files cannot be checked
     loaded = repository.file(resolved)
     if isinstance(loaded, Finding):
-        return source.finding(link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {loaded.message}")
+        return source.finding(link.offset, "SH205", f"#{shown} points at lines of {resolved!r}, which {loaded.message}"), None
     text = loaded[0].text
     count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     last = max(int(line_anchor.group(1)), int(line_anchor.group(2) or 0))
     if last > count or int(line_anchor.group(1)) == 0:
         lines = f"{count} line" + ("" if count == 1 else "s")
-        return source.finding(link.offset, "SH205", f"#{shown} is past the end of {resolved!r} ({lines})")
-    return None
+        return source.finding(link.offset, "SH205", f"#{shown} is past the end of {resolved!r} ({lines})"), None
+    return None, None
 
 
-def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> str | None:
+@dataclass(frozen=True)
+class Verdict:
+    """What is wrong with a fragment; `anchor` is the exact anchor a case-only mismatch means."""
+
+    message: str
+    anchor: str | None = None
+
+
+def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> Verdict | None:
     """None when `fragment` names an anchor of the target; else what is wrong (`found` is a read error)."""
     shown = _short(fragment)
     if isinstance(found, str):
-        return f"cannot check #{shown}: {resolved!r} {found}"
+        return Verdict(f"cannot check #{shown}: {resolved!r} {found}")
     if fragment in found:
         return None
     lowered = [anchor for anchor in found.all() if anchor.lower() == fragment.lower()]
     if lowered:
-        return (f"#{shown} differs in case from the anchor #{lowered[0]} of {resolved!r}: "
-                f"browsers match fragments case-sensitively and GitHub's anchors are lowercase")
+        return Verdict(f"#{shown} matches the anchor #{visible(lowered[0])} of {resolved!r} only when case is ignored: "
+                       "github.com finds it, GitLab, previews and site generators do not", lowered[0])
     import difflib
 
     from spec_hooks.markdown import github_slug
@@ -539,8 +566,36 @@ def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> str
     options = found.all()
     slug = github_slug(fragment)
     close = [slug] if slug in options else difflib.get_close_matches(fragment.lower(), options, n=1, cutoff=0.6)
-    hint = f": did you mean #{close[0]}?" if close else ""
-    return f"#{shown} matches no heading or anchor in {resolved!r}{hint}"
+    hint = f": did you mean #{visible(close[0])}?" if close else ""
+    return Verdict(f"#{shown} matches no heading or anchor in {resolved!r}{hint}")
+
+
+def _fragment_finding(
+    source: Source, link: Link, resolved: str, verdict: Verdict, outcome: Outcome
+) -> tuple[Finding, Edit | None]:
+    """SH205, or for a case-only mismatch the SH211 warning with the exact anchor as its fix."""
+    if verdict.anchor is None:
+        return source.finding(link.offset, "SH205", verdict.message), None
+    finding = source.finding(link.offset, "SH211", verdict.message, WARNING)
+    original = source.text[link.target_start : link.target_end]
+    if not link.exact or "#" not in original:
+        return finding, None
+    replacement = original.rpartition("#")[0] + "#" + destination(verdict.anchor)
+    edit = Edit(link.target_start, link.target_end, original, replacement, (finding,))
+    outcome.intended[edit] = resolved
+    return finding, edit
+
+
+def visible(text: str) -> str:
+    """`text` with characters a reader cannot see (U+FE0F after an emoji, zero-width spaces) percent-encoded."""
+    return "".join(quote(character, safe="") if _invisible(character) else character for character in text)
+
+
+def _invisible(character: str) -> bool:
+    import unicodedata
+
+    return (unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") or "\ufe00" <= character <= "\ufe0f"
+            or "\U000e0100" <= character <= "\U000e01ef" or (character.isspace() and character != " "))
 
 
 def _short(text: str) -> str:

@@ -74,7 +74,7 @@ def trace_history(
     pathspecs: tuple[str, ...] = ()
     remote = gitrepo.promisor_remote(root)
     if remote is not None:  # a blobless clone: bring the Markdown history's blobs in one request
-        pathspecs = ("*.md", "*.markdown")
+        pathspecs = (":(icase)*.md", ":(icase)*.markdown")
         gitrepo.fetch_missing_blobs(root, remote, pathspecs)
     roots = []
     for commit in gitrepo.history(root, pathspecs):

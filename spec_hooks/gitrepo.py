@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spec_hooks.findings import SpecHooksError
 
-MARKDOWN_PATHSPECS = (":(glob)**/*.md", ":(glob)**/*.markdown")
+MARKDOWN_PATHSPECS = (":(glob,icase)**/*.md", ":(glob,icase)**/*.markdown")  # README.MD is Markdown too
 
 
 def _git(

@@ -68,6 +68,12 @@ RULES: dict[str, Rule] = {
              "Close the link, or write a destination with spaces as `<my file.md>` or `my%20file.md`."),
         Rule("SH209", "link-to-renamed-file", ERROR, "A link points at a file the staged change renames.",
              "Run `spec-hooks links --fix` to point it at the new path."),
+        Rule("SH210", "unused-definition", WARNING,
+             "A link reference definition that nothing uses points at a missing target.",
+             "Nothing on the rendered page links through it, so readers see nothing broken: fix its path or delete it."),
+        Rule("SH211", "fragment-case-mismatch", WARNING, "A #fragment matches an anchor only when case is ignored.",
+             "github.com matches it, but GitLab, editors' previews and static-site generators do not. "
+             "`spec-hooks links --fix` writes the anchor exactly."),
         Rule("SH301", "stale-date", ERROR, "The Updated date is older than the document's last content change.",
              "Set it to the date git shows; `spec-hooks dates --check --fix` backfills it from history."),
         Rule("SH302", "unverifiable-date", WARNING, "The date cannot be verified: the clone's history is shallow.",

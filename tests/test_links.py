@@ -203,14 +203,43 @@ def test_bad_fragments_with_suggestions(specs: Repo, cli) -> None:
     ]
 
 
-def test_fragment_case_differences_are_errors(specs: Repo, cli) -> None:
-    """GitHub generates lowercase anchors, and browsers match fragments against ids case-sensitively,
-    so `#Goals` only works where a script lowercases it. It is reported, naming the exact anchor."""
-    result = links_of(specs, f"[a](../../{PROPOSAL}#Goals)\n", cli)
+def test_fragment_case_differences_are_warnings_with_the_exact_anchor_as_fix(specs: Repo, cli) -> None:
+    """github.com's page script matches `#Goals` to `#goals`; GitLab, previews and site generators do not.
+    So it is a warning (exit 0), and --fix writes the anchor exactly, touching nothing else."""
+    body = f"[a](../../{PROPOSAL}#Goals \"title\") [b](#LOCAL-Heading)\n\n## Local heading\n"
+    result = links_of(specs, body, cli)
+    assert result.status == 0
     assert result.lines == [
-        f"specs/rest/new.md:3:5: SH205 #Goals differs in case from the anchor #goals of '{PROPOSAL}': "
-        "browsers match fragments case-sensitively and GitHub's anchors are lowercase"
+        f"specs/rest/new.md:3:5: SH211 #Goals matches the anchor #goals of '{PROPOSAL}' only when case is ignored: "
+        "github.com finds it, GitLab, previews and site generators do not",
+        "specs/rest/new.md:3:74: SH211 #LOCAL-Heading matches the anchor #local-heading of 'specs/rest/new.md' only "
+        "when case is ignored: github.com finds it, GitLab, previews and site generators do not",
     ]
+    fixed = cli("links", "--fix", "specs/rest/new.md")
+    assert fixed.status == 1 and fixed.lines == ["specs/rest/new.md: rewrote 2 links"]
+    assert specs.read("specs/rest/new.md").decode() == (
+        f"# New\n\n[a](../../{PROPOSAL}#goals \"title\") [b](#local-heading)\n\n## Local heading\n")
+    specs.add()
+    assert cli("links", "specs/rest/new.md").out == ""
+
+
+def test_unused_definition_with_a_broken_target_is_its_own_warning(specs: Repo, cli) -> None:
+    body = "[used][u]\n\n[u]: webhooks-v2.md\n[spare]: missing.md\n[Spare Two]: ../../rfcs/gone.md\n"
+    result = links_of(specs, body, cli)
+    assert result.status == 0
+    assert result.lines == [
+        "specs/rest/new.md:6:10: SH210 unused reference definition [spare]: 'missing.md' does not exist",
+        "specs/rest/new.md:7:14: SH210 unused reference definition [spare two]: '../../rfcs/gone.md' does not exist",
+    ]
+    specs.write(".spec-hooks.yaml", "disable: [unused-definition]\n")
+    assert cli("links", "specs/rest/new.md").out == ""
+
+
+def test_suggested_anchors_show_invisible_characters_percent_encoded(specs: Repo, cli) -> None:
+    """`## 🛠️ Tools` has the anchor `#️-tools`, whose first character (U+FE0F) nobody can see."""
+    result = links_of(specs, "## 🛠️ Tools\n\n[a](#-tools)\n", cli)
+    assert result.lines == ["specs/rest/new.md:5:5: SH205 #-tools matches no heading or anchor in "
+                            "'specs/rest/new.md': did you mean #%EF%B8%8F-tools?"]
 
 
 def test_fragment_read_from_the_index_not_the_work_tree(specs: Repo, cli) -> None:
