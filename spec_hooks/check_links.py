@@ -15,6 +15,7 @@ from typing import Any
 
 from spec_hooks import __version__, gitrepo
 from spec_hooks.findings import WARNING, SpecHooksError, Finding
+from spec_hooks.cache import DocumentCache
 from spec_hooks.document import Document
 from spec_hooks.markdown import Anchors, Link, parse
 from spec_hooks.fix import Edit, without_resolved, write_atomic, write_edits
@@ -59,7 +60,7 @@ class Repository:
     _files: dict[str, tuple[Source, Document] | Finding] = field(default_factory=dict)
     _suggestions: dict[str, str | None] = field(default_factory=dict)
     local: frozenset[str] | None = None  # in a worker process: the files it reads; other targets are deferred
-    cache: dict[str, tuple[Any, ...]] | None = None  # blob id -> Document payload, when caching
+    cache: DocumentCache | None = None  # blob id -> Document payload
     fresh: set[str] = field(default_factory=set)  # blob ids parsed in this run, not found in the cache
 
     @classmethod
@@ -67,7 +68,8 @@ class Repository:
         if not project.in_git:
             raise SpecHooksError("not inside a git repository: links are resolved against git's index")
         renames, deletes = gitrepo.staged_moves(project.root)
-        return cls(project, gitrepo.index_entries(project.root), renames, deletes)
+        cache = DocumentCache(gitrepo.git_path(project.root, CACHE_FOLDER), Document.valid_payload)
+        return cls(project, gitrepo.index_entries(project.root), renames, deletes, cache=cache)
 
     @cached_property
     def folders(self) -> set[str]:
@@ -108,6 +110,10 @@ class Repository:
             return Document.from_payload(source, payload)
         self.fresh.add(source.blob)
         return Document(source)
+
+    @property
+    def loaded(self) -> dict[str, tuple[Source, Document] | Finding]:
+        return self._files
 
     def parsed(self, path: str) -> Document | None:
         """The Markdown file already loaded for `path` in this process, if any."""
@@ -185,10 +191,12 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
         outcome = _check_in_parallel(repository, paths, ignore)
     else:
         outcome = _check_chunk(repository, paths, ignore)
+        outcome.cache_entries = repository.harvest(list(repository.loaded))
     if not whole and (repository.renames or repository.deletes):
         for path in _referrers(repository, checked_paths):
             checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
+    _save_cache(repository, outcome.cache_entries)
     lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
     findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
     return without_resolved(findings, applied), lines
@@ -230,8 +238,6 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
 
     global _WORKER_STATE
     repository.prepare_for_workers()
-    cache_file = gitrepo.git_path(repository.project.root, CACHE_FILE)
-    repository.cache = _read_cache(cache_file)
     _WORKER_STATE = (repository, ignore)
     workers = min(os.cpu_count() or 2, 4)
     slices = [paths[start :: workers * 2] for start in range(workers * 2)]
@@ -243,8 +249,6 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
     outcome = Outcome()
     for result in results:
         outcome.merge(result)
-    if outcome.cache_entries:
-        _write_cache(cache_file, repository, {**repository.cache, **outcome.cache_entries})
     for deferred in outcome.deferred:
         found = outcome.anchors.get(deferred.resolved)
         if found is None:
@@ -261,32 +265,17 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
     return outcome
 
 
-CACHE_FILE = "spec-hooks/links.cache"
-_CACHE_KEY = f"spec-hooks {__version__} links 1"  # a new version of the scanner ignores older caches
+CACHE_FOLDER = "spec-hooks/documents"
 
 
-def _read_cache(path: Path) -> dict[str, tuple[Any, ...]]:
-    """Each file's links and anchors by git blob id, from earlier whole-repository runs."""
-    import marshal
-
-    try:
-        key, entries = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    return entries if key == _CACHE_KEY and isinstance(entries, dict) else {}
-
-
-def _write_cache(path: Path, repository: Repository, entries: dict[str, tuple[Any, ...]]) -> None:
-    """Keep what the index still has; a cache that cannot be written is only a slower next run."""
-    import marshal
-
-    live = {blob for _, blob in repository.entries.values()}
-    data = marshal.dumps((_CACHE_KEY, {blob: payload for blob, payload in entries.items() if blob in live}))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
-    except OSError:
-        pass
+def _save_cache(repository: Repository, entries: dict[str, tuple[Any, ...]]) -> None:
+    """Keep what the index has and what this run parsed."""
+    cache = repository.cache
+    if cache is None:
+        return
+    for blob, payload in entries.items():
+        cache.put(blob, payload)
+    cache.save(live={blob for _, blob in repository.entries.values()} | set(entries))
 
 
 def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:

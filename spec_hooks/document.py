@@ -58,6 +58,17 @@ class Document:
             tuple(sorted(parsed.explicit)),
         )
 
+    @staticmethod
+    def valid_payload(payload: Any) -> bool:
+        """Whether a cached payload has exactly the shape `payload()` writes."""
+        if not (isinstance(payload, tuple) and len(payload) == 5 and all(isinstance(part, tuple) for part in payload)):
+            return False
+        links, problems, ignored, headings, explicit = payload
+        return (all(_typed(link, _LINK_TYPES) for link in links)
+                and all(_typed(problem, (int, str, str)) for problem in problems)
+                and all(type(offset) is int for offset in ignored)
+                and all(type(text) is str for text in (*headings, *explicit)))
+
     @classmethod
     def from_payload(cls, source: Source, payload: tuple[Any, ...]) -> Document:
         links, problems, ignored, headings, explicit = payload
@@ -66,3 +77,11 @@ class Document:
         document = cls(source, parsed)
         document.__dict__["anchors"] = Anchors(tuple(headings), frozenset(explicit))
         return document
+
+
+_LINK_TYPES = (str, str, int, int, int, bool, str, bool)
+
+
+def _typed(values: Any, types: tuple[type, ...]) -> bool:
+    return (isinstance(values, tuple) and len(values) == len(types)
+            and all(type(value) is kind for value, kind in zip(values, types)))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-_FIRST_PREFIX = 4096  # characters; nearly every header ends well before
+_FIRST_PREFIX = 1024  # characters; nearly every header ends well before
 _LAST_PREFIX = 1 << 18  # a header that has not ended by then is not a header
 
 

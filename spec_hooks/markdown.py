@@ -420,13 +420,15 @@ class _Walker:
                 self._html(token["raw"], token["_at"][0], token["_at"][1])
             elif kind == "table":
                 self._table(token)
+            elif kind == "heading":
+                at = token.get("_at")
+                offset = self._original(at[0], at[1]) if at else None
+                text = token["text"].strip(" \r\n\t\f")
+                plain = plain_text(self._inline(token)) if _MARKUP.search(text) else text
+                self.parsed.headings.append(Heading(token["attrs"]["level"], plain, 0 if offset is None else offset))
             elif "text" in token:
-                children = self._inline(token)
-                if kind == "heading":
-                    at = token.get("_at")
-                    offset = self._original(at[0], at[1]) if at else None
-                    self.parsed.headings.append(Heading(token["attrs"]["level"], plain_text(children),
-                                                        0 if offset is None else offset))
+                if "[" in token["text"] or "<" in token["text"]:  # no link, image or raw HTML without either
+                    self._inline(token)
             elif "children" in token:
                 self.blocks(token["children"])
 
@@ -486,6 +488,8 @@ class _Walker:
             source = state.line(row_line) if row_line < len(state.starts) else ""
             at = 0
             for cell in cells:
+                if "[" not in cell["text"] and "<" not in cell["text"]:
+                    continue
                 found = source.find(cell["text"], at) if cell["text"] else -1
                 if found >= 0:
                     at = found + len(cell["text"])
@@ -593,6 +597,7 @@ def _dedent_footnote(text: str) -> str:
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_MARKUP = re.compile(r"[\\`*_~\[\]<>&!\n]")  # what can make a heading's text differ from its source
 _HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^<>]*)?>(.*?)</h\1\s*>", re.S | re.I)
 _TAG_OR_COMMENT = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")

@@ -1,0 +1,114 @@
+"""What a parse found in each Markdown text, kept between runs by git blob id, never trusted.
+
+Entries live in 256 shards (`.git/spec-hooks/documents/00` ... `ff`, by the blob id's first byte), so a
+run reads only the shards of the blobs it meets: a 3-file pre-commit run reads a few small files, a
+whole-repository run all of them. A shard is written atomically (concurrent runs lose at most each
+other's new entries), carries a key naming this version of spec-hooks and of its parser, and is
+discarded whole on any doubt: unreadable, too large, not a regular file, another key, or one entry of
+the wrong shape. A discarded shard is rewritten by the run that found it broken.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from spec_hooks import __version__
+
+FOLDER = "spec-hooks/documents"
+MAX_SHARD = 64 << 20  # bytes: far beyond any real shard, well below a memory bomb
+_FORMAT = 2
+
+
+def _parser_key() -> str:
+    """This spec-hooks and the installed mistune (its files' size and time: a reinstall changes it)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("mistune")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    try:
+        info = os.stat(origin)
+        mistune = f"{info.st_size}:{info.st_mtime_ns}"
+    except OSError:
+        mistune = "?"
+    return f"spec-hooks {__version__} documents {_FORMAT} mistune {mistune}"
+
+
+class DocumentCache:
+    """Payloads by blob id. `valid` judges one payload's shape; a shard with one bad entry is dropped."""
+
+    def __init__(self, folder: Path, valid: Callable[[Any], bool]) -> None:
+        self.folder = folder
+        self.valid = valid
+        self._key: str | None = None
+        self._shards: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = _parser_key()
+        return self._key
+
+    def get(self, blob: str) -> Any | None:
+        return self._shard(blob[:2]).get(blob)
+
+    def put(self, blob: str, payload: Any) -> None:
+        self._shard(blob[:2])[blob] = payload
+        self._dirty.add(blob[:2])
+
+    def _shard(self, name: str) -> dict[str, Any]:
+        if name not in self._shards:
+            entries = self._load(self.folder / name)
+            if entries is None:
+                entries = {}
+                self._dirty.add(name)  # rewrite what was broken, even if this run adds nothing
+            self._shards[name] = entries
+        return self._shards[name]
+
+    def _load(self, path: Path) -> dict[str, Any] | None:
+        """The shard's entries; {} when there is none yet; None when it exists but cannot be trusted."""
+        try:
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            return {}
+        except OSError:
+            return None
+        try:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SHARD:
+                return None
+            with os.fdopen(descriptor, "rb", closefd=False) as handle:
+                data = handle.read(MAX_SHARD + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(descriptor)
+        try:
+            key, entries = marshal.loads(data)
+        except (ValueError, EOFError, TypeError, MemoryError, RecursionError):
+            return None
+        if key != self.key or not isinstance(entries, dict):
+            return None
+        if not all(isinstance(blob, str) and self.valid(payload) for blob, payload in entries.items()):
+            return None
+        return entries
+
+    def save(self, live: set[str] | None = None) -> None:
+        """Write the shards this run changed (keeping only `live` blobs, when given). A cache that
+        cannot be written is only a slower next run."""
+        from spec_hooks.fix import write_atomic
+
+        for name in sorted(self._dirty):
+            entries = self._shards.get(name, {})
+            if live is not None:
+                entries = {blob: payload for blob, payload in entries.items() if blob in live}
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                write_atomic(self.folder / name, marshal.dumps((self.key, entries)))
+            except (OSError, ValueError):
+                pass
+        self._dirty.clear()

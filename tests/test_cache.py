@@ -1,0 +1,101 @@
+"""The parsed-document cache is never trusted: anything odd in a shard discards and rewrites it."""
+from __future__ import annotations
+
+import marshal
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo
+from spec_hooks.cache import DocumentCache
+from spec_hooks.document import Document
+from spec_hooks.source import Source
+
+BLOB = "ab" + "0" * 38
+
+
+def _payload(text: str = "# T\n\n[a](a.md)\n") -> tuple:
+    return Document(Source("x.md", text)).payload()
+
+
+def _cache(folder: Path) -> DocumentCache:
+    return DocumentCache(folder, Document.valid_payload)
+
+
+def test_round_trip_and_one_shard_per_first_byte(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    cache.put(BLOB, _payload())
+    cache.put("cd" + "1" * 38, _payload("# U\n"))
+    cache.save()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ab", "cd"]
+    again = _cache(tmp_path)
+    assert again.get(BLOB) == _payload()
+    document = Document.from_payload(Source("x.md", "# T\n\n[a](a.md)\n"), again.get(BLOB))
+    assert [link.target for link in document.links] == ["a.md"] and document.anchors.headings == ("t",)
+
+
+def _shard(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "ab"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {BLOB: ("not", "the", "shape")},
+        {BLOB: ((("inline", "a.md", "0", 0, 0, True, "", True),), (), (), (), ())},  # a string for an int
+        {BLOB: ((), (), (), (1,), ())},  # an anchor that is not text
+        {42: _payload()},
+    ],
+)
+def test_a_shard_with_one_entry_of_the_wrong_shape_is_discarded_and_rewritten(tmp_path: Path, entries: dict) -> None:
+    cache = _cache(tmp_path)
+    path = _shard(tmp_path, marshal.dumps((cache.key, {"ab" + "2" * 38: _payload(), **entries})))
+    assert cache.get(BLOB) is None and cache.get("ab" + "2" * 38) is None
+    cache.save()
+    assert marshal.loads(path.read_bytes()) == (cache.key, {}), "the broken shard was rewritten"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\x00garbage", marshal.dumps(("another version", {BLOB: _payload()})), marshal.dumps([1, 2, 3])[:5],
+     b"[" + b"\xff" * 64],  # a marshal list claiming billions of items
+)
+def test_unreadable_or_foreign_shards_are_ignored(tmp_path: Path, data: bytes) -> None:
+    _shard(tmp_path, data)
+    assert _cache(tmp_path).get(BLOB) is None
+
+
+def test_a_fifo_at_a_shard_path_does_not_block(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "ab")
+    cache = _cache(tmp_path)
+    assert cache.get(BLOB) is None
+    cache.put(BLOB, _payload())
+    cache.save()
+    assert (tmp_path / "ab").is_file() and _cache(tmp_path).get(BLOB) == _payload()
+
+
+def test_an_oversized_shard_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spec_hooks import cache as module
+
+    cache = _cache(tmp_path)
+    _shard(tmp_path, marshal.dumps((cache.key, {BLOB: _payload()})))
+    monkeypatch.setattr(module, "MAX_SHARD", 10)
+    assert _cache(tmp_path).get(BLOB) is None
+
+
+def test_a_poisoned_cache_changes_no_finding(repo: Repo, cli) -> None:
+    """A shard that claims a file has no links must not hide its broken link: wrong shapes are caught,
+    and a well-formed lie is keyed by the blob id of other content, so it is never met."""
+    repo.write("a.md", "# A\n\n[x](missing.md)\n")
+    repo.add()
+    first = cli("links")
+    assert first.codes() == ["SH201"]
+    folder = repo.root / ".git" / "spec-hooks" / "documents"
+    for shard in folder.iterdir():
+        key, entries = marshal.loads(shard.read_bytes())
+        shard.write_bytes(marshal.dumps((key, {blob: "bomb" for blob in entries})))
+    assert cli("links").lines == first.lines
+    assert cli("links").lines == first.lines, "the run that found the shard broken rewrote it"
