@@ -56,6 +56,11 @@ class DocumentCache:
     def get(self, blob: str) -> Any | None:
         return self._shard(blob[:2]).get(blob)
 
+    def preload(self, blobs: set[str]) -> None:
+        """Load the shards of `blobs` now (before forking workers, which then share them)."""
+        for name in sorted({blob[:2] for blob in blobs}):
+            self._shard(name)
+
     def put(self, blob: str, payload: Any) -> None:
         self._shard(blob[:2])[blob] = payload
         self._dirty.add(blob[:2])

@@ -57,20 +57,58 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
     findings: list[Finding] = []
     documents: list[Document] = []
     today = config.today()
+    headers = _Headers(project, len(paths) > _CACHE_FROM)
     for path in paths:
-        findings.extend(checked(path, lambda path=path: _check_path(project, path, validators, today, documents)))
+        findings.extend(checked(path, lambda path=path: _check_path(project, path, validators, today, documents, headers)))
+    headers.save(whole_repository)
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, others() if others else []))
     return [finding for finding in findings if config.enabled(finding.code)]
 
 
+_CACHE_FROM = 20  # files; below this, finding the cache costs more than parsing their headers
+
+
+class _Headers:
+    """Each text's header, from the per-blob cache when the run reads more than a few files."""
+
+    def __init__(self, project: Project, cached: bool) -> None:
+        self.cache = None
+        self.seen: set[str] = set()
+        if cached and project.in_git:
+            from spec_hooks.cache import DocumentCache
+            from spec_hooks.gitrepo import git_path
+            from spec_hooks.header import valid_header_payload
+
+            self.cache = DocumentCache(git_path(project.root, "spec-hooks/headers"), valid_header_payload)
+
+    def of(self, source: Source) -> Header | None:
+        if self.cache is None:
+            return extract_header(source.text)
+        from spec_hooks.header import header_from_payload, header_payload
+
+        blob = source.blob
+        self.seen.add(blob)
+        payload = self.cache.get(blob)
+        if payload is not None:
+            return header_from_payload(payload)
+        header = extract_header(source.text)
+        self.cache.put(blob, header_payload(header))
+        return header
+
+    def save(self, whole_repository: bool) -> None:
+        if self.cache is not None:
+            self.cache.save(live=self.seen if whole_repository else None)
+
+
 def _check_path(
-    project: Project, path: str, validators: dict[str, Callable[[Any], list[Any]]], today: date, documents: list[Document]
+    project: Project, path: str, validators: dict[str, Callable[[Any], list[Any]]], today: date,
+    documents: list[Document], headers: _Headers,
 ) -> list[Finding]:
     source = read_source(project.root, path)
     if isinstance(source, Finding):
         return [source]
-    header = extract_header(source.text)
+    header = headers.of(source)
     doc_type = classify(path, header, project.config.types)
     if doc_type is None:
         return []

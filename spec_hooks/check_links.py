@@ -139,6 +139,8 @@ class Repository:
     def prepare_for_workers(self) -> None:
         """Compute the shared lookups once, before forking, instead of once in every worker."""
         _ = self.folders, self.project.contents.unstaged, self.by_lower_case
+        if self.cache is not None:
+            self.cache.preload({blob for _, blob in self.entries.values()})
 
     def suggestion(self, resolved: str) -> str | None:
         if resolved not in self._suggestions:
@@ -255,8 +257,10 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
             target = repository.file(deferred.resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
         verdict = _fragment_verdict(deferred.fragment, deferred.resolved, found)
+        if verdict is None:
+            continue
         loaded = repository.file(deferred.path)
-        if verdict is not None and not isinstance(loaded, Finding):
+        if not isinstance(loaded, Finding):
             finding, fix = _fragment_finding(loaded[0], deferred.link, deferred.resolved, verdict, outcome)
             outcome.findings.append(finding)
             if fix is not None:

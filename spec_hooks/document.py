@@ -66,8 +66,7 @@ class Document:
         links, problems, ignored, headings, explicit = payload
         return (all(_typed(link, _LINK_TYPES) for link in links)
                 and all(_typed(problem, (int, str, str)) for problem in problems)
-                and all(type(offset) is int for offset in ignored)
-                and all(type(text) is str for text in (*headings, *explicit)))
+                and set(map(type, ignored)) <= {int} and set(map(type, (*headings, *explicit))) <= {str})
 
     @classmethod
     def from_payload(cls, source: Source, payload: tuple[Any, ...]) -> Document:
@@ -83,5 +82,4 @@ _LINK_TYPES = (str, str, int, int, int, bool, str, bool)
 
 
 def _typed(values: Any, types: tuple[type, ...]) -> bool:
-    return (isinstance(values, tuple) and len(values) == len(types)
-            and all(type(value) is kind for value, kind in zip(values, types)))
+    return type(values) is tuple and tuple(map(type, values)) == types

@@ -187,3 +187,32 @@ def _item_key(inline: list[dict[str, Any]]) -> str | None:
     elif not (len(inline) > 1 and inline[1]["type"] == "text" and inline[1]["raw"].startswith(":")):
         return None
     return " ".join(key.split()) or None
+
+
+# The cache's form of a header (plain tuples, for marshal) -------------------------------------------
+
+_FIELD_TYPES = (str, bool, str, int, int, bool)
+
+
+def header_payload(header: Header | None) -> tuple[Any, ...]:
+    if header is None:
+        return ()
+    fields = tuple((field.key or "", field.key is not None, field.value, field.key_offset, field.value_offset,
+                    field.exact) for field in header.fields)
+    return (header.title, header.title_offset, header.offset, fields)
+
+
+def header_from_payload(payload: tuple[Any, ...]) -> Header | None:
+    if not payload:
+        return None
+    title, title_offset, offset, fields = payload
+    return Header(title, title_offset, offset, tuple(
+        Field(key if has_key else None, value, key_offset, value_offset, exact)
+        for key, has_key, value, key_offset, value_offset, exact in fields))
+
+
+def valid_header_payload(payload: Any) -> bool:
+    if payload == ():
+        return True
+    return (type(payload) is tuple and tuple(map(type, payload)) == (str, int, int, tuple)
+            and all(type(field) is tuple and tuple(map(type, field)) == _FIELD_TYPES for field in payload[3]))

@@ -99,3 +99,15 @@ def test_a_poisoned_cache_changes_no_finding(repo: Repo, cli) -> None:
         shard.write_bytes(marshal.dumps((key, {blob: "bomb" for blob in entries})))
     assert cli("links").lines == first.lines
     assert cli("links").lines == first.lines, "the run that found the shard broken rewrote it"
+
+
+def test_headers_of_a_large_run_come_from_the_cache_with_the_same_findings(repo: Repo, cli) -> None:
+    for index in range(25):
+        status = "Approved" if index == 7 else "Draft"
+        repo.write(f"specs/a/s{index:02d}.md", f"# S{index}\n\n- **Spec ID:** a/s{index:02d}\n- **Status:** {status}\n"
+                   "- **Version:** 1.0\n- **Created:** 2025-01-01\n- **Updated:** 2025-01-01\n")
+    repo.add()
+    cold = cli("headers")
+    assert cold.codes() == ["SH106"]
+    assert any((repo.root / ".git" / "spec-hooks" / "headers").iterdir())
+    assert cli("headers").lines == cold.lines
