@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 _FIRST_PREFIX = 1024  # characters; nearly every header ends well before
 _LAST_PREFIX = 1 << 18  # a header that has not ended by then is not a header
@@ -99,9 +99,9 @@ def _from_tokens(text: str, title: dict[str, Any], header_list: dict[str, Any], 
                   list_offset if list_offset is not None else title_offset, fields)
 
 
-def _where(token: dict[str, Any], extra: int = 0) -> Optional[int]:
+def _where(token: dict[str, Any], extra: int = 0) -> int | None:
     state, start = token.get("_at", (None, 0))
-    return None if state is None else state.original(start + extra)  # type: ignore[no-any-return]
+    return None if state is None else state.original(start + extra)
 
 
 def _inline(token: dict[str, Any], env: dict[str, Any]) -> list[dict[str, Any]]:

@@ -20,12 +20,11 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any
 
 import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState, InlineState
-from mistune.helpers import parse_link_href
 from mistune.inline_parser import InlineParser
 from mistune.util import unikey
 
@@ -104,10 +103,10 @@ class _State(BlockState):
     """
 
     starts: list[int]
-    base: list[Optional[int]]
+    base: list[int | None]
     frames: list[list[int]]  # [first line, next free line, start] of each block being parsed, innermost last
 
-    def __init__(self, parent: Optional[Any] = None) -> None:
+    def __init__(self, parent: Any | None = None) -> None:
         super().__init__(parent)
         self.frames = []
         self.starts = [0]
@@ -124,12 +123,12 @@ class _State(BlockState):
         end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.src)
         return self.src[self.starts[index] : end]
 
-    def original(self, offset: int) -> Optional[int]:
+    def original(self, offset: int) -> int | None:
         index = self.line_of(offset)
         base = self.base[index] if 0 <= index < len(self.base) else None
         return None if base is None else base + offset - self.starts[index]
 
-    def child_state(self, src: str, lazy_line_starts: Optional[set[int]] = None) -> BlockState:
+    def child_state(self, src: str, lazy_line_starts: set[int] | None = None) -> BlockState:
         child = super().child_state(src, lazy_line_starts)
         assert isinstance(child, _State)
         frame = self.frames[-1] if self.frames else None
@@ -153,7 +152,7 @@ class _State(BlockState):
 _NEWLINE = re.compile("\n")
 
 
-def _align(parent: _State, child: _State, low: int) -> Optional[int]:
+def _align(parent: _State, child: _State, low: int) -> int | None:
     """Match the child's lines to the parent's from line `low` on; the parent line of child line 0."""
     child.base = [None] * len(child.starts)
     first_text = next((index for index in range(len(child.starts)) if child.line(index).strip()), None)
@@ -192,13 +191,13 @@ _ATX_CLOSING = re.compile(r"[ \t]#+[ \t]*$")
 class _BlockParser(BlockParser):
     state_cls = _State
 
-    def parse_method(self, m: re.Match[str], state: BlockState) -> Optional[int]:
+    def parse_method(self, m: re.Match[str], state: BlockState) -> int | None:
         assert isinstance(state, _State)
         line = state.line_of(m.start())
         state.frames.append([line, line, m.start()])
         count = len(state.tokens)
         try:
-            return super().parse_method(m, state)  # type: ignore[no-any-return]
+            return super().parse_method(m, state)
         finally:
             state.frames.pop()
             for token in state.tokens[max(0, count - 1) :]:  # a list that ends at a break is inserted, not appended
@@ -220,14 +219,14 @@ class _BlockParser(BlockParser):
         state.append_token(token)
         return m.end() + 1
 
-    def parse_ref_link(self, m: re.Match[str], state: BlockState) -> Optional[int]:
+    def parse_ref_link(self, m: re.Match[str], state: BlockState) -> int | None:
         refs = state.env["ref_links"]
         key = unikey(m.group("reflink_1"))
         known = key in refs
         end = super().parse_ref_link(m, state)
         if end and key in refs and not known:
             state.env.setdefault("_definitions", []).append((state, m.end(), key, refs[key]))
-        return end  # type: ignore[no-any-return]
+        return end
 
 
 def _escaped(text: str, offset: int) -> bool:
@@ -247,7 +246,7 @@ class _InlineParser(InlineParser):
         token = state.tokens[-1] if state.tokens else None
         formed = token is not last and token is not None and token["type"] in ("link", "image")
         if formed and "ref" not in token and state.src.startswith("(", m.end()):  # type: ignore[index,operator]
-            token["_destination"] = _destination_span(state.src, m.end() + 1)  # type: ignore[index]
+            token["_destination"] = _destination_span(state.src, m.end() + 1)
         elif formed and "ref" in token:  # type: ignore[operator]
             state.env.setdefault("_used", set()).add(token["ref"])  # type: ignore[index]
         elif not formed and opener is not None:
@@ -256,7 +255,7 @@ class _InlineParser(InlineParser):
                 state.env.setdefault("_problems", []).append((state.env["_base"], opener, *problem))
         return end
 
-    def parse_inline_html(self, m: re.Match[str], state: InlineState) -> Optional[int]:
+    def parse_inline_html(self, m: re.Match[str], state: InlineState) -> int | None:
         end = super().parse_inline_html(m, state)
         if end is not None and state.tokens and state.tokens[-1]["type"] == "inline_html":
             state.tokens[-1]["_span"] = m.start()
@@ -288,7 +287,7 @@ def _destination_span(src: str, at: int) -> tuple[int, int]:
 _DIAGNOSIS_WINDOW = 1000  # characters looked at to say why `](` or `][` did not make a link
 
 
-def _why_not_a_link(src: str, after: int) -> Optional[tuple[int, str, str]]:
+def _why_not_a_link(src: str, after: int) -> tuple[int, str, str] | None:
     """(offset in src, code, message) when `]` followed by `(` or `[` did not make a link although it was meant to."""
     if src.startswith("[", after):
         close = src.find("]", after + 1, after + _DIAGNOSIS_WINDOW)
@@ -375,13 +374,13 @@ def _blank_front_matter(lines_: list[str]) -> list[str]:
     return lines_
 
 
-def parse_tokens(text: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def parse_tokens(text: str) -> tuple[list[dict[str, Any]], Any]:
     """The block tokens of `text` (inline text not yet parsed), each with its `_at`, and the parser's env."""
     markdown = _markdown()
     src, starts = normalise(text)
     state = _State()
     state.process(src)
-    state.base = list(starts) + [len(text)] * (len(state.starts) - len(starts))
+    state.base = [*starts, *[len(text)] * (len(state.starts) - len(starts))]
     for hook in markdown.before_parse_hooks:
         hook(markdown, state)
     try:
@@ -432,7 +431,7 @@ class _Walker:
             elif "children" in token:
                 self.blocks(token["children"])
 
-    def _inline(self, token: dict[str, Any], at: Optional[tuple[_State, int]] = None) -> list[dict[str, Any]]:
+    def _inline(self, token: dict[str, Any], at: tuple[_State, int] | None = None) -> list[dict[str, Any]]:
         text = token.pop("text")
         stripped = text.strip(" \r\n\t\f")
         state, start = at or token.get("_at") or (None, 0)
@@ -443,7 +442,7 @@ class _Walker:
         self._inline_tokens(children, state, start)
         return children
 
-    def _inline_tokens(self, tokens: list[dict[str, Any]], state: Optional[_State], start: int) -> None:
+    def _inline_tokens(self, tokens: list[dict[str, Any]], state: _State | None, start: int) -> None:
         for token in tokens:
             kind = token["type"]
             if kind in ("link", "image") and "_destination" in token:
@@ -453,7 +452,7 @@ class _Walker:
             if "children" in token and kind != "image":  # an image's description is its alt text: no links
                 self._inline_tokens(token["children"], state, start)
 
-    def _inline_link(self, token: dict[str, Any], state: Optional[_State], start: int) -> None:
+    def _inline_link(self, token: dict[str, Any], state: _State | None, start: int) -> None:
         begin, end = token["_destination"]
         target = html.unescape(_unescape_backslashes(_source_of(state, start + begin, start + end)))
         original = self._original(state, start + begin)
@@ -466,10 +465,10 @@ class _Walker:
     def _holds(self, offset: int, raw: str) -> bool:
         return self.text[offset : offset + len(raw)] == raw
 
-    def _original(self, state: Optional[_State], offset: int) -> Optional[int]:
+    def _original(self, state: _State | None, offset: int) -> int | None:
         return None if state is None else state.original(offset)
 
-    def _fallback(self, state: Optional[_State], offset: int) -> int:
+    def _fallback(self, state: _State | None, offset: int) -> int:
         """Where an unplaceable link is reported: the start of its block's line, else the top."""
         if state is None:
             return 0
@@ -495,20 +494,23 @@ class _Walker:
                     at = found + len(cell["text"])
                     self._inline(cell, (state, row_start + found))
                 else:
-                    self._inline(cell, (None, 0))
+                    self._inline(cell, None)
 
-    def _html(self, raw: str, state: Optional[_State], start: int, inline: bool = False) -> None:
-        if not inline and "<h" in raw.lower():
-            for heading in _HTML_HEADING.finditer(_COMMENT.sub(lambda match: " " * len(match.group()), raw)):
-                offset = self._original(state, start + heading.start(2))
-                text = html.unescape(_TAG_OR_COMMENT.sub("", heading.group(2)))
-                self.parsed.headings.append(Heading(int(heading.group(1)), text, offset or 0))
-        for comment in _COMMENT.finditer(raw):
-            if IGNORE_DIRECTIVE in comment.group():
-                self._silence(self._original(state, start + comment.start()), self._original(state, start + comment.end()))
+    def _html(self, raw: str, state: _State | None, start: int, inline: bool = False) -> None:
+        comments = _comments(raw) if "<!--" in raw else []
+        for begin, end in comments:
+            if IGNORE_DIRECTIVE in raw[begin:end]:
+                self._silence(self._original(state, start + begin), self._original(state, start + end))
         if inline and raw.startswith("<!"):
             return
-        for tag in _TAG.finditer(_COMMENT.sub(lambda match: " " * len(match.group()), raw)):
+        if comments:
+            raw = _blank(raw, comments)
+        if not inline and "<h" in raw.lower():
+            for level, begin, end in _html_headings(raw):
+                offset = self._original(state, start + begin)
+                text = html.unescape(_TAG_OR_COMMENT.sub("", raw[begin:end]))
+                self.parsed.headings.append(Heading(level, text, offset or 0))
+        for tag in _TAG.finditer(raw):
             name = tag.group(1).lower()
             for attribute in _ATTRIBUTE.finditer(tag.group(), tag.end(1) - tag.start()):
                 key = attribute.group(1).lower()
@@ -523,7 +525,7 @@ class _Walker:
                     offset = original if original is not None else self._fallback(state, start)
                     self.parsed.links.append(Link("html", html.unescape(value), offset, offset, offset + len(value), exact))
 
-    def _silence(self, start: Optional[int], end: Optional[int]) -> None:
+    def _silence(self, start: int | None, end: int | None) -> None:
         if start is None or end is None:
             return
         line_start = self.text.rfind("\n", 0, start) + 1
@@ -564,7 +566,7 @@ class _Walker:
                                                 code, message))
 
 
-def _source_of(state: Optional[_State], start: int, end: int) -> str:
+def _source_of(state: _State | None, start: int, end: int) -> str:
     return "" if state is None else state.src[start:end]
 
 
@@ -592,14 +594,48 @@ def _dedent_footnote(text: str) -> str:
     second = next((line for line in lines_[1:] if line), None)
     if second is not None:
         spaces = len(second) - len(second.lstrip())
-        text = re.sub(r"^ {" + str(spaces) + r",}", "", text, flags=re.M)
+        text = re.sub(r"^ {" + str(spaces) + r",}", "", text, flags=re.MULTILINE)
     return text.strip() + "\n"
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MARKUP = re.compile(r"[\\`*_~\[\]<>&!\n]")  # what can make a heading's text differ from its source
-_HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^<>]*)?>(.*?)</h\1\s*>", re.S | re.I)
-_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)
+def _comments(raw: str) -> list[tuple[int, int]]:
+    """The spans of HTML comments (an unclosed one runs to the end), found in one pass."""
+    spans = []
+    at = raw.find("<!--")
+    while at >= 0:
+        close = raw.find("-->", at + 4)
+        end = len(raw) if close < 0 else close + 3
+        spans.append((at, end))
+        at = raw.find("<!--", end)
+    return spans
+
+
+def _blank(raw: str, spans: list[tuple[int, int]]) -> str:
+    parts, at = [], 0
+    for begin, end in spans:
+        parts += [raw[at:begin], " " * (end - begin)]
+        at = end
+    return "".join(parts) + raw[at:]
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?:\s[^<>]*)?>", re.IGNORECASE)
+
+
+def _html_headings(raw: str) -> list[tuple[int, int, int]]:
+    """(level, start, end) of the content of each `<hN>...</hN>`, pairing tags in one pass."""
+    found: list[tuple[int, int, int]] = []
+    open_at: dict[int, int] = {}
+    for tag in _HEADING_TAG.finditer(raw):
+        level = int(tag.group(2))
+        if not tag.group(1):
+            open_at.setdefault(level, tag.end())
+        elif level in open_at:
+            found.append((level, open_at.pop(level), tag.start()))
+    return found
+
+
+_TAG_OR_COMMENT = re.compile(r"</?[A-Za-z][^<>]*>")
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 _ATTRIBUTE = re.compile(r"""\b([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 

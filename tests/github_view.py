@@ -100,7 +100,7 @@ def spec_examples(path: str) -> list[tuple[str, str]]:
     """(example id, Markdown) of each example of a spec file (```` ```````````` example ```` blocks)."""
     examples = []
     text = open(path, encoding="utf-8").read()
-    pattern = re.compile(r"^`{32} example[^\n]*\n(.*?)^\.\n", re.M | re.S)
+    pattern = re.compile(r"^`{32} example[^\n]*\n(.*?)^\.\n", re.MULTILINE | re.DOTALL)
     for number, match in enumerate(pattern.finditer(text), 1):
         examples.append((f"{path.rsplit('/', 2)[-2]}:{number}", match.group(1).replace("\u2192", "\t")))
     return examples

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from github_view import github, ours, spec_examples
+
 from spec_hooks.markdown import parse
 
 pytest.importorskip("cmarkgfm")
