@@ -267,10 +267,7 @@ def _destination_span(src: str, at: int) -> tuple[int, int]:
     while at < len(src) and src[at] in " \t\n":
         at += 1
     if src.startswith("<", at):
-        close = at + 1
-        while close < len(src) and src[close] not in ">\n":
-            close += 2 if src[close] == "\\" else 1
-        return at + 1, close
+        return _angled_span(src, at)
     start, depth = at, 0
     while at < len(src):
         character = src[at]
@@ -570,6 +567,14 @@ def _source_of(state: _State | None, start: int, end: int) -> str:
     return "" if state is None else state.src[start:end]
 
 
+def _angled_span(src: str, at: int) -> tuple[int, int]:
+    """The inside of a `<destination>` whose `<` is at `at`."""
+    close = at + 1
+    while close < len(src) and src[close] not in ">\n":
+        close += 2 if src[close] == "\\" else 1
+    return at + 1, close
+
+
 def _definition_span(src: str, at: int) -> tuple[int, int]:
     """The destination of a link reference definition whose `]:` ends before `at`."""
     while at < len(src) and src[at] in " \t":
@@ -579,10 +584,7 @@ def _definition_span(src: str, at: int) -> tuple[int, int]:
         while at < len(src) and src[at] in " \t":
             at += 1
     if src.startswith("<", at):
-        close = at + 1
-        while close < len(src) and src[close] not in ">\n":
-            close += 2 if src[close] == "\\" else 1
-        return at + 1, close
+        return _angled_span(src, at)
     end = at
     while end < len(src) and not src[end].isspace():
         end += 1
