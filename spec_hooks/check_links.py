@@ -9,18 +9,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
-from typing import Any
-
-from spec_hooks import __version__, gitrepo
-from spec_hooks.findings import WARNING, SpecHooksError, Finding
+from spec_hooks import gitrepo
 from spec_hooks.cache import DocumentCache
 from spec_hooks.document import Document
-from spec_hooks.markdown import Anchors, Link, parse
-from spec_hooks.fix import Edit, without_resolved, write_atomic, write_edits
+from spec_hooks.findings import WARNING, Finding, SpecHooksError
+from spec_hooks.fix import Edit, without_resolved, write_edits
+from spec_hooks.markdown import Anchors, Link, line_start, parse
 from spec_hooks.run import (
-    Project, add_common_arguments, checked, guarded, note_unstaged, open_project, print_fixer_lines, report, select_files,
+    Project,
+    add_common_arguments,
+    checked,
+    guarded,
+    note_unstaged,
+    open_project,
+    print_fixer_lines,
+    report,
+    select_files,
 )
 from spec_hooks.source import Source, inside
 
@@ -169,6 +176,21 @@ class Outcome:
     anchors: dict[str, Anchors] = field(default_factory=dict)  # what a worker computed, for deferred checks
     cache_entries: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # new payloads, by blob id
 
+    def record(self, source: Source, link: Link, finding: Finding | None, fix: Edit | None) -> list[Finding]:
+        """Keep a link's fix (with the text it was computed on); the finding to report, if any.
+        A definition nothing uses breaks nothing a reader sees: its finding becomes the SH210 warning."""
+        if finding is not None and link.kind == "definition" and not link.used:
+            finding = replace(finding, code="SH210", severity=WARNING,
+                              message=f"unused reference definition [{_short(link.label)}]: {finding.message}")
+            if fix is not None:
+                edit = replace(fix, resolves=(finding,))
+                self.intended[edit] = self.intended.pop(fix)
+                fix = edit
+        if fix is not None:
+            self.fixes.setdefault(source.path, []).append(fix)
+            self.checked[source.path] = source.text
+        return [] if finding is None else [finding]
+
     def merge(self, other: Outcome) -> None:
         self.findings.extend(other.findings)
         for path, fixes in other.fixes.items():
@@ -193,11 +215,11 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
         outcome = _check_in_parallel(repository, paths, ignore)
     else:
         outcome = _check_chunk(repository, paths, ignore)
-        outcome.cache_entries = repository.harvest(list(repository.loaded))
     if not whole and (repository.renames or repository.deletes):
         for path in _referrers(repository, checked_paths):
             checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
+    outcome.cache_entries.update(repository.harvest(list(repository.loaded)))  # what this process parsed
     _save_cache(repository, outcome.cache_entries)
     lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
     findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
@@ -261,11 +283,9 @@ def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re
             continue
         loaded = repository.file(deferred.path)
         if not isinstance(loaded, Finding):
-            finding, fix = _fragment_finding(loaded[0], deferred.link, deferred.resolved, verdict, outcome)
-            outcome.findings.append(finding)
-            if fix is not None:
-                outcome.fixes.setdefault(deferred.path, []).append(fix)
-                outcome.checked[deferred.path] = loaded[0].text
+            source = loaded[0]
+            finding, fix = _fragment_finding(source, deferred.link, deferred.resolved, verdict, outcome)
+            outcome.findings.extend(outcome.record(source, deferred.link, finding, fix))
     return outcome
 
 
@@ -303,36 +323,15 @@ def _check_file(
                                       for problem in markdown.problems]
     silenced = markdown.ignored_lines
     for link in markdown.links:
-        if silenced and _line_start(source.text, link.offset) in silenced:
+        if silenced and line_start(source.text, link.offset) in silenced:
             continue
         if ignore and any(pattern.search(link.target) for pattern in ignore):
             continue
         finding, fix = _check_link(repository, source, markdown, link, only_moved, outcome)
-        if finding is not None and link.kind == "definition" and not link.used:
-            finding, fix = _as_unused_definition(link, finding, fix, outcome)
-        if finding is not None:
-            findings.append(finding)
-        if fix is not None:
-            outcome.fixes.setdefault(path, []).append(fix)
-            outcome.checked[path] = source.text
+        findings.extend(outcome.record(source, link, finding, fix))
     if only_moved:
         outcome.findings.extend(findings)
     return findings
-
-
-def _as_unused_definition(link: Link, finding: Finding, fix: Edit | None, outcome: Outcome) -> tuple[Finding, Edit | None]:
-    """A definition nothing uses breaks nothing a reader sees: its own warning, fixed like any link."""
-    warning = replace(finding, code="SH210", severity=WARNING,
-                      message=f"unused reference definition [{_short(link.label)}]: {finding.message}")
-    if fix is None:
-        return warning, None
-    edit = replace(fix, resolves=(warning,))
-    outcome.intended[edit] = outcome.intended.pop(fix)
-    return warning, edit
-
-
-def _line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
 
 
 def is_external(target: str) -> bool:

@@ -50,7 +50,7 @@ class Document:
         """What the cache keeps of the file (plain tuples, for marshal)."""
         parsed = self.parsed
         return (
-            tuple((l.kind, l.target, l.offset, l.target_start, l.target_end, l.exact, l.label, l.used)
+            tuple((l.kind, l.target, l.target_start, l.target_end, l.exact, l.label, l.used)
                   for l in parsed.links),
             tuple((p.offset, p.code, p.message) for p in parsed.problems),
             tuple(sorted(parsed.ignored_lines)),
@@ -78,7 +78,7 @@ class Document:
         return document
 
 
-_LINK_TYPES = (str, str, int, int, int, bool, str, bool)
+_LINK_TYPES = (str, str, int, int, bool, str, bool)
 
 
 def _typed(values: Any, types: tuple[type, ...]) -> bool:

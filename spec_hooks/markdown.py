@@ -17,7 +17,6 @@ import re
 import string
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -34,17 +33,20 @@ PLUGINS = ("table", "url", "strikethrough", "footnotes", "task_lists")
 
 @dataclass(frozen=True)
 class Link:
-    """A link GitHub renders. `offset` is the destination's first character (where findings point);
-    `target_start`..`target_end` is the span a fix rewrites, proven to hold the destination when `exact`."""
+    """A link GitHub renders. `target_start`..`target_end` is its destination, the span a fix rewrites,
+    proven to hold the destination when `exact`; findings point at its first character."""
 
     kind: str  # "inline", "image", "definition", "html"
     target: str  # the destination, backslash escapes and entities resolved
-    offset: int
     target_start: int
     target_end: int
     exact: bool = True
     label: str = ""  # a definition's normalised label
     used: bool = True  # a definition: whether a reference link uses it
+
+    @property
+    def offset(self) -> int:
+        return self.target_start
 
 
 @dataclass(frozen=True)
@@ -244,15 +246,16 @@ class _InlineParser(InlineParser):
         opener = state.brackets[-1].start - 1 if getattr(state, "brackets", None) else None
         end = super().parse_link_close(m, state)
         token = state.tokens[-1] if state.tokens else None
-        formed = token is not last and token is not None and token["type"] in ("link", "image")
-        if formed and "ref" not in token and state.src.startswith("(", m.end()):  # type: ignore[index,operator]
-            token["_destination"] = _destination_span(state.src, m.end() + 1)
-        elif formed and "ref" in token:  # type: ignore[operator]
-            state.env.setdefault("_used", set()).add(token["ref"])  # type: ignore[index]
-        elif not formed and opener is not None:
+        if token is not None and token is not last and token["type"] in ("link", "image"):
+            if "ref" in token:
+                state.env.setdefault("_used", set()).add(token["ref"])
+            elif state.src.startswith("(", m.end()):
+                token["_destination"] = _destination_span(state.src, m.end() + 1)
+        elif opener is not None:
             problem = _why_not_a_link(state.src, m.end())
             if problem is not None:
-                state.env.setdefault("_problems", []).append((state.env["_base"], opener, *problem))
+                # a header's items are parsed without a place in the document: their problems have none
+                state.env.setdefault("_problems", []).append((state.env.get("_base", (None, 0)), opener, *problem))
         return end
 
     def parse_inline_html(self, m: re.Match[str], state: InlineState) -> int | None:
@@ -284,29 +287,29 @@ def _destination_span(src: str, at: int) -> tuple[int, int]:
 _DIAGNOSIS_WINDOW = 1000  # characters looked at to say why `](` or `][` did not make a link
 
 
-def _why_not_a_link(src: str, after: int) -> tuple[int, str, str] | None:
-    """(offset in src, code, message) when `]` followed by `(` or `[` did not make a link although it was meant to."""
+def _why_not_a_link(src: str, after: int) -> tuple[str, str] | None:
+    """(code, message) when `]` followed by `(` or `[` did not make a link although it was meant to."""
     if src.startswith("[", after):
         close = src.find("]", after + 1, after + _DIAGNOSIS_WINDOW)
         label = src[after + 1 : close]
         if close < 0 or not label.strip() or "[" in label:
             return None
-        return after, "SH206", f"reference [{_shorten(' '.join(label.split()))}] is not defined in this file"
+        return "SH206", f"reference [{_shorten(' '.join(label.split()))}] is not defined in this file"
     if not src.startswith("(", after):
         return None
     window = src[after + 1 : after + _DIAGNOSIS_WINDOW]
     if window.lstrip().startswith("<"):
         opened = window.lstrip()
         if ">" not in opened.split("\n", 1)[0]:
-            return after, "SH208", "not a link: '<' opens the destination but no '>' closes it on the same line"
+            return "SH208", "not a link: '<' opens the destination but no '>' closes it on the same line"
         return None
     close = window.find(")")
     if close < 0:
-        return (after, "SH208", "not a link: ')' is missing after the destination") if "\n\n" not in window else None
+        return ("SH208", "not a link: ')' is missing after the destination") if "\n\n" not in window else None
     inside = window[:close].strip()
     first, _, rest = inside.partition(" ")
     if rest and not rest.lstrip().startswith(('"', "'", "(")):
-        return (after, "SH208", f"not a link: the destination {_shorten(inside)!r} contains a space; "
+        return ("SH208", f"not a link: the destination {_shorten(inside)!r} contains a space; "
                 f"write <{_shorten(inside)}> or {_shorten(inside.replace(' ', '%20'))}")
     return None
 
@@ -359,6 +362,11 @@ def normalise(text: str) -> tuple[str, list[int]]:
 
 
 _LINE_ENDING = re.compile(r"\r\n?|\n")
+
+
+def line_start(text: str, offset: int) -> int:
+    """Where the line holding `offset` starts (lines end at `\n`, `\r\n` or a lone `\r`, as in CommonMark)."""
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
 
 
 def _blank_front_matter(lines_: list[str]) -> list[str]:
@@ -451,16 +459,17 @@ class _Walker:
 
     def _inline_link(self, token: dict[str, Any], state: _State | None, start: int) -> None:
         begin, end = token["_destination"]
-        target = html.unescape(_unescape_backslashes(_source_of(state, start + begin, start + end)))
-        original = self._original(state, start + begin)
-        exact = original is not None and self._holds(original, _source_of(state, start + begin, start + end))
-        offset = original if original is not None else self._fallback(state, start)
-        length = end - begin
-        self.parsed.links.append(Link("image" if token["type"] == "image" else "inline", target, offset, offset,
-                                      offset + length, exact))
+        raw = "" if state is None else state.src[start + begin : start + end]
+        self._link("image" if token["type"] == "image" else "inline", _unescaped(raw), raw, state, start + begin, start)
 
-    def _holds(self, offset: int, raw: str) -> bool:
-        return self.text[offset : offset + len(raw)] == raw
+    def _link(self, kind: str, target: str, raw: str, state: _State | None, at: int, block: int,
+              label: str = "", used: bool = True) -> None:
+        """Record a link whose destination `raw` stands at offset `at` of `state`'s text (in the block
+        starting at `block`, where it is reported if it cannot be placed); exact only where the source holds it."""
+        original = self._original(state, at)
+        exact = original is not None and self.text[original : original + len(raw)] == raw
+        offset = original if original is not None else self._fallback(state, block)
+        self.parsed.links.append(Link(kind, target, offset, offset + len(raw), exact, label, used))
 
     def _original(self, state: _State | None, offset: int) -> int | None:
         return None if state is None else state.original(offset)
@@ -516,20 +525,17 @@ class _Walker:
                 if key in ("id", "name"):
                     self.parsed.explicit.add(html.unescape(value))
                 elif (key, name) in (("href", "a"), ("src", "img")):
-                    at = start + tag.start() + attribute.start(group)
-                    original = self._original(state, at)
-                    exact = original is not None and self._holds(original, value)
-                    offset = original if original is not None else self._fallback(state, start)
-                    self.parsed.links.append(Link("html", html.unescape(value), offset, offset, offset + len(value), exact))
+                    self._link("html", html.unescape(value), value, state, start + tag.start() + attribute.start(group),
+                               start)
 
     def _silence(self, start: int | None, end: int | None) -> None:
         if start is None or end is None:
             return
-        line_start = self.text.rfind("\n", 0, start) + 1
-        line_end = self.text.find("\n", end)
-        line_end = len(self.text) if line_end < 0 else line_end
-        alone = not (self.text[line_start:start] + self.text[end:line_end]).strip()
-        self.parsed.ignored_lines.add(line_end + 1 if alone else line_start)
+        first = line_start(self.text, start)
+        ending = _LINE_ENDING.search(self.text, end)
+        line_end, following = (ending.start(), ending.end()) if ending else (len(self.text), len(self.text) + 1)
+        alone = not (self.text[first:start] + self.text[end:line_end]).strip()
+        self.parsed.ignored_lines.add(following if alone else first)
 
     def footnotes(self) -> None:
         """Footnotes GitHub shows (those referenced), parsed where their definitions stand."""
@@ -550,21 +556,13 @@ class _Walker:
         for state, after, key, data in self.env.get("_definitions", []):
             begin, end = _definition_span(state.src, after)
             raw = state.src[begin:end]
-            original = state.original(begin)
-            exact = original is not None and self._holds(original, raw)
-            offset = original if original is not None else self._fallback(state, after)
-            target = html.unescape(_unescape_backslashes(raw))
-            self.parsed.links.append(Link("definition", target, offset, offset, offset + len(raw), exact,
-                                          normalize_label(data.get("label", key)), key in used))
-        for base, opener, at, code, message in self.env.get("_problems", []):
+            self._link("definition", _unescaped(raw), raw, state, begin, after,
+                       normalize_label(data.get("label", key)), key in used)
+        for base, opener, code, message in self.env.get("_problems", []):
             state, start = base
             original = self._original(state, start + opener)
             self.parsed.problems.append(Problem(original if original is not None else self._fallback(state, start),
                                                 code, message))
-
-
-def _source_of(state: _State | None, start: int, end: int) -> str:
-    return "" if state is None else state.src[start:end]
 
 
 def _angled_span(src: str, at: int) -> tuple[int, int]:
@@ -639,11 +637,14 @@ def _html_headings(raw: str) -> list[tuple[int, int, int]]:
 
 _TAG_OR_COMMENT = re.compile(r"</?[A-Za-z][^<>]*>")
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
-_ATTRIBUTE = re.compile(r"""\b([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_ATTRIBUTE = re.compile(r"""(?<=[\s"'])([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
-def _unescape_backslashes(raw: str) -> str:
-    return re.sub(r"\\([" + re.escape(string.punctuation) + "])", r"\1", raw) if "\\" in raw else raw
+def _unescaped(raw: str) -> str:
+    """A destination as written, with backslash escapes and entities resolved."""
+    if "\\" in raw:
+        raw = re.sub(r"\\([" + re.escape(string.punctuation) + "])", r"\1", raw)
+    return html.unescape(raw) if "&" in raw else raw
 
 
 def normalize_label(label: str) -> str:
@@ -706,14 +707,3 @@ class Slugger:
             result = f"{original}-{self.occurrences[original]}"
         self.occurrences[result] = 0
         return result
-
-
-def lines(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
-    """The lines of `text` from `start`, without their endings (`\n`, `\r\n` or a lone `\r`, as in
-    CommonMark), lazily (files may be huge)."""
-    position = start
-    for match in _LINE_ENDING.finditer(text, start):
-        yield position, text[position : match.start()]
-        position = match.end()
-    if position < len(text):
-        yield position, text[position:]

@@ -45,7 +45,7 @@ def _shard(tmp_path: Path, data: bytes) -> Path:
     "entries",
     [
         {BLOB: ("not", "the", "shape")},
-        {BLOB: ((("inline", "a.md", "0", 0, 0, True, "", True),), (), (), (), ())},  # a string for an int
+        {BLOB: ((("inline", "a.md", "0", 0, True, "", True),), (), (), (), ())},  # a string for an int
         {BLOB: ((), (), (), (1,), ())},  # an anchor that is not text
         {42: _payload()},
     ],

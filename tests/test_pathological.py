@@ -50,6 +50,8 @@ SHAPES = {
     "footnotes": "".join(f"x[^{index}]\n\n[^{index}]: y\n" for index in range(SIZE // 20)),
     "table rows": "|a|\n|-|\n" + _repeat("|[b](b.md)|\n"),
     "html headings": _repeat("<h2>a</h2>\n"),
+    "one long tag of hyphenated words": "<a " + _repeat("b-") + ">\n",
+    "one long inline tag of dotted words": "x <span " + _repeat("b.") + ">\n",
 }
 
 
@@ -64,3 +66,18 @@ def test_a_100_kb_file_of_any_shape_is_read_in_bounded_time(text: str) -> None:
         assert 0 <= link.target_start <= link.target_end <= len(text)
     for heading in parsed.headings:
         assert 0 <= heading.offset <= len(text)
+
+
+def test_a_header_value_that_is_not_quite_a_link_is_read_not_a_crash() -> None:
+    header = extract_header("# T\n\n- **Spec ID:** [x](a b) [y][nope]\n")
+    assert header is not None and header.get("Spec ID") is not None
+    assert header.get("Spec ID").value == "[x](a b) [y][nope]"  # type: ignore[union-attr]
+
+
+def test_ignore_directive_on_lines_ending_in_a_lone_cr() -> None:
+    text = "[a](a.md) <!-- spec-hooks: ignore-link -->\r[b](b.md)\r<!-- spec-hooks: ignore-link -->\r[c](c.md)\r[d](d.md)\r"
+    parsed = parse(text)
+    from spec_hooks.markdown import line_start
+
+    silenced = [link.target for link in parsed.links if line_start(text, link.offset) in parsed.ignored_lines]
+    assert silenced == ["a.md", "c.md"]
