@@ -5,7 +5,13 @@ import argparse
 from collections.abc import Sequence
 
 from spec_hooks.findings import Finding, SpecHooksError
-from spec_hooks.run import add_common_arguments, guarded, open_project, report, select_files
+from spec_hooks.run import (
+    add_common_arguments,
+    guarded,
+    open_project,
+    report,
+    select_files,
+)
 
 FAMILIES = ("headers", "links", "dates")
 

@@ -10,18 +10,31 @@ from datetime import date
 from functools import cached_property
 
 from spec_hooks import gitrepo
-from spec_hooks.config import DocType
-from spec_hooks.dates import (
-    Trace, bytes_pattern, commit_dates, read_ignored_revisions, trace_history, without_date_lines,
+from spec_hooks.dates import Trace, commit_dates, read_ignored_revisions, trace_history
+from spec_hooks.document import CACHE_FROM, HEADER, Document
+from spec_hooks.documents import (
+    Spec,
+    classify,
+    date_problems,
+    field_date,
+    named_fields,
+    without_date_lines,
 )
-from spec_hooks.documents import classify, date_line_pattern, date_problems, field_date, named_fields
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.header import Field, extract_header
 from spec_hooks.run import (
-    Project, add_common_arguments, checked, guarded, note_unstaged, open_project, print_fixer_lines, report, select_files,
+    Project,
+    add_common_arguments,
+    checked,
+    guarded,
+    note_unstaged,
+    open_project,
+    print_fixer_lines,
+    report,
+    select_files,
 )
-from spec_hooks.source import Source, inside
+from spec_hooks.source import decode_source, inside
 
 _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
 
@@ -57,36 +70,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return guarded(run)
 
 
-@dataclass
-class Dated:
-    """A document with date fields."""
-
-    source: Source
-    doc_type: DocType
-    fields: dict[str, Field]
-
-    @property
-    def path(self) -> str:
-        return self.source.path
-
-    def at(self, offset: int, code: str, message: str, severity: str = "error") -> Finding:
-        return self.source.finding(offset, code, message, severity)
-
-
-def load_dated(project: Project, path: str) -> Dated | Finding | None:
+def load_dated(project: Project, path: str) -> Spec | Finding | None:
     if os.path.islink(project.root / path) and inside(project.root, project.root / path):
         return None  # git keeps a symlink's target path, not the spec: it has no dates of its own to keep
-    source = project.contents.read(path)
-    if isinstance(source, Finding):
-        return source
-    conflict = conflict_start(source.text)
+    document = project.documents.read(path)
+    if isinstance(document, Finding):
+        return document
+    conflict = conflict_start(document.text)
     if conflict is not None:
-        return source.finding(conflict, "SH303", "unresolved merge conflict markers: resolve them first")
-    header = extract_header(source.text)
+        return document.source.finding(conflict, "SH303", "unresolved merge conflict markers: resolve them first")
+    header = document.header
     doc_type = classify(path, header, project.config.types)
     if header is None or doc_type is None or not doc_type.date_fields:
         return None
-    return Dated(source, doc_type, named_fields(header, doc_type.keys))
+    return Spec(document.source, doc_type, named_fields(header, doc_type.keys), header)
 
 
 def conflict_start(text: str) -> int | None:
@@ -136,13 +133,27 @@ class RepositoryState:
         return gitrepo.unmerged_paths(self.project.root)
 
     @cached_property
-    def date_lines(self) -> re.Pattern[bytes]:
-        return bytes_pattern(date_line_pattern(self.project.config.types))
+    def objects(self) -> gitrepo.ObjectReader:
+        return gitrepo.ObjectReader(self.project.root)
+
+    def same_but_dates(self, old: Document, new: Document) -> bool:
+        types = self.project.config.types
+        return without_date_lines(old, types) == without_date_lines(new, types)
+
+    def blobs_same_but_dates(self, old_blob: str, new_blob: str, path: str) -> bool:
+        """Whether two versions of a file in history differ only in their header's date items."""
+        old, new = self._blob_document(old_blob, path), self._blob_document(new_blob, path)
+        return old is not None and new is not None and self.same_but_dates(old, new)
+
+    def _blob_document(self, blob: str, path: str) -> Document | None:
+        data = self.objects.read(blob)
+        source = None if data is None else decode_source(path, data)
+        return source if source is None or isinstance(source, Finding) else self.project.documents.of(source)
 
     def head_path(self, path: str) -> str:
         return self.renamed_from.get(path, path)
 
-    def content_changes(self, documents: list[Dated]) -> dict[str, bool | None]:
+    def content_changes(self, documents: list[Spec]) -> dict[str, bool | None]:
         """For each document: None when HEAD does not have it, else whether the text this run checked
         differs from HEAD in more than the date lines. One `git cat-file --batch` reads HEAD's side."""
         result: dict[str, bool | None] = {}
@@ -157,15 +168,18 @@ class RepositoryState:
                 compare.append(document)
         objects = gitrepo.read_objects(self.project.root, [f"HEAD:{self.head_path(d.path)}" for d in compare])
         for document in compare:
-            head_data = objects.get(f"HEAD:{self.head_path(document.path)}", b"")
-            checked_data = document.source.text.encode("utf-8")
-            result[document.path] = (without_date_lines(checked_data, self.date_lines)
-                                     != without_date_lines(head_data, self.date_lines))
+            head = decode_source(document.path, objects.get(f"HEAD:{self.head_path(document.path)}", b""))
+            result[document.path] = isinstance(head, Finding) or not self.same_but_dates(
+                self.project.documents.of(head), self.project.documents.of(document.source))
         return result
 
 
-def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Dated], list[Finding]]:
+def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], list[Finding]]:
     documents, findings = [], []
+    store = state.project.documents
+    if len(paths) > CACHE_FROM:
+        store.open_cache()
+        store.read_all(paths, (HEADER,))
     for path in paths:
         loaded_all = checked(path, lambda path=path: [load_dated(state.project, path)])
         if path in state.unmerged and not any(isinstance(x, Finding) and x.code == "SH303" for x in loaded_all):
@@ -173,7 +187,7 @@ def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Dated], li
             findings.append(Finding(path, 1, 1, "SH303", "the file has an unresolved merge conflict in the index"))
             continue
         for loaded in loaded_all:
-            if isinstance(loaded, Dated):
+            if isinstance(loaded, Spec):
                 documents.append(loaded)
             elif isinstance(loaded, Finding):
                 findings.append(loaded)
@@ -204,7 +218,7 @@ def bump(state: RepositoryState, paths: list[str]) -> tuple[list[Finding], list[
 
 
 def _rewrite_dates(
-    state: RepositoryState, document: Dated, new_values: dict[str, str], resolves: list[Finding]
+    state: RepositoryState, document: Spec, new_values: dict[str, str], resolves: list[Finding]
 ) -> tuple[str | None, list[Edit]]:
     """Write the new date values through the edit model, touching only their characters.
     The line to print (`path: Updated a -> b`, or why the file was left alone), and the edits applied."""
@@ -250,7 +264,7 @@ def date_edits(
     return edits, described
 
 
-def _dates_hold(new_text: str, document: Dated, new_values: dict[str, str]) -> str | None:
+def _dates_hold(new_text: str, document: Spec, new_values: dict[str, str]) -> str | None:
     """Re-read the fixed text: every date holds its new value and every other field is as it was."""
     header = extract_header(new_text)
     fields = named_fields(header, document.doc_type.keys) if header else {}
@@ -271,7 +285,11 @@ def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Fi
     changes = state.content_changes(documents)
     in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
     ignored = read_ignored_revisions(state.project.root, config.ignore_revs_file)
-    traces = trace_history(state.project.root, in_history, state.date_lines, ignored, need_created=fix)
+    try:
+        traces = trace_history(state.project.root, in_history, state.blobs_same_but_dates, ignored, need_created=fix)
+    finally:
+        state.objects.close()
+    state.project.documents.save()
     by_head_path = {trace.document: trace for trace in traces}
     lines = []
     applied: list[Edit] = []
@@ -293,7 +311,7 @@ def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Fi
 _BACKFILLED = ("SH301", "SH108", "SH109")  # what writing the dates history gives settles
 
 
-def _judge(document: Dated, trace: Trace | None, today: date, zone: str) -> tuple[list[Finding], dict[str, str]]:
+def _judge(document: Spec, trace: Trace | None, today: date, zone: str) -> tuple[list[Finding], dict[str, str]]:
     """Findings for the Updated date against history (None: the staged change edits the content today),
     and the values a backfill would write."""
     updated_name, created_name = document.doc_type.updated_field, document.doc_type.created_field

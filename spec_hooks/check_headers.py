@@ -4,32 +4,31 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from spec_hooks.config import DocType
-from spec_hooks.documents import classify, date_problems, named_fields, near_miss, normalize_key
+from spec_hooks.document import CACHE_FROM, HEADER
+from spec_hooks.documents import (
+    Spec,
+    classify,
+    date_problems,
+    named_fields,
+    near_miss,
+    normalize_key,
+)
 from spec_hooks.findings import WARNING, Finding
-from spec_hooks.header import Field, Header, extract_header
-from spec_hooks.run import Project, add_common_arguments, checked, guarded, open_project, report, select_files
-from spec_hooks.source import Source, read_source
+from spec_hooks.run import (
+    Project,
+    add_common_arguments,
+    checked,
+    guarded,
+    open_project,
+    report,
+    select_files,
+)
 
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|YYYY-MM-DD|(?<!\])\[[^\]\n]+\](?![(\[])")
 _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", "type")
-
-
-@dataclass(frozen=True)
-class Document:
-    """A checked spec: its parsed header and the type it was recognised as."""
-
-    source: Source
-    header: Header
-    doc_type: DocType
-    fields: dict[str, Field]  # by the key they stand for (a near-miss key stands for the key it misspells)
-
-    def at(self, offset: int, code: str, message: str, severity: str = "error") -> Finding:
-        return self.source.finding(offset, code, message, severity)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,60 +54,28 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
         others = start_grep(project.root, [f"**{name}" for name in id_fields])
     validators: dict[str, Callable[[Any], list[Any]]] = {}
     findings: list[Finding] = []
-    documents: list[Document] = []
+    documents: list[Spec] = []
     today = config.today()
-    headers = _Headers(project, len(paths) > _CACHE_FROM)
+    store = project.documents
+    if len(paths) > CACHE_FROM:
+        store.open_cache()
+        store.read_all(paths, (HEADER,))
     for path in paths:
-        findings.extend(checked(path, lambda path=path: _check_path(project, path, validators, today, documents, headers)))
-    headers.save(whole_repository)
+        findings.extend(checked(path, lambda path=path: _check_path(project, path, validators, today, documents)))
+    store.save(whole_repository)
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, others() if others else []))
     return [finding for finding in findings if config.enabled(finding.code)]
 
 
-_CACHE_FROM = 20  # files; below this, finding the cache costs more than parsing their headers
-
-
-class _Headers:
-    """Each text's header, from the per-blob cache when the run reads more than a few files."""
-
-    def __init__(self, project: Project, cached: bool) -> None:
-        self.cache = None
-        self.seen: set[str] = set()
-        if cached and project.in_git:
-            from spec_hooks.cache import DocumentCache
-            from spec_hooks.gitrepo import git_path
-            from spec_hooks.header import valid_header_payload
-
-            self.cache = DocumentCache(git_path(project.root, "spec-hooks/headers"), valid_header_payload)
-
-    def of(self, source: Source) -> Header | None:
-        if self.cache is None:
-            return extract_header(source.text)
-        from spec_hooks.header import header_from_payload, header_payload
-
-        blob = source.blob
-        self.seen.add(blob)
-        payload = self.cache.get(blob)
-        if payload is not None:
-            return header_from_payload(payload)
-        header = extract_header(source.text)
-        self.cache.put(blob, header_payload(header))
-        return header
-
-    def save(self, whole_repository: bool) -> None:
-        if self.cache is not None:
-            self.cache.save(live=self.seen if whole_repository else None)
-
-
 def _check_path(
     project: Project, path: str, validators: dict[str, Callable[[Any], list[Any]]], today: date,
-    documents: list[Document], headers: _Headers,
+    documents: list[Spec],
 ) -> list[Finding]:
-    source = read_source(project.root, path)
-    if isinstance(source, Finding):
-        return [source]
-    header = headers.of(source)
+    document = project.documents.read(path)
+    if isinstance(document, Finding):
+        return [document]
+    header = document.header
     doc_type = classify(path, header, project.config.types)
     if doc_type is None:
         return []
@@ -119,15 +86,15 @@ def _check_path(
         from spec_hooks.validation import load_validator
 
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
-    document = Document(source, header, doc_type, named_fields(header, doc_type.keys))
-    findings, invalid_fields = check_document(document, validators[doc_type.schema], today)
+    spec = Spec(document.source, doc_type, named_fields(header, doc_type.keys), header)
+    findings, invalid_fields = check_document(spec, validators[doc_type.schema], today)
     if doc_type.id_field not in invalid_fields:
-        documents.append(document)  # a placeholder or malformed ID is reported once, not as a duplicate
+        documents.append(spec)  # a placeholder or malformed ID is reported once, not as a duplicate
     return findings
 
 
 def check_document(
-    document: Document, validate: Callable[[Any], list[Any]], today: date
+    document: Spec, validate: Callable[[Any], list[Any]], today: date
 ) -> tuple[list[Finding], frozenset[str]]:
     """The document's findings, and the fields whose values are placeholders or invalid."""
     header, doc_type = document.header, document.doc_type
@@ -152,7 +119,7 @@ def check_document(
     return findings, invalid
 
 
-def _item_findings(document: Document) -> list[Finding]:
+def _item_findings(document: Spec) -> list[Finding]:
     findings = []
     seen: dict[str, int] = {}
     known = document.doc_type.keys
@@ -174,7 +141,7 @@ def _item_findings(document: Document) -> list[Finding]:
     return findings
 
 
-def _schema_findings(document: Document, errors: list[Any], placeholders: set[str]) -> list[Finding]:
+def _schema_findings(document: Spec, errors: list[Any], placeholders: set[str]) -> list[Finding]:
     header = document.header
     by_field: dict[str, list[Any]] = {}
     findings = []
@@ -233,11 +200,11 @@ def describe_error(name: str, value: str, error: Any) -> str:
     return f"{name} {value!r}: {error.message}"
 
 
-def _date_findings(document: Document, today: date) -> list[Finding]:
+def _date_findings(document: Spec, today: date) -> list[Finding]:
     return [document.at(offset, code, message) for offset, code, message in date_problems(document.fields, document.doc_type, today)]
 
 
-def _id_path_findings(document: Document, spec_id: str, offset: int) -> list[Finding]:
+def _id_path_findings(document: Spec, spec_id: str, offset: int) -> list[Finding]:
     path = document.source.path
     stem = re.sub(r"\.(md|markdown)$", "", path, flags=re.IGNORECASE)
     if stem == spec_id or stem.endswith("/" + spec_id):
@@ -247,7 +214,7 @@ def _id_path_findings(document: Document, spec_id: str, offset: int) -> list[Fin
     return [document.at(offset, "SH111", f"{name} {spec_id!r} does not match the file's path {path!r}: expected {name} {expected!r}, or move the file")]
 
 
-def _duplicate_ids(project: Project, documents: list[Document], other_lines: list[tuple[str, int, str]]) -> list[Finding]:
+def _duplicate_ids(project: Project, documents: list[Spec], other_lines: list[tuple[str, int, str]]) -> list[Finding]:
     """Spec IDs used twice. Other files are found by `git grep` and confirmed by reading their header."""
     owners: dict[tuple[str, str], list[str]] = {}
     checked_paths = {document.source.path for document in documents}
@@ -274,7 +241,7 @@ def _duplicate_ids(project: Project, documents: list[Document], other_lines: lis
 
 
 def _header_has(project: Project, path: str, key: str, value: str) -> bool:
-    source = read_source(project.root, path)
-    header = None if isinstance(source, Finding) else extract_header(source.text)
+    document = project.documents.read(path)
+    header = None if isinstance(document, Finding) else document.header
     field = header.get(key) if header else None
     return field is not None and field.value == value

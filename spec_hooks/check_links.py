@@ -9,12 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, unquote
 
 from spec_hooks import gitrepo
-from spec_hooks.cache import DocumentCache
-from spec_hooks.document import Document
+from spec_hooks.document import BODY, Document
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.markdown import Anchors, Link, line_start, parse
@@ -64,19 +62,15 @@ class Repository:
     entries: dict[str, tuple[str, str]]  # path -> (mode, blob)
     renames: dict[str, str]
     deletes: set[str]
-    _files: dict[str, tuple[Source, Document] | Finding] = field(default_factory=dict)
     _suggestions: dict[str, str | None] = field(default_factory=dict)
-    local: frozenset[str] | None = None  # in a worker process: the files it reads; other targets are deferred
-    cache: DocumentCache | None = None  # blob id -> Document payload
-    fresh: set[str] = field(default_factory=set)  # blob ids parsed in this run, not found in the cache
 
     @classmethod
     def load(cls, project: Project) -> Repository:
         if not project.in_git:
             raise SpecHooksError("not inside a git repository: links are resolved against git's index")
         renames, deletes = gitrepo.staged_moves(project.root)
-        cache = DocumentCache(gitrepo.git_path(project.root, CACHE_FOLDER), Document.valid_payload)
-        return cls(project, gitrepo.index_entries(project.root), renames, deletes, cache=cache)
+        project.documents.open_cache()
+        return cls(project, gitrepo.index_entries(project.root), renames, deletes)
 
     @cached_property
     def folders(self) -> set[str]:
@@ -108,61 +102,15 @@ class Repository:
             folders.setdefault(folder, {})[name.lower()] = path
         return folders
 
-    def _markdown(self, source: Source) -> Document:
-        """The parsed file, from the cache when the blob of the text read was seen before."""
-        if self.cache is None:
-            return Document(source)
-        payload = self.cache.get(source.blob)
-        if payload is not None:
-            return Document.from_payload(source, payload)
-        self.fresh.add(source.blob)
-        return Document(source)
-
-    @property
-    def loaded(self) -> dict[str, tuple[Source, Document] | Finding]:
-        return self._files
-
-    def parsed(self, path: str) -> Document | None:
-        """The Markdown file already loaded for `path` in this process, if any."""
-        loaded = self._files.get(path)
-        return loaded[1] if isinstance(loaded, tuple) and path.lower().endswith(_MARKDOWN) else None
-
-    def harvest(self, paths: list[str]) -> dict[str, tuple[Any, ...]]:
-        """Payloads of those of `paths` parsed in this run, for the cache."""
-        fresh = {}
-        for path in paths:
-            loaded = self._files.get(path)
-            if isinstance(loaded, tuple) and loaded[0].blob in self.fresh and path.lower().endswith(_MARKDOWN):
-                fresh[loaded[0].blob] = loaded[1].payload()
-        return fresh
-
     def file(self, path: str) -> tuple[Source, Document] | Finding:
         """A file as this run reads it (see `Contents`), parsed once whether it links or is linked to."""
-        if path not in self._files:
-            source = self.project.contents.read(path)
-            self._files[path] = source if isinstance(source, Finding) else (source, self._markdown(source))
-        return self._files[path]
-
-    def prepare_for_workers(self) -> None:
-        """Compute the shared lookups once, before forking, instead of once in every worker."""
-        _ = self.folders, self.project.contents.unstaged, self.by_lower_case
-        if self.cache is not None:
-            self.cache.preload({blob for _, blob in self.entries.values()})
+        document = self.project.documents.read(path)
+        return document if isinstance(document, Finding) else (document.source, document)
 
     def suggestion(self, resolved: str) -> str | None:
         if resolved not in self._suggestions:
             self._suggestions[resolved] = _closest_path(self, resolved)
         return self._suggestions[resolved]
-
-
-@dataclass(frozen=True)
-class Deferred:
-    """A fragment check against a file that another worker process reads."""
-
-    path: str  # the linking file
-    link: Link
-    resolved: str
-    fragment: str
 
 
 @dataclass
@@ -172,9 +120,6 @@ class Outcome:
     checked: dict[str, str] = field(default_factory=dict)  # the text each file's fixes were computed on
     intended: dict[Edit, str] = field(default_factory=dict)  # what each fix's destination must resolve to
     untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
-    deferred: list[Deferred] = field(default_factory=list)
-    anchors: dict[str, Anchors] = field(default_factory=dict)  # what a worker computed, for deferred checks
-    cache_entries: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # new payloads, by blob id
 
     def record(self, source: Source, link: Link, finding: Finding | None, fix: Edit | None) -> list[Finding]:
         """Keep a link's fix (with the text it was computed on); the finding to report, if any.
@@ -191,115 +136,23 @@ class Outcome:
             self.checked[source.path] = source.text
         return [] if finding is None else [finding]
 
-    def merge(self, other: Outcome) -> None:
-        self.findings.extend(other.findings)
-        for path, fixes in other.fixes.items():
-            self.fixes.setdefault(path, []).extend(fixes)
-        self.checked.update(other.checked)
-        self.intended.update(other.intended)
-        self.untracked.extend(other.untracked)
-        self.deferred.extend(other.deferred)
-        self.anchors.update(other.anchors)
-        self.cache_entries.update(other.cache_entries)
-
-
-PARALLEL_FROM = 400  # files; below this, starting a second process costs more than it saves
-
 
 def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> tuple[list[Finding], list[str]]:
     """The findings, and (with `fix`) one line per file the fixer rewrote or had to leave alone."""
     repository = Repository.load(project)
     ignore = _ignore_patterns(project)
-    checked_paths = set(paths)
-    if len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and _can_fork():
-        outcome = _check_in_parallel(repository, paths, ignore)
-    else:
-        outcome = _check_chunk(repository, paths, ignore)
-    if not whole and (repository.renames or repository.deletes):
-        for path in _referrers(repository, checked_paths):
-            checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
-    outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
-    outcome.cache_entries.update(repository.harvest(list(repository.loaded)))  # what this process parsed
-    _save_cache(repository, outcome.cache_entries)
-    lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
-    findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
-    return without_resolved(findings, applied), lines
-
-
-def _check_chunk(repository: Repository, paths: list[str], ignore: list[re.Pattern[str]]) -> Outcome:
+    project.documents.read_all(paths, (BODY,))
     outcome = Outcome()
     for path in paths:
         outcome.findings.extend(checked(path, lambda path=path: _check_file(repository, path, ignore, outcome)))
-    return outcome
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-_WORKER_STATE: tuple[Repository, list[re.Pattern[str]]] | None = None
-
-
-def _worker(paths: list[str]) -> Outcome:
-    assert _WORKER_STATE is not None
-    repository, ignore = _WORKER_STATE
-    repository.local = frozenset(paths)
-    outcome = _check_chunk(repository, paths, ignore)
-    for path in paths:  # the other workers' deferred fragment checks need these
-        markdown = repository.parsed(path)
-        if markdown is not None:
-            outcome.anchors[path] = markdown.anchors
-    outcome.cache_entries = repository.harvest(paths)
-    return outcome
-
-
-def _check_in_parallel(repository: Repository, paths: list[str], ignore: list[re.Pattern[str]]) -> Outcome:
-    """Both cores: forked workers check interleaved slices; fragment checks that need another
-    slice's headings come back deferred and are settled here with the anchors the workers computed."""
-    import multiprocessing
-
-    global _WORKER_STATE
-    repository.prepare_for_workers()
-    _WORKER_STATE = (repository, ignore)
-    workers = min(os.cpu_count() or 2, 4)
-    slices = [paths[start :: workers * 2] for start in range(workers * 2)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_worker, slices, chunksize=1)
-    finally:
-        _WORKER_STATE = None
-    outcome = Outcome()
-    for result in results:
-        outcome.merge(result)
-    for deferred in outcome.deferred:
-        found = outcome.anchors.get(deferred.resolved)
-        if found is None:
-            target = repository.file(deferred.resolved)
-            found = target.message if isinstance(target, Finding) else target[1].anchors
-        verdict = _fragment_verdict(deferred.fragment, deferred.resolved, found)
-        if verdict is None:
-            continue
-        loaded = repository.file(deferred.path)
-        if not isinstance(loaded, Finding):
-            source = loaded[0]
-            finding, fix = _fragment_finding(source, deferred.link, deferred.resolved, verdict, outcome)
-            outcome.findings.extend(outcome.record(source, deferred.link, finding, fix))
-    return outcome
-
-
-CACHE_FOLDER = "spec-hooks/documents"
-
-
-def _save_cache(repository: Repository, entries: dict[str, tuple[Any, ...]]) -> None:
-    """Keep what the index has and what this run parsed."""
-    cache = repository.cache
-    if cache is None:
-        return
-    for blob, payload in entries.items():
-        cache.put(blob, payload)
-    cache.save(live={blob for _, blob in repository.entries.values()} | set(entries))
+    if not whole and (repository.renames or repository.deletes):
+        for path in _referrers(repository, set(paths)):
+            checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
+    outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
+    project.documents.save(whole)
+    lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
+    findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
+    return without_resolved(findings, applied), lines
 
 
 def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
@@ -509,9 +362,6 @@ def _check_fragment(
     if resolved.lower().endswith(_MARKDOWN) or resolved == source.path:
         if resolved == source.path:
             found: Anchors | str = markdown.anchors
-        elif repository.local is not None and resolved not in repository.local:
-            outcome.deferred.append(Deferred(source.path, link, resolved, fragment))
-            return None, None
         else:
             target = repository.file(resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors

@@ -9,14 +9,15 @@ that a merge threw away never produced a blob in the chain, so it does not count
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from spec_hooks import gitrepo
 from spec_hooks.findings import SpecHooksError
-from spec_hooks.source import inside
 from spec_hooks.gitrepo import Commit
+from spec_hooks.source import inside
 
 ZERO_BLOB = "0" * 40
 
@@ -59,10 +60,13 @@ class Walk:
         self.waiting.setdefault(trace.path, []).append(trace)
 
 
+SameButDates = Callable[[str, str, str], bool]  # (old blob, new blob, path): whether only header dates differ
+
+
 def trace_history(
     root: Path,
     documents: dict[str, str],
-    date_lines: re.Pattern[bytes],
+    same_but_dates: SameButDates,
     ignored_revisions: set[str],
     need_created: bool,
 ) -> list[Trace]:
@@ -83,7 +87,7 @@ def trace_history(
         for change in commit.changes:
             for trace in walk.take(change.new_path, change.new_blob):
                 resolved = trace.changed is not None or trace.unknown
-                _step(walk, trace, commit, change, date_lines, ignored_revisions, boundary)
+                _step(walk, trace, commit, change, same_but_dates, ignored_revisions, boundary)
                 walk.unresolved -= (not resolved) and (trace.changed is not None or trace.unknown)
         if not walk.waiting or (not need_created and walk.unresolved == 0):
             break
@@ -112,7 +116,7 @@ def _step(
     trace: Trace,
     commit: Commit,
     change: gitrepo.Change,
-    date_lines: re.Pattern[bytes],
+    same_but_dates: SameButDates,
     ignored_revisions: set[str],
     boundary: set[str],
 ) -> None:
@@ -120,7 +124,7 @@ def _step(
     if commit.sha in boundary and added:
         trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
         return
-    content = added or not (commit.sha in ignored_revisions or is_date_only(change, date_lines))
+    content = added or not (commit.sha in ignored_revisions or is_date_only(change, same_but_dates))
     if content and trace.changed is None:
         trace.changed = commit
     if added:
@@ -130,9 +134,11 @@ def _step(
     walk.wait(trace)
 
 
-def is_date_only(change: gitrepo.Change, date_lines: re.Pattern[bytes]) -> bool:
-    """True when every line the change adds or removes is a date line; a rename or mode change with no
-    changed lines is no content change either."""
+def is_date_only(change: gitrepo.Change, same_but_dates: SameButDates) -> bool:
+    """True when the change touches nothing but the date items of the document's header (the
+    documents of both versions say so); a rename or mode change with no changed lines is no content
+    change either. Most content changes are told from the patch alone: a header item's key is strong
+    emphasis, so a changed line without `**`, `__` or `<` cannot be a date item."""
     if not change.patch:
         return change.status[0] in "RC" and change.old_blobs[0] == change.new_blob
     width = max(1, len(change.old_blobs))
@@ -143,10 +149,13 @@ def is_date_only(change: gitrepo.Change, date_lines: re.Pattern[bytes]) -> bool:
         elif not in_hunks:
             if line.startswith(b"Binary files"):
                 return False
-        elif line[:width].strip(b" ") and not line.startswith(b"\\"):
-            if not date_lines.match(line[width:]):
-                return False
-    return True
+        elif line[:width].strip(b" ") and not line.startswith(b"\\") and not _could_hold_a_key(line[width:]):
+            return False
+    return all(same_but_dates(old, change.new_blob, change.new_path) for old in change.old_blobs)
+
+
+def _could_hold_a_key(line: bytes) -> bool:
+    return b"**" in line or b"__" in line or b"<" in line
 
 
 _FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -178,15 +187,6 @@ def read_ignored_revisions(root: Path, name: str) -> set[str]:
         if entry:
             revisions.add(entry)
     return revisions
-
-
-def without_date_lines(data: bytes, date_lines: re.Pattern[bytes]) -> bytes:
-    """The content with its date lines masked: what is compared to tell content changes apart."""
-    return b"\n".join(line for line in data.split(b"\n") if not date_lines.match(line))
-
-
-def bytes_pattern(pattern: re.Pattern[str]) -> re.Pattern[bytes]:
-    return re.compile(pattern.pattern.encode(), pattern.flags & ~re.UNICODE)
 
 
 def commit_dates(commit: Commit, zone: str) -> tuple[date, date]:

@@ -1,26 +1,56 @@
-"""One file's document: its text as read, its header, links and anchors, each computed once when asked."""
+"""One file's document, and the store that gives every check of a run the same one.
+
+A `Document` is Markdown read as GitHub renders it: its header (the top of the file only), its links and
+anchors (the whole of it), each computed once when asked. The `DocumentStore` reads each file once
+(through `Contents`, so every check sees the same text), keeps what was parsed by the blob id of that
+text in one cache shared by the headers, links and dates hooks, and parses on every core when a run
+needs many documents that the cache does not hold.
+"""
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spec_hooks.header import Header, extract_header
+from spec_hooks.findings import Finding
+from spec_hooks.header import (
+    Header,
+    extract_header,
+    header_from_payload,
+    header_payload,
+    valid_header_payload,
+)
 from spec_hooks.markdown import Anchors, Link, Parsed, Problem, parse
 from spec_hooks.source import Source
+
+if TYPE_CHECKING:
+    from spec_hooks.cache import DocumentCache
+    from spec_hooks.run import Project
+
+HEADER, BODY = 0, 1  # the two parts of a document a check can ask for (and the cache keeps)
+Entry = tuple[Any, Any]  # (header payload or None, body payload or None): what the cache holds of a blob
 
 
 class Document:
     """Markdown read as GitHub renders it. The header alone parses only the top of the file; links and
-    anchors parse the whole of it (or come from the cache, by the blob id of the text read)."""
+    anchors parse the whole of it. Parts found in the cache are taken from it, not parsed."""
 
-    def __init__(self, source: Source, parsed: Parsed | None = None) -> None:
+    def __init__(self, source: Source, entry: Entry = (None, None)) -> None:
         self.source = source
-        if parsed is not None:
-            self.__dict__["parsed"] = parsed
+        self.entry_read = entry
+        if entry[HEADER] is not None:
+            self.__dict__["header"] = header_from_payload(entry[HEADER])
+        if entry[BODY] is not None:
+            self._adopt_body(entry[BODY])
 
     @property
     def text(self) -> str:
         return self.source.text
+
+    @property
+    def path(self) -> str:
+        return self.source.path
 
     @cached_property
     def header(self) -> Header | None:
@@ -46,8 +76,28 @@ class Document:
     def ignored_lines(self) -> set[int]:
         return self.parsed.ignored_lines
 
+    def has(self, part: int) -> bool:
+        return ("header", "parsed")[part] in self.__dict__
+
+    def ensure(self, parts: Iterable[int]) -> None:
+        for part in parts:
+            _ = self.header if part == HEADER else self.anchors
+
+    def entry(self) -> Entry:
+        """Every part known so far, in the cache's form (plain tuples, for marshal)."""
+        header = header_payload(self.header) if self.has(HEADER) else self.entry_read[HEADER]
+        body = self.payload() if self.has(BODY) else self.entry_read[BODY]
+        return header, body
+
+    def adopt(self, entry: Entry) -> None:
+        """Take parts another process computed for this same text."""
+        if entry[HEADER] is not None and not self.has(HEADER):
+            self.__dict__["header"] = header_from_payload(entry[HEADER])
+        if entry[BODY] is not None and not self.has(BODY):
+            self._adopt_body(entry[BODY])
+
     def payload(self) -> tuple[Any, ...]:
-        """What the cache keeps of the file (plain tuples, for marshal)."""
+        """The body's part of the cache entry."""
         parsed = self.parsed
         return (
             tuple((l.kind, l.target, l.target_start, l.target_end, l.exact, l.label, l.used)
@@ -58,9 +108,15 @@ class Document:
             tuple(sorted(parsed.explicit)),
         )
 
+    def _adopt_body(self, payload: tuple[Any, ...]) -> None:
+        links, problems, ignored, headings, explicit = payload
+        self.__dict__["parsed"] = Parsed([Link(*link) for link in links], [Problem(*problem) for problem in problems],
+                                         explicit=set(explicit), ignored_lines=set(ignored))
+        self.__dict__["anchors"] = Anchors(tuple(headings), frozenset(explicit))
+
     @staticmethod
     def valid_payload(payload: Any) -> bool:
-        """Whether a cached payload has exactly the shape `payload()` writes."""
+        """Whether a body payload has exactly the shape `payload()` writes."""
         if not (isinstance(payload, tuple) and len(payload) == 5 and all(isinstance(part, tuple) for part in payload)):
             return False
         links, problems, ignored, headings, explicit = payload
@@ -68,14 +124,16 @@ class Document:
                 and all(_typed(problem, (int, str, str)) for problem in problems)
                 and set(map(type, ignored)) <= {int} and set(map(type, (*headings, *explicit))) <= {str})
 
+    @staticmethod
+    def valid_entry(entry: Any) -> bool:
+        """Whether a cache entry has exactly the shape `entry()` writes."""
+        return (type(entry) is tuple and len(entry) == 2
+                and (entry[HEADER] is None or valid_header_payload(entry[HEADER]))
+                and (entry[BODY] is None or Document.valid_payload(entry[BODY])))
+
     @classmethod
     def from_payload(cls, source: Source, payload: tuple[Any, ...]) -> Document:
-        links, problems, ignored, headings, explicit = payload
-        parsed = Parsed([Link(*link) for link in links], [Problem(*problem) for problem in problems],
-                        explicit=set(explicit), ignored_lines=set(ignored))
-        document = cls(source, parsed)
-        document.__dict__["anchors"] = Anchors(tuple(headings), frozenset(explicit))
-        return document
+        return cls(source, (None, payload))
 
 
 _LINK_TYPES = (str, str, int, int, bool, str, bool)
@@ -83,3 +141,108 @@ _LINK_TYPES = (str, str, int, int, bool, str, bool)
 
 def _typed(values: Any, types: tuple[type, ...]) -> bool:
     return type(values) is tuple and tuple(map(type, values)) == types
+
+
+CACHE_FOLDER = "spec-hooks/documents"
+CACHE_FROM = 20  # files; a headers or dates run on fewer parses them faster than it finds the cache
+PARALLEL_FROM = 400  # documents to parse; below this, starting a second process costs more than it saves
+
+
+class DocumentStore:
+    """Every document of one run: each file read once, each text parsed at most once, by path or blob id."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._by_path: dict[str, Document | Finding] = {}
+        self._by_blob: dict[str, Document] = {}
+        self.cache: DocumentCache | None = None
+
+    def open_cache(self) -> None:
+        """Keep parts between runs in `.git/spec-hooks/documents/` (a run that reads a handful of headers
+        is faster without looking). Open it before reading: documents read before it are not looked up."""
+        if self.cache is None and self.project.in_git:
+            from spec_hooks.cache import DocumentCache
+            from spec_hooks.gitrepo import git_path
+
+            self.cache = DocumentCache(git_path(self.project.root, CACHE_FOLDER), Document.valid_entry)
+
+    def read(self, path: str) -> Document | Finding:
+        """The document at `path` as this run reads it (see `Contents`), or why it cannot be read."""
+        if path not in self._by_path:
+            source = self.project.contents.read(path)
+            self._by_path[path] = source if isinstance(source, Finding) else self.of(source)
+        return self._by_path[path]
+
+    def of(self, source: Source) -> Document:
+        """The document of a text read some other way (HEAD's side of a change): the same blob, the same document."""
+        blob = source.blob
+        known = self._by_blob.get(blob)
+        if known is not None and known.source.path == source.path:
+            return known
+        entry = self.cache.get(blob) if self.cache is not None else None
+        document = Document(source, entry if entry is not None else (None, None))
+        if known is not None:
+            document.adopt(known.entry())
+        self._by_blob[blob] = document
+        return document
+
+    def read_all(self, paths: Iterable[str], parts: tuple[int, ...]) -> None:
+        """Read `paths` and compute `parts` of each now: on every core when many are not in the cache."""
+        documents = [document for path in paths if isinstance(document := self.read(path), Document)]
+        missing = list({d.source.blob: d for d in documents if not all(d.has(part) for part in parts)}.values())
+        if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and _can_fork():
+            for document, entry in zip(missing, _in_workers(missing, parts), strict=True):
+                document.adopt(entry)
+        for document in documents:
+            document.ensure(parts)
+
+    def save(self, whole_repository: bool = False) -> None:
+        """Keep every part parsed in this run. After a whole-repository run, the cache keeps only the
+        blobs this run met (files, and HEAD's side of changes): old versions go."""
+        if self.cache is None:
+            return
+        for blob, document in self._by_blob.items():
+            entry = document.entry()
+            if entry != document.entry_read:
+                self.cache.put(blob, entry)
+                document.entry_read = entry
+        self.cache.save(live=set(self._by_blob) if whole_repository else None)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_WORK: tuple[list[Document], tuple[int, ...]] | None = None
+
+
+def _work(indices: list[int]) -> list[Entry]:
+    assert _WORK is not None
+    documents, parts = _WORK
+    entries = []
+    for index in indices:
+        documents[index].ensure(parts)
+        entries.append(documents[index].entry())
+    return entries
+
+
+def _in_workers(documents: list[Document], parts: tuple[int, ...]) -> list[Entry]:
+    """Each document's entry with `parts` computed, by forked workers (which share the texts read)."""
+    import multiprocessing
+
+    global _WORK
+    workers = min(os.cpu_count() or 2, 4)
+    slices = [list(range(start, len(documents), workers * 2)) for start in range(workers * 2)]
+    _WORK = (documents, parts)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_work, slices, chunksize=1)
+    finally:
+        _WORK = None
+    entries: list[Entry] = [(None, None)] * len(documents)
+    for indices, found in zip(slices, results, strict=True):
+        for index, entry in zip(indices, found, strict=True):
+            entries[index] = entry
+    return entries

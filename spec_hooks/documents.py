@@ -3,11 +3,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spec_hooks.config import DocType, glob_match
+from spec_hooks.findings import ERROR, Finding
 from spec_hooks.header import Field, Header
+from spec_hooks.source import Source
+
+if TYPE_CHECKING:
+    from spec_hooks.document import Document
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A document recognised as one of the configured types."""
+
+    source: Source
+    doc_type: DocType
+    fields: dict[str, Field]  # by the key they stand for (a near-miss key stands for the key it misspells)
+    header: Header | None = None
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def at(self, offset: int, code: str, message: str, severity: str = ERROR) -> Finding:
+        return self.source.finding(offset, code, message, severity)
 
 
 @lru_cache(maxsize=4096)
@@ -55,10 +79,18 @@ def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:
     return named
 
 
-def date_line_pattern(types: Sequence[DocType]) -> re.Pattern[str]:
-    """A header item holding one of the date fields: the lines a date-only change touches."""
-    names = sorted({re.escape(name) for doc_type in types for name in doc_type.date_fields}, key=len, reverse=True)
-    return re.compile(rf"[ \t]{{0,3}}[-*+][ \t]+\*\*(?:{'|'.join(names)})(?::\*\*|\*\*:)", re.IGNORECASE)
+def without_date_lines(document: Document, types: Sequence[DocType]) -> list[str]:
+    """The document's lines without the lines of its header items that hold a date field (of any type):
+    two versions that agree on these differ only in their dates, which is no content change."""
+    header = document.header
+    names = {name.lower() for doc_type in types for name in doc_type.date_fields}
+    text = document.text
+    dropped = {len(_LINE_BREAK.findall(text, 0, field.key_offset)) for field in header.fields
+               if field.key is not None and field.key.lower() in names} if header else set()
+    return [line for number, line in enumerate(_LINE_BREAK.split(text)) if number not in dropped]
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

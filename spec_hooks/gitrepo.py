@@ -6,8 +6,8 @@ Plain `git` subprocesses with `-z` output: GitPython costs ~60 ms to import, abo
 from __future__ import annotations
 
 import os
-import subprocess
 import re
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +161,49 @@ def read_objects(root: Path, specs: list[str]) -> dict[str, bytes]:
         objects[spec] = output[header_end + 1 : header_end + 1 + size]
         at = header_end + 1 + size + 1
     return objects
+
+
+class ObjectReader:
+    """One `git cat-file --batch` kept open: objects read one at a time, as a history walk comes to need
+    them. Never fetches (a partial clone's missing blob reads as missing)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def read(self, name: str) -> bytes | None:
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+        except OSError:
+            header = []
+        if not header:
+            raise SpecHooksError(f"git cat-file stopped while reading {name}")
+        if header[-1] == b"missing" or len(header) < 3:
+            return None
+        data = process.stdout.read(int(header[2]) + 1)
+        return data[:-1]
+
+    def close(self) -> None:
+        if self._process is not None:
+            for stream in (self._process.stdin, self._process.stdout):
+                if stream is not None:
+                    stream.close()
+            self._process.wait()
+            self._process = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            try:
+                self._process = subprocess.Popen(
+                    ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, env={**_env(), "GIT_NO_LAZY_FETCH": "1"})
+            except FileNotFoundError:
+                raise SpecHooksError("git is not installed or not on PATH") from None
+        return self._process
 
 
 def files_containing(root: Path, strings: list[str], pathspecs: tuple[str, ...] = MARKDOWN_PATHSPECS) -> list[str]:

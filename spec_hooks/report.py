@@ -67,10 +67,10 @@ class SarifReporter:
     """SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`)."""
 
     def write(self, findings: Sequence[Finding], out: TextIO) -> None:
+        from urllib.parse import quote
+
         from spec_hooks import PROJECT_URL, __version__
         from spec_hooks.rules import RULES
-
-        from urllib.parse import quote
 
         rules = [
             {

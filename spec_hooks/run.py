@@ -5,12 +5,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from spec_hooks.config import Config, load_config
 from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
 from spec_hooks.source import Contents
+
+if TYPE_CHECKING:
+    from spec_hooks.document import DocumentStore
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,13 @@ class Project:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "contents", Contents(self.root, self.in_git))
+
+    @cached_property
+    def documents(self) -> DocumentStore:
+        """Every document this run reads, shared by the checks of one `spec-hooks check`."""
+        from spec_hooks.document import DocumentStore
+
+        return DocumentStore(self)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:

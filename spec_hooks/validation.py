@@ -6,11 +6,11 @@ only, never over the network.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 from spec_hooks.findings import SpecHooksError
 

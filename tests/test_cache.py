@@ -101,7 +101,7 @@ def test_a_poisoned_cache_changes_no_finding(repo: Repo, cli) -> None:
     assert cli("links").lines == first.lines, "the run that found the shard broken rewrote it"
 
 
-def test_headers_of_a_large_run_come_from_the_cache_with_the_same_findings(repo: Repo, cli) -> None:
+def test_headers_of_a_large_run_share_the_links_cache_with_the_same_findings(repo: Repo, cli) -> None:
     for index in range(25):
         status = "Approved" if index == 7 else "Draft"
         repo.write(f"specs/a/s{index:02d}.md", f"# S{index}\n\n- **Spec ID:** a/s{index:02d}\n- **Status:** {status}\n"
@@ -109,5 +109,13 @@ def test_headers_of_a_large_run_come_from_the_cache_with_the_same_findings(repo:
     repo.add()
     cold = cli("headers")
     assert cold.codes() == ["SH106"]
-    assert any((repo.root / ".git" / "spec-hooks" / "headers").iterdir())
+    folder = repo.root / ".git" / "spec-hooks" / "documents"
+    assert _entries(folder) and all(header is not None and body is None for header, body in _entries(folder))
     assert cli("headers").lines == cold.lines
+    cli("links")  # the links hook adds each blob's links and anchors to the same entries
+    assert all(header is not None and body is not None for header, body in _entries(folder))
+    assert cli("headers").lines == cold.lines
+
+
+def _entries(folder: Path) -> list[tuple]:  # type: ignore[type-arg]
+    return [entry for shard in folder.iterdir() for entry in marshal.loads(shard.read_bytes())[1].values()]

@@ -138,6 +138,31 @@ def test_date_only_commits_do_not_count(repo: Repo, cli) -> None:
     assert cli("dates", "--check").out == ""
 
 
+def test_a_date_item_outside_the_header_is_content(repo: Repo, cli) -> None:
+    """Only the header's date items are dates: a changelog list further down that happens to use
+    `**Updated:**` is the document's content, in history and in the staged change alike."""
+    log = "\n## Changelog\n\n- **Updated:** {day} by the API team\n"
+    committed(repo, spec(updated="2025-02-14") + log.format(day="2025-02-01"), when="2025-02-14T10:00:00+00:00")
+    sha = committed(repo, spec(updated="2025-02-14") + log.format(day="2025-06-30"), when="2025-06-30T10:00:00+00:00")
+    assert cli("dates", "--check").lines == [
+        f"{PATH}:7:16: SH301 Updated 2025-02-14 but content changed on 2025-06-30 ({sha[:7]})"]
+    repo.write(PATH, spec(updated="2025-02-14") + log.format(day="2025-07-01"))
+    repo.add(PATH)
+    assert cli("dates", PATH).out == f"{PATH}: Updated 2025-02-14 -> {TODAY}\n"
+
+
+def test_a_date_item_written_another_way_is_still_a_date(repo: Repo, cli) -> None:
+    """What makes a header item a date item is what GitHub renders (`__Updated__:` is `**Updated:**`),
+    not one way of writing it."""
+    text = spec(updated="2025-02-14").replace("- **Updated:** 2025-02-14", "- __Updated__: 2025-02-14")
+    committed(repo, text, when="2025-02-14T10:00:00+00:00")
+    committed(repo, text.replace("2025-02-14", "2025-02-20"), when="2025-06-30T10:00:00+00:00")
+    assert cli("dates", "--check").out == ""
+    sha = committed(repo, text.replace("2025-02-14", "2025-02-20").replace("Text.", "New."), when="2025-07-01T10:00:00+00:00")
+    assert cli("dates", "--check").lines == [
+        f"{PATH}:7:16: SH301 Updated 2025-02-20 but content changed on 2025-07-01 ({sha[:7]})"]
+
+
 def test_future_and_created_after_updated(repo: Repo, cli) -> None:
     committed(repo, spec(created="2999-02-01", updated="2999-01-01"), when="2025-01-02T10:00:00+00:00")
     result = cli("dates", "--check")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spec_hooks.check_dates import Dated, _dates_hold, date_edits
+from spec_hooks.check_dates import _dates_hold, date_edits
 from spec_hooks.check_links import (
     Outcome,
     Repository,
@@ -23,7 +23,7 @@ from spec_hooks.check_links import (
     split_target,
 )
 from spec_hooks.config import BUILTIN_TYPES, Config
-from spec_hooks.documents import named_fields
+from spec_hooks.documents import Spec, named_fields
 from spec_hooks.fix import Edit, EditConflict, splice, write_edits
 from spec_hooks.header import extract_header
 from spec_hooks.markdown import parse
@@ -177,7 +177,7 @@ def _date_fix_round(text: str, new_values: dict[str, str]) -> tuple[str, bool]:
     edits, _ = plan
     new = splice(text, edits)
     _assert_only_spans_changed(text, new, edits)
-    document = Dated(Source("a.md", text), SPEC_TYPE, fields)
+    document = Spec(Source("a.md", text), SPEC_TYPE, fields)
     if _dates_hold(new, document, wanted) is not None:  # the writer's own re-read would refuse it
         return text, True
     return new, False
@@ -207,7 +207,7 @@ def test_date_fixer_through_the_writer_on_disk(text: str) -> None:
     plan = date_edits(text, fields, {"Updated": NEW_DATE}, [])
     if isinstance(plan, str):
         return
-    document = Dated(Source("a.md", text), SPEC_TYPE, fields)
+    document = Spec(Source("a.md", text), SPEC_TYPE, fields)
     with tempfile.TemporaryDirectory() as folder:
         data = text.encode()
         Path(folder, "a.md").write_bytes(data)

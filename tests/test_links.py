@@ -362,9 +362,11 @@ def test_scanner_positions_are_exact() -> None:
 
 def test_parallel_run_and_blob_cache_agree_with_a_serial_run(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whole-repository runs use both cores and cache each file's links and anchors by blob id."""
-    from spec_hooks import check_links
+    import shutil
 
-    count = check_links.PARALLEL_FROM + 50
+    from spec_hooks import document
+
+    count = document.PARALLEL_FROM + 50
     for index in range(count):
         following = (index + 1) % count
         body = (f"# Doc {index}\n\n## 📖 Section {index}\n\n"
@@ -377,12 +379,13 @@ def test_parallel_run_and_blob_cache_agree_with_a_serial_run(repo: Repo, cli, mo
     cold = cli("links")
     assert len(list(cache.iterdir())) > 100, "a whole-repository run leaves a cache, in shards"
     warm = cli("links")
-    monkeypatch.setattr(check_links, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(document, "PARALLEL_FROM", 10**9)
+    shutil.rmtree(cache)
     serial = cli("links")
     assert cold.out == warm.out == serial.out
     assert cold.codes().count("SH201") == len(range(0, count, 37)) and cold.codes().count("SH205") == len(range(0, count, 37))
     repo.write("docs/doc-0001.md", "# Doc 1\n\n## Renamed heading\n")  # its anchor changes: the cache must notice
     repo.add()
-    monkeypatch.setattr(check_links, "PARALLEL_FROM", 400)
+    monkeypatch.setattr(document, "PARALLEL_FROM", 400)
     changed = cli("links")
     assert "docs/doc-0000.md:5:8: SH205 #-section-1 matches no heading or anchor in 'docs/doc-0001.md'" in changed.out
