@@ -18,10 +18,18 @@ from spec_hooks.header import (
     Header,
     extract_header,
     header_from_payload,
+    header_of_tokens,
     header_payload,
     valid_header_payload,
 )
-from spec_hooks.markdown import Anchors, Link, Parsed, Problem, parse
+from spec_hooks.markdown import (
+    Anchors,
+    Link,
+    Parsed,
+    Problem,
+    parse_from_tokens,
+    parse_tokens,
+)
 from spec_hooks.source import Source
 
 if TYPE_CHECKING:
@@ -58,7 +66,12 @@ class Document:
 
     @cached_property
     def parsed(self) -> Parsed:
-        return parse(self.source.text)
+        """The whole text parsed; the header, if not known yet, is read from the same parse."""
+        text = self.source.text
+        tokens, env = parse_tokens(text)
+        if not self.has(HEADER):
+            self.__dict__["header"] = header_of_tokens(text, tokens, env)
+        return parse_from_tokens(text, tokens, env)
 
     @property
     def links(self) -> list[Link]:

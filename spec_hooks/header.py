@@ -49,6 +49,10 @@ def extract_header(text: str) -> Header | None:
     while True:
         prefix = _prefix(text, size)
         found = _header(text, prefix)
+        if isinstance(found, Header) and len(prefix) < len(text) and _may_need_definitions(text, prefix, found):
+            from spec_hooks.markdown import parse_tokens
+
+            return header_of_tokens(text, *parse_tokens(text))
         if found is not _UNDECIDED:
             return found  # type: ignore[return-value]
         if len(prefix) == len(text) or size >= _LAST_PREFIX:
@@ -59,6 +63,12 @@ def extract_header(text: str) -> Header | None:
 _UNDECIDED = object()
 
 
+def _may_need_definitions(text: str, prefix: str, header: Header) -> bool:
+    """Whether a bracket in the header could be a reference link defined below the prefix (`[Zap]`
+    with `[Zap]: https://…` at the end of the file renders as the link text `Zap`)."""
+    return "[" in prefix[header.title_offset :] and "]:" in text[len(prefix) - 1 :]
+
+
 def _prefix(text: str, size: int) -> str:
     """`text` up to the end of the line holding character `size`."""
     if size >= len(text):
@@ -67,17 +77,24 @@ def _prefix(text: str, size: int) -> str:
     return text if end < 0 else text[: end + 1]
 
 
+def header_of_tokens(text: str, tokens: list[dict[str, Any]], env: dict[str, Any]) -> Header | None:
+    """The header of a text whose block tokens are already parsed (a whole-document parse)."""
+    return _header_of(text, tokens, env, whole=True)  # type: ignore[return-value]
+
+
 def _header(text: str, prefix: str) -> Header | None | object:
     """The header, None when there is none, or _UNDECIDED when the prefix ends before that is known."""
     from spec_hooks.markdown import parse_tokens
 
     tokens, env = parse_tokens(prefix)
-    whole = len(prefix) == len(text)
+    return _header_of(text, tokens, env, whole=len(prefix) == len(text))
+
+
+def _header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], whole: bool) -> Header | None | object:
     title: dict[str, Any] | None = None
     for index, token in enumerate(tokens):
         kind = token["type"]
-        last = index == len(tokens) - 1 or all(later["type"] == "blank_line" for later in tokens[index + 1 :])
-        if last and not whole:
+        if not whole and all(later["type"] == "blank_line" for later in tokens[index + 1 :]):
             return _UNDECIDED  # the prefix may have cut this block short
         if kind == "heading" and token["attrs"]["level"] == 1 and title is None:
             title = token

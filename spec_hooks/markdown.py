@@ -396,7 +396,11 @@ def parse_tokens(text: str) -> tuple[list[dict[str, Any]], Any]:
 
 
 def parse(text: str) -> Parsed:
-    tokens, env = parse_tokens(text)
+    return parse_from_tokens(text, *parse_tokens(text))
+
+
+def parse_from_tokens(text: str, tokens: list[dict[str, Any]], env: dict[str, Any]) -> Parsed:
+    """The links, anchors and problems of a text whose block tokens `parse_tokens` gave."""
     walker = _Walker(text, env)
     try:
         walker.blocks(tokens)

@@ -253,6 +253,15 @@ def test_front_matter_is_skipped() -> None:
     assert header is not None and header.keys() == ["Spec ID"]
 
 
+@pytest.mark.parametrize("filler", [0, 5_000, 500_000])
+def test_a_reference_defined_far_below_the_header_is_read_as_github_renders_it(filler: int) -> None:
+    """The header is read from the top of the file, unless a bracket in it may be a reference whose
+    definition lies further down."""
+    text = "# [Title]\n\n- **Owner:** the [Zap] team\n\n" + "Prose.\n" * (filler // 7) + "\n[zap]: https://zap.example\n"
+    header = extract_header(text)
+    assert header is not None and (header.title, header.fields[0].value) == ("[Title]", "the Zap team")
+
+
 # Bad input ----------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from spec_hooks.markdown import parse
 pytest.importorskip("cmarkgfm")
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TORTURE = Path(__file__).parent / "torture"
 SPEC_FILES = ["commonmark-spec/spec.txt", "gfm-spec/spec.txt", "gfm-spec/extensions.txt", "gfm-spec/regression.txt"]
 
@@ -91,6 +92,23 @@ def _all_texts() -> list[tuple[str, str]]:
         if (CORPUS / spec_file).is_file():
             texts += spec_examples(str(CORPUS / spec_file))
     return texts
+
+
+def test_the_header_of_a_whole_parse_is_the_header_of_the_top() -> None:
+    """A links run reads the header from its whole-document parse, a headers run from the top of the
+    file: on every text (templates, torture files, real repositories, spec examples) both agree."""
+    from spec_hooks.document import Document
+    from spec_hooks.header import extract_header
+    from spec_hooks.source import Source
+
+    texts = _all_texts() + [(path.name, path.read_text()) for path in sorted(SEEDS.glob("*.md"))]
+    headers = 0
+    for name, text in texts:
+        document = Document(Source(name, text))
+        _ = document.parsed
+        assert document.header == extract_header(text), name
+        headers += document.header is not None
+    assert headers >= 2
 
 
 def test_every_destination_stands_exactly_where_it_is_reported() -> None:
