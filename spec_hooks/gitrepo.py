@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -270,7 +271,7 @@ class Commit:
     changes: tuple[Change, ...]
 
 
-_LOG_FORMAT = "%x01%H %P%x00%at %ai%x00%ct %ci%x00"
+_LOG_FORMAT = "%H %P%x00%at %ai%x00%ct %ci%x00"
 
 
 def promisor_remote(root: Path) -> str | None:
@@ -319,16 +320,18 @@ def history(root: Path, pathspecs: tuple[str, ...] = ()) -> Iterator[Commit]:
     git more than the other files' changes do (1.35 s against 0.78 s over 10,000 commits), except in a
     partial clone, where other files' blobs are missing and must not be needed (`pathspecs`).
     Stop iterating early and git is stopped."""
+    # Commits are told apart by a marker no file can hold: any fixed byte may stand in a patch or a name.
+    marker = b"\x01spec-hooks-" + secrets.token_hex(16).encode() + b"\x01"
     args = ["git", "-c", "core.quotepath=off", "-c", "log.showRoot=false", "log", "--date-order", "-z", "--raw",
             "--no-abbrev", "-p", "-U0", "-M", "--cc", "--no-color", "--no-ext-diff", "--no-textconv",
-            f"--format={_LOG_FORMAT}", "HEAD", *(("--", *pathspecs) if pathspecs else ())]
+            f"--format={marker.decode()}{_LOG_FORMAT}", "HEAD", *(("--", *pathspecs) if pathspecs else ())]
     env = {**_env(), "GIT_NO_LAZY_FETCH": "1"}  # never one fetch per commit: see fetch_missing_blobs
     process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert process.stdout is not None
     buffer = b""
     try:
         for block in iter(lambda: process.stdout.read(1 << 16), b""):  # type: ignore[union-attr]
-            records = (buffer + block).split(b"\x01")
+            records = (buffer + block).split(marker)
             buffer = records.pop()
             for record in records:
                 if record:

@@ -163,6 +163,19 @@ def test_a_date_item_written_another_way_is_still_a_date(repo: Repo, cli) -> Non
         f"{PATH}:7:16: SH301 Updated 2025-02-20 but content changed on 2025-07-01 ({sha[:7]})"]
 
 
+@pytest.mark.parametrize("byte", [b"\x01", b"\x00\x01", b"\x01spec-hooks-\x01"])
+def test_any_byte_in_history_is_read_as_data(repo: Repo, cli, byte: bytes) -> None:
+    """Issue 10, bug 6: one 0x01 in a changed file or a file name crashed every later run."""
+    committed(repo, spec(updated="2025-02-14"), when="2025-02-14T10:00:00+00:00")
+    repo.write("data.txt", b"a" + byte + b"b\n")
+    repo.write("we\x01ird.txt", b"x")
+    committed(repo, spec(updated="2025-02-20"), when="2025-06-30T10:00:00+00:00")  # date-only, beside the odd bytes
+    repo.write("data.txt", b"c" + byte + b"d\n")
+    repo.add()
+    repo.commit("data", when="2025-07-01T10:00:00+00:00")
+    assert (cli("dates", "--check").out, cli("dates", "--check", "--fix").out) == ("", "")
+
+
 def test_future_and_created_after_updated(repo: Repo, cli) -> None:
     committed(repo, spec(created="2999-02-01", updated="2999-01-01"), when="2025-01-02T10:00:00+00:00")
     result = cli("dates", "--check")
