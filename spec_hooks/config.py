@@ -62,24 +62,53 @@ class Config:
         return datetime.now(ZoneInfo(self.timezone)).date()
 
 
+MAX_CONFIG = 1 << 20  # bytes: far beyond any real configuration
+
+
 def load_config(root: Path, explicit: str | None = None) -> Config:
-    """The repository's configuration; SpecHooksError (exit 2) names the file and what is wrong."""
+    """The repository's configuration; SpecHooksError (exit 2) names the file and what is wrong.
+    A configuration found in the repository (not named with --config) must lie in it: a symlink that
+    leads out is not followed."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
             raise SpecHooksError(f"{explicit}: configuration file not found")
         data = _read_config_file(path, _display(root, path))
     elif (root / CONFIG_FILE).is_file():
-        path = root / CONFIG_FILE
+        path = _in_repository(root, CONFIG_FILE)
         data = _read_config_file(path, CONFIG_FILE)
-    elif (root / "pyproject.toml").is_file() and "spec-hooks" in (root / "pyproject.toml").read_text("utf-8", "replace"):
+    elif (root / "pyproject.toml").is_file() and "spec-hooks" in _read_text(_in_repository(root, "pyproject.toml"), "pyproject.toml"):
         path = root / "pyproject.toml"
         data = _read_pyproject(path)
         if data is None:
             return Config()
     else:
         return Config()
-    return _build_config(_display(root, path), data)
+    try:
+        return _build_config(_display(root, path), data)
+    except RecursionError:
+        raise SpecHooksError(f"{_display(root, path)}: invalid configuration: nested too deeply") from None
+
+
+def _in_repository(root: Path, name: str) -> Path:
+    from spec_hooks.source import inside
+
+    if not inside(root, root / name):
+        raise SpecHooksError(f"{name}: is a symbolic link that leads outside the repository: not read "
+                             "(name it with --config to use it)")
+    return root / name
+
+
+def _read_text(path: Path, shown: str) -> str:
+    """The file's text, read no further than MAX_CONFIG."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_CONFIG + 1)
+        if len(data) > MAX_CONFIG:
+            raise SpecHooksError(f"{shown}: larger than 1 MiB: not a configuration file")
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecHooksError(f"{shown}: cannot read configuration: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def _display(root: Path, path: Path) -> str:
@@ -92,10 +121,11 @@ def _display(root: Path, path: Path) -> str:
 def _read_config_file(path: Path, shown: str) -> Any:
     import yaml
 
+    text = _read_text(path, shown)
     try:
-        return yaml.safe_load(path.read_text("utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecHooksError(f"{shown}: cannot read configuration: {exc}") from None
+        return safe_yaml(text) or {}
+    except (RecursionError, MemoryError):
+        raise SpecHooksError(f"{shown}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -103,16 +133,35 @@ def _read_config_file(path: Path, shown: str) -> Any:
         raise SpecHooksError(f"{shown}{where}: invalid YAML: {reason}") from None
 
 
+def safe_yaml(text: str) -> Any:
+    """YAML's plain data, without aliases: nine nested aliases of nine items each (a "billion laughs")
+    are a billion strings to whatever walks the result, and no configuration or schema needs one."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", event.start_mark)
+            return super().compose_node(parent, index)
+
+    return yaml.load(text, Loader=Loader)  # noqa: S506 (a SafeLoader)
+
+
 def _read_pyproject(path: Path) -> Any:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
+    text = _read_text(path, "pyproject.toml")
     try:
-        document = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        document = tomllib.loads(text)
+    except (RecursionError, MemoryError):
+        raise SpecHooksError("pyproject.toml: invalid TOML: nested too deeply") from None
+    except tomllib.TOMLDecodeError as exc:
         raise SpecHooksError(f"pyproject.toml: invalid TOML: {exc}") from None
-    return document.get("tool", {}).get("spec-hooks")
+    tool = document.get("tool", {})
+    return tool.get("spec-hooks") if isinstance(tool, dict) else None
 
 
 def _build_config(source: str, data: Any) -> Config:
@@ -124,7 +173,7 @@ def _build_config(source: str, data: Any) -> Config:
         raise SpecHooksError(f"{source}: invalid configuration: {errors[0]}")
     unknown = [name for name in data.get("disable", []) if not rules.is_known(name)]
     if unknown:
-        raise SpecHooksError(f"{source}: invalid configuration: disable: unknown rule {unknown[0]!r}")
+        raise SpecHooksError(f"{source}: invalid configuration: disable: unknown rule {unknown[0][:80]!r}")
     timezone = data.get("timezone")
     if timezone is not None:
         _check_timezone(source, timezone)
@@ -168,30 +217,78 @@ def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[Doc
     return tuple(user_types) + tuple(by_name.values())
 
 
+_LITERAL, _ONE, _STAR, _ANY, _FOLDERS = range(5)  # a char; `?`; `*`; `**`; `**/` (any folders, or none)
+
+
 @cache
-def _glob_regex(pattern: str) -> re.Pattern[str]:
+def _glob_tokens(pattern: str) -> tuple[tuple[int, str], ...]:
     """gitignore-like globs: `*` and `?` stay in one folder, `**` spans folders, `/**/` may be empty."""
-    out = []
+    tokens = []
     i = 0
     pattern = pattern.lstrip("/")
     while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
+        for text, kind in (("**/", _FOLDERS), ("**", _ANY), ("*", _STAR), ("?", _ONE)):
+            if pattern.startswith(text, i):
+                tokens.append((kind, ""))
+                i += len(text)
+                break
         else:
-            out.append(re.escape(pattern[i]))
+            tokens.append((_LITERAL, pattern[i]))
             i += 1
-    return re.compile("".join(out) + "(?:/.*)?")
+    return tuple(tokens)
+
+
+@cache
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    parts = {_ONE: "[^/]", _STAR: "[^/]*", _ANY: ".*", _FOLDERS: "(?:.*/)?"}
+    body = "".join(parts[kind] if kind != _LITERAL else re.escape(char) for kind, char in _glob_tokens(pattern))
+    return re.compile(body + "(?:/.*)?")  # a folder's pattern matches what is in it
 
 
 def glob_match(pattern: str, path: str) -> bool:
-    return _glob_regex(pattern).fullmatch(path) is not None
+    """Whether `path` matches the glob `pattern` (or lies in a folder it matches). Time is linear in the
+    path for any pattern: a regex with three or more wildcards can backtrack exponentially
+    (`*a*a*a*a*a*a*a*a*a*a*a*a*b.md` took 24 s on a 30-character name), so those are run as an automaton."""
+    tokens = _glob_tokens(pattern)
+    if sum(kind in (_STAR, _ANY, _FOLDERS) for kind, _ in tokens) < 3:
+        return _glob_regex(pattern).fullmatch(path) is not None
+    return _glob_automaton(tokens, path)
+
+
+def _glob_automaton(tokens: tuple[tuple[int, str], ...], path: str) -> bool:
+    """Every way of matching at once: a state is (token index, inside a `**/` that has consumed text);
+    index len(tokens) with `inside` is the `/…` under a matched folder."""
+    end = len(tokens)
+    states = _closure(tokens, {(0, False)})
+    for char in path:
+        following = set()
+        for index, inside in states:
+            if index == end:
+                if inside or char == "/":
+                    following.add((end, True))
+                continue
+            kind, literal = tokens[index]
+            if kind == _LITERAL and char == literal or kind == _ONE and char != "/":
+                following.add((index + 1, False))
+            elif kind == _STAR and char != "/" or kind == _ANY:
+                following.add((index, False))
+            elif kind == _FOLDERS:
+                following.add((index, True))
+                if char == "/":
+                    following.add((index + 1, False))
+        states = _closure(tokens, following)
+        if not states:
+            return False
+    return (end, False) in states or (end, True) in states
+
+
+def _closure(tokens: tuple[tuple[int, str], ...], states: set[tuple[int, bool]]) -> set[tuple[int, bool]]:
+    """The states reachable without reading a character: a wildcard may match nothing."""
+    pending = list(states)
+    while pending:
+        index, inside = pending.pop()
+        if index < len(tokens) and (tokens[index][0] in (_STAR, _ANY) or (tokens[index][0] == _FOLDERS and not inside)):
+            if (index + 1, False) not in states:
+                states.add((index + 1, False))
+                pending.append((index + 1, False))
+    return states

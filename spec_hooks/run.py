@@ -106,7 +106,8 @@ def guarded(run: Callable[[], int]) -> int:
     try:
         return run()
     except SpecHooksError as exc:
-        print(f"spec-hooks: error: {exc}", file=sys.stderr)
+        message = printable(str(exc))  # one line, whatever the input it quotes
+        print(f"spec-hooks: error: {message if len(message) <= 1000 else message[:997] + '...'}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

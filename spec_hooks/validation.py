@@ -15,6 +15,10 @@ from typing import Any
 from spec_hooks.findings import SpecHooksError
 
 
+BUILTIN_SCHEMAS = ("spec", "integration")
+MAX_SCHEMA = 4 << 20  # bytes: a schema larger than this is not a header schema
+
+
 @cache
 def builtin_schema(name: str) -> dict[str, Any]:
     text = resources.files("spec_hooks.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
@@ -22,36 +26,61 @@ def builtin_schema(name: str) -> dict[str, Any]:
 
 
 def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
-    """Short `where: what` messages for a configuration-like document."""
+    """Short `where: what` messages for a configuration-like document (what they quote is cut short)."""
     from jsonschema import Draft202012Validator
 
     errors = sorted(Draft202012Validator(schema).iter_errors(instance), key=lambda error: list(error.path))
-    return [f"{'.'.join(map(str, error.path)) or '(top level)'}: {error.message}" for error in errors]
+    return [shorten(f"{'.'.join(map(str, error.path)) or '(top level)'}: {error.message}") for error in errors]
+
+
+def shorten(message: str, limit: int = 300) -> str:
+    """A message that quotes user input, no longer than `limit` characters."""
+    return message if len(message) <= limit else message[: limit - 3] + "..."
 
 
 def load_validator(schema_ref: str, root: Path) -> Callable[[Any], list[Any]]:
-    """A format-checking validation function for a doc type's schema ("builtin:NAME" or a repository path)."""
+    """A format-checking validation function for a doc type's schema ("builtin:NAME" or a path inside
+    the repository)."""
     if schema_ref.startswith("builtin:"):
-        return _validator(builtin_schema(schema_ref.removeprefix("builtin:")), "", root)
-    path = (root / schema_ref).resolve()
+        name = schema_ref.removeprefix("builtin:")
+        if name not in BUILTIN_SCHEMAS:
+            raise SpecHooksError(f"schema {shorten(schema_ref, 80)!r}: no such built-in schema "
+                                 f"(the built-ins are {', '.join('builtin:' + known for known in BUILTIN_SCHEMAS)})")
+        return _validator(builtin_schema(name), "", root)
+    path = _inside(root, root / schema_ref, schema_ref)
     return _validator(_read_schema_file(path, schema_ref), path.as_uri(), root)
+
+
+def _inside(root: Path, path: Path, shown: str) -> Path:
+    """`path` with its symlinks resolved, which must stay in the repository: schemas are the repository's."""
+    from spec_hooks.source import inside
+
+    if not inside(root, path):
+        raise SpecHooksError(f"{shorten(shown, 200)}: schema is outside the repository: not read")
+    return path.resolve()
 
 
 def _read_schema_file(path: Path, shown: str) -> Any:
     try:
-        text = path.read_text("utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_SCHEMA + 1)
+        if len(data) > MAX_SCHEMA:
+            raise SpecHooksError(f"{shown}: schema is larger than 4 MiB: not read")
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecHooksError(f"{shown}: cannot read schema: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         if path.suffix in (".yaml", ".yml"):
-            import yaml
+            from spec_hooks.config import safe_yaml
 
-            return yaml.safe_load(text)
+            return safe_yaml(text)
         return json.loads(text)
+    except (RecursionError, MemoryError):
+        raise SpecHooksError(f"{shown}: invalid schema: nested too deeply") from None
     except ValueError as exc:  # json.JSONDecodeError is a ValueError
-        raise SpecHooksError(f"{shown}: invalid schema: not valid JSON: {exc}") from None
+        raise SpecHooksError(f"{shown}: invalid schema: not valid JSON: {shorten(str(exc))}") from None
     except Exception as exc:  # yaml.YAMLError, without importing yaml for JSON schemas
-        raise SpecHooksError(f"{shown}: invalid schema: not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise SpecHooksError(f"{shown}: invalid schema: not valid YAML: {shorten(str(exc).splitlines()[0])}") from None
 
 
 def _validator(schema: Any, base_uri: str, root: Path) -> Callable[[Any], list[Any]]:
@@ -76,7 +105,7 @@ def _validator(schema: Any, base_uri: str, root: Path) -> Callable[[Any], list[A
             raise NoSuchResource(ref=uri)
         from urllib.parse import unquote, urlparse
 
-        path = Path(unquote(urlparse(uri).path))
+        path = _inside(root, Path(unquote(urlparse(uri).path)), _shown(uri, root))
         return Resource.from_contents(_read_schema_file(path, _shown(uri, root)), default_specification=DRAFT202012)
 
     registry: Registry[Any] = Registry(retrieve=retrieve)  # type: ignore[call-arg]
@@ -90,9 +119,19 @@ def _validator(schema: Any, base_uri: str, root: Path) -> Callable[[Any], list[A
         try:
             return list(validator.iter_errors(instance))
         except Unresolvable as exc:  # a broken $ref is the schema's fault: exit 2, not a traceback
+            reason: BaseException | None = exc
+            while reason is not None and not isinstance(reason, SpecHooksError):
+                reason = reason.__cause__
+            if reason is not None:  # the file it names is outside, too large, not JSON...
+                raise SpecHooksError(
+                    f"{shown}: invalid schema: cannot resolve $ref {shorten(str(getattr(exc, 'ref', '')), 200)}: {reason}"
+                ) from None
             raise SpecHooksError(
-                f"{shown}: invalid schema: cannot resolve $ref {getattr(exc, 'ref', exc)!s} (only local files are read)"
+                f"{shown}: invalid schema: cannot resolve $ref {shorten(str(getattr(exc, 'ref', exc)), 200)} "
+                "(only local files are read)"
             ) from None
+        except RecursionError:  # a $ref cycle that never reaches a constraint
+            raise SpecHooksError(f"{shown}: invalid schema: its $refs refer to each other without end") from None
 
     return validate
 

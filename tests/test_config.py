@@ -69,6 +69,13 @@ def test_pyproject_configuration(repo: Repo, cli) -> None:
                                                           "should be non-empty"),
         ("timezone: Mars/Olympus\n", ".spec-hooks.yaml: invalid configuration: timezone: unknown time zone 'Mars/Olympus'"),
         ("types: [\n", ".spec-hooks.yaml:2:1: invalid YAML: "),
+        ("exclude: " + "[" * 5000 + "]" * 5000 + "\n", ".spec-hooks.yaml: invalid YAML: nested too deeply"),
+        ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nexclude: *b\n",
+         ".spec-hooks.yaml:2:8: invalid YAML: aliases (*name) are not allowed here"),
+        ("exclude: [&a x, *a]\n", ".spec-hooks.yaml:1:17: invalid YAML: aliases"),
+        ("exclude: " + "x" * 3_000_000 + "\n", ".spec-hooks.yaml: larger than 1 MiB: not a configuration file"),
+        ("exclude: " + "x" * 900_000 + "\n", ".spec-hooks.yaml: invalid configuration: exclude: 'xxx"),
+        ("disable: [" + "S" * 10_000 + "]\n", ".spec-hooks.yaml: invalid configuration: disable: unknown rule 'SSS"),
     ],
 )
 def test_invalid_configuration_exits_2_naming_file_and_reason(repo: Repo, cli, config: str, message: str) -> None:
@@ -78,6 +85,89 @@ def test_invalid_configuration_exits_2_naming_file_and_reason(repo: Repo, cli, c
     assert result.status == 2 and result.out == ""
     assert result.err.startswith(f"spec-hooks: error: {message}"), result.err
     assert result.err.count("\n") == 1
+    assert len(result.err) < 1100, "what an error quotes is cut short"
+
+
+def test_deeply_nested_pyproject_exits_2(repo: Repo, cli) -> None:
+    repo.write("pyproject.toml", "[tool.spec-hooks]\nexclude = " + "[" * 5000 + "]" * 5000 + "\n")
+    repo.write("a.md", spec())
+    result = cli("headers", "a.md")
+    assert (result.status, result.err) == (2, "spec-hooks: error: pyproject.toml: invalid TOML: nested too deeply\n")
+
+
+def test_a_configuration_symlinked_out_of_the_repository_is_not_read(repo: Repo, cli, tmp_path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (repo.root / ".spec-hooks.yaml").symlink_to(outside)
+    repo.write("a.md", spec())
+    result = cli("headers", "a.md")
+    assert result.status == 2 and "root:x" not in result.err
+    assert result.err == ("spec-hooks: error: .spec-hooks.yaml: is a symbolic link that leads outside the repository: "
+                          "not read (name it with --config to use it)\n")
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ("builtin:nope", "schema 'builtin:nope': no such built-in schema (the built-ins are builtin:spec, builtin:integration)"),
+        ("builtin:../../etc/passwd", "schema 'builtin:../../etc/passwd': no such built-in schema"),
+        ("../outside.json", "../outside.json: schema is outside the repository: not read"),
+        ("/etc/passwd", "/etc/passwd: schema is outside the repository: not read"),
+        ("schemas/via-link.json", "schemas/via-link.json: schema is outside the repository: not read"),
+        ("schemas/ref-out.json", "schemas/ref-out.json: invalid schema: cannot resolve $ref ../../outside.json: "),
+        ("schemas/loop.json", "schemas/loop.json: invalid schema: its $refs refer to each other without end"),
+    ],
+)
+def test_schemas_come_from_the_repository_or_the_package(repo: Repo, cli, tmp_path, schema: str, message: str) -> None:
+    (tmp_path / "outside.json").write_text('{"type": "object"}')
+    (repo.root / "schemas").mkdir()
+    (repo.root / "schemas" / "via-link.json").symlink_to(tmp_path / "outside.json")
+    repo.write("schemas/ref-out.json", '{"properties": {"RFC": {"$ref": "../../outside.json"}}}')
+    repo.write("schemas/loop.json", '{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}')
+    repo.write(".spec-hooks.yaml", f"types:\n  rfc:\n    schema: '{schema}'\n    keys: [RFC]\n")
+    repo.write("rfcs/1.md", RFC.format(rfc="1", status="Accepted"))
+    result = cli("headers", "rfcs/1.md")
+    assert result.status == 2 and result.out == "", result.out
+    assert result.err.startswith(f"spec-hooks: error: {message}"), result.err
+    assert result.err.count("\n") == 1
+    assert "outside" not in schema or result.err.endswith("outside.json: schema is outside the repository: not read\n")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("templates/**", "templates/a/b.md", True),
+        ("templates", "templates/b.md", True),
+        ("**/README.md", "README.md", True),
+        ("**/README.md", "a/b/README.md", True),
+        ("docs/*.md", "docs/a/b.md", False),
+        ("docs/**/*.md", "docs/b.md", True),
+        ("*a*a*a*a*a*a*a*a*a*a*a*a*b.md", "a" * 30 + ".md", False),
+        ("*a*a*a*a*a*a*a*a*a*a*a*a*b.md", "a" * 30 + "b.md", True),
+        ("**/*a*a*a*a*a*a*a*a*a*a*a*a*b.md", "x/" * 50 + "a" * 3000 + ".md", False),
+        ("**/x/**/*a*b*c.md", "q/x/y/zazbzc.md", True),
+        ("**/x/**/*a*b*c.md", "q/y/zazbzc.md", False),
+    ],
+)
+def test_globs_match_in_time_linear_in_the_path(pattern: str, path: str, matches: bool) -> None:
+    """Three wildcards or more run as an automaton: the regex took 24 s on a 30-character name."""
+    from spec_hooks.config import glob_match
+
+    assert glob_match(pattern, path) is matches
+
+
+def test_the_glob_automaton_agrees_with_the_glob_regex() -> None:
+    import random
+
+    from spec_hooks.config import _glob_automaton, _glob_regex, _glob_tokens
+
+    pieces, alphabet = ["*", "**", "**/", "?", "a", "b", "/", "."], "ab/."
+    generator = random.Random(0)
+    for _ in range(5000):
+        pattern = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 7)))
+        path = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 9)))
+        expected = _glob_regex(pattern).fullmatch(path) is not None
+        assert _glob_automaton(_glob_tokens(pattern), path) is expected, (pattern, path)
 
 
 @pytest.mark.parametrize(
