@@ -9,6 +9,7 @@ from spec_hooks.run import (
     add_common_arguments,
     guarded,
     open_project,
+    parse_arguments,
     report,
     select_files,
 )
@@ -24,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_common_arguments(parser)
     parser.add_argument("--skip", action="append", default=[], choices=FAMILIES, metavar="FAMILY",
                         help=f"leave out a family of rules ({', '.join(FAMILIES)}); repeatable")
-    args = parser.parse_args(argv)
+    args = parse_arguments(parser, argv)
 
     def run() -> int:
         project = open_project(args.config)

@@ -30,6 +30,7 @@ from spec_hooks.run import (
     guarded,
     note_unstaged,
     open_project,
+    parse_arguments,
     print_fixer_lines,
     report,
     select_files,
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_common_arguments(parser)
     parser.add_argument("--check", action="store_true", help="verify dates against history instead of bumping them")
     parser.add_argument("--fix", action="store_true", help="with --check: rewrite wrong dates from history (backfill)")
-    args = parser.parse_args(argv)
+    args = parse_arguments(parser, argv)
     if args.fix and not args.check:
         parser.error("--fix goes with --check (without --check, spec-hooks dates already fixes)")
 

@@ -23,6 +23,7 @@ from spec_hooks.run import (
     checked,
     guarded,
     open_project,
+    parse_arguments,
     report,
     select_files,
 )
@@ -34,7 +35,7 @@ _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="spec-hooks headers", description="Validate spec headers against their schemas.")
     add_common_arguments(parser)
-    args = parser.parse_args(argv)
+    args = parse_arguments(parser, argv)
 
     def run() -> int:
         project = open_project(args.config)

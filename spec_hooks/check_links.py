@@ -23,6 +23,7 @@ from spec_hooks.run import (
     guarded,
     note_unstaged,
     open_project,
+    parse_arguments,
     print_fixer_lines,
     report,
     select_files,
@@ -40,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_common_arguments(parser)
     parser.add_argument("--fix", action="store_true",
                         help="rewrite links to files the staged change renames, and wrong-case paths")
-    args = parser.parse_args(argv)
+    args = parse_arguments(parser, argv)
 
     def run() -> int:
         project = open_project(args.config)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from spec_hooks import gitrepo
@@ -198,8 +198,15 @@ def commit_dates(commit: Commit, zone: str) -> tuple[date, date]:
     else:
         offset = commit.author_offset if zone == "author" else commit.committer_offset
         tz_author = tz_committer = _offset(offset)
-    return (datetime.fromtimestamp(commit.author_time, tz_author).date(),
-            datetime.fromtimestamp(commit.committer_time, tz_committer).date())
+    return _day(commit.author_time, tz_author), _day(commit.committer_time, tz_committer)
+
+
+def _day(seconds: int, zone: tzinfo | None) -> date:
+    """The date of a timestamp; one git accepts past year 9999 (or before year 1) is that end of the calendar."""
+    try:
+        return datetime.fromtimestamp(seconds, zone).date()
+    except (ValueError, OverflowError, OSError):
+        return date.max if seconds > 0 else date.min
 
 
 def _offset(text: str) -> timezone:

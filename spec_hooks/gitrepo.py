@@ -31,9 +31,18 @@ def _git(
     return result
 
 
+_PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+
+
 def _env() -> dict[str, str]:
-    # Paths and messages must not be translated or quoted differently on a user's machine.
-    return {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    # Paths and messages must not be translated or quoted differently on a user's machine. git runs in
+    # the work tree's root, so paths the user gave relative to where they ran us are made absolute.
+    environment = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    for name in _PATH_VARIABLES:
+        value = environment.get(name)
+        if value and not os.path.isabs(value):
+            environment[name] = os.path.abspath(value)
+    return environment
 
 
 def decode_path(raw: bytes) -> str:
@@ -353,8 +362,8 @@ def history(root: Path, pathspecs: tuple[str, ...] = ()) -> Iterator[Commit]:
 def _parse_commit(record: bytes) -> Commit:
     ids, author, committer, body = record.split(b"\0", 3)
     sha, *parents = ids.decode().split()
-    author_time, _, author_when = author.decode().partition(" ")
-    committer_time, _, committer_when = committer.decode().partition(" ")
+    committer_time, committer_offset = _when(committer, (0, "+0000"))
+    author_time, author_offset = _when(author, (committer_time, committer_offset))
     entries, patch = _parse_raw(body.lstrip(b"\0\n"))
     sections = _split_patch(patch)
     if len(sections) != len(entries):
@@ -363,7 +372,17 @@ def _parse_commit(record: bytes) -> Commit:
         Change(status, old, new, old_blobs, new_blob, section)
         for (status, old, new, old_blobs, new_blob), section in zip(entries, sections, strict=True)
     )
-    return Commit(sha, tuple(parents), int(author_time), author_when[-5:], int(committer_time), committer_when[-5:], changes)
+    return Commit(sha, tuple(parents), author_time, author_offset, committer_time, committer_offset, changes)
+
+
+def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
+    """A `%at %ai` pair: seconds and the "+0200" offset; `missing` when git has none (a hand-made
+    commit whose author line carries no date)."""
+    seconds, _, when = field.decode("ascii", "replace").partition(" ")
+    offset = when[-5:]
+    if not seconds.lstrip("-").isdigit() or not re.fullmatch(r"[+-][0-9]{4}", offset):
+        return missing
+    return int(seconds), offset
 
 
 def _parse_raw(body: bytes) -> tuple[list[tuple[str, str, str, tuple[str, ...], str]], bytes]:

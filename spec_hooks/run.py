@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,26 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: text; under GITHUB_ACTIONS=true, text and annotations)")
     parser.add_argument("--config", metavar="PATH", default=None,
                         help="configuration file (default: .spec-hooks.yaml or [tool.spec-hooks] in pyproject.toml)")
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line, with every file after `--`: pre-commit passes file names as they are, and
+    `-rf.md` or `--format=json.md` is a file when it names one (an option's value never is)."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    if "--" in given:
+        return parser.parse_args(given)
+    with_value = {name for action in parser._actions for name in action.option_strings if action.nargs != 0}
+    options: list[str] = []
+    files: list[str] = []
+    value_next = False
+    for argument in given:
+        if value_next or (argument.startswith("-") and not os.path.isfile(argument)):
+            options.append(argument)
+            value_next = argument in with_value
+        else:
+            files.append(argument)
+            value_next = False
+    return parser.parse_args([*options, "--", *files] if files else options)
 
 
 def open_project(config_path: str | None) -> Project:

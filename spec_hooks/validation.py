@@ -14,7 +14,6 @@ from typing import Any
 
 from spec_hooks.findings import SpecHooksError
 
-
 BUILTIN_SCHEMAS = ("spec", "integration")
 MAX_SCHEMA = 4 << 20  # bytes: a schema larger than this is not a header schema
 

@@ -1,0 +1,69 @@
+"""Hostile and odd input through the real CLI: a finding or one line on stderr with exit 2, never a
+traceback, and nothing read outside the repository (issue 11)."""
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from conftest import Repo, spec
+
+PATH = "specs/rest/webhooks-v2.md"
+
+
+@pytest.mark.parametrize("name", ["-rf.md", "--format=json.md", "--", "-"])
+def test_file_names_that_look_like_options_are_files(repo: Repo, cli, name: str) -> None:
+    """pre-commit passes names as they are: `spec-hooks headers -rf.md` must check the file."""
+    if name in ("--", "-"):
+        name += "x.md"
+    repo.write(name, spec(spec_id="rest/x"))
+    repo.write("b.md", spec(spec_id="rest/x"))
+    result = cli("headers", "--format", "text", name, "b.md")
+    assert result.status == 1, result.err
+    assert f"{name}:3:16: SH110 Spec ID 'rest/x' is also used by b.md" in result.lines
+    with pytest.raises(SystemExit) as usage:  # an option that names no file is still an option
+        cli("headers", "--bogus", "b.md")
+    assert usage.value.code == 2
+
+
+def test_relative_git_dir_from_a_subdirectory(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write(PATH, spec(spec_id="other/id"))
+    repo.add()
+    monkeypatch.chdir(repo.root / "specs")
+    monkeypatch.setenv("GIT_DIR", "../.git")
+    monkeypatch.setenv("GIT_WORK_TREE", "..")
+    result = cli("headers")
+    assert (result.status, result.err) == (1, "")
+    assert result.codes() == ["SH111"]
+
+
+def _commit_object(repo: Repo, author: str, committer: str) -> None:
+    """A commit git itself would not write, made by hand: git accepts and shows it."""
+    tree = repo.git("write-tree").strip()
+    parent = repo.git("rev-parse", "HEAD").strip()
+    body = f"tree {tree}\nparent {parent}\nauthor {author}\ncommitter {committer}\n\nhand-made\n"
+    made = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], cwd=repo.root,
+                          input=body, capture_output=True, text=True, check=True, env=os.environ)
+    repo.git("update-ref", "HEAD", made.stdout.strip())
+
+
+@pytest.mark.parametrize(
+    ("author", "committer", "message"),
+    [
+        ("A <a@example.com>", "C <c@example.com> 1751277600 +0000", "content changed on 2025-06-30"),
+        ("A <a@example.com> 253402300800 +0000", "C <c@example.com> 253402300800 +0000",
+         "content changed on 9999-12-31"),
+    ],
+    ids=["author line without a date", "past year 9999"],
+)
+def test_odd_commit_dates_are_read_not_a_crash(repo: Repo, cli, author: str, committer: str, message: str) -> None:
+    repo.write(PATH, spec(updated="2025-02-14"))
+    repo.add()
+    repo.commit("first", when="2025-02-14T10:00:00+00:00")
+    repo.write(PATH, spec(updated="2025-02-14").replace("Text.", "Changed."))
+    repo.add()
+    _commit_object(repo, author, committer)
+    result = cli("dates", "--check")
+    assert result.status == 1 and result.err == ""
+    assert result.lines[0].startswith(f"{PATH}:7:16: SH301 Updated 2025-02-14 but {message}")
