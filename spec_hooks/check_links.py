@@ -63,6 +63,7 @@ class Repository:
     entries: dict[str, tuple[str, str]]  # path -> (mode, blob)
     renames: dict[str, str]
     deletes: set[str]
+    unmerged: set[str] = field(default_factory=set)  # paths whose merge conflict is unresolved
     _suggestions: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
@@ -71,7 +72,8 @@ class Repository:
             raise SpecHooksError("not inside a git repository: links are resolved against git's index")
         renames, deletes = gitrepo.staged_moves(project.root)
         project.documents.open_cache()
-        return cls(project, gitrepo.index_entries(project.root), renames, deletes)
+        entries, unmerged = gitrepo.index_state(project.root)
+        return cls(project, entries, renames, deletes, unmerged)
 
     @cached_property
     def folders(self) -> set[str]:
@@ -102,6 +104,21 @@ class Repository:
             folder, _, name = path.rpartition("/")
             folders.setdefault(folder, {})[name.lower()] = path
         return folders
+
+    @cached_property
+    def submodules(self) -> set[str]:
+        return {path for path, (mode, _) in self.entries.items() if mode == "160000"}
+
+    def submodule_of(self, path: str) -> str | None:
+        """The submodule `path` lies in, if any."""
+        if not self.submodules:
+            return None
+        folder = path.rpartition("/")[0]
+        while folder:
+            if folder in self.submodules:
+                return folder
+            folder = folder.rpartition("/")[0]
+        return None
 
     def file(self, path: str) -> tuple[Source, Document] | Finding:
         """A file as this run reads it (see `Contents`), parsed once whether it links or is linked to."""
@@ -261,6 +278,9 @@ def _check_path(
         message = (f"{shown!r} differs in case from the tracked {exact!r} (breaks on Linux and GitHub): "
                    f"did you mean {replacement!r}?")
         return _fixable(source, link, "SH203", message, replacement, exact, outcome)
+    submodule = repository.submodule_of(resolved)
+    if submodule is not None:
+        return _in_submodule(repository, source, link, resolved, submodule)
     if os.path.lexists(repository.project.root / resolved):
         # Whether it is ignored or only untracked is asked of git once, for all such links (see _classify_untracked).
         outcome.untracked.append((source.finding(link.offset, "SH202", f"{resolved!r} is not tracked by git; git add it?"), resolved))
@@ -272,6 +292,18 @@ def _check_path(
     if suggestion is not None:
         message += f": did you mean {_rewrite(source, link, suggestion)!r}?"
     return source.finding(link.offset, "SH201", message), None
+
+
+def _in_submodule(
+    repository: Repository, source: Source, link: Link, resolved: str, submodule: str
+) -> tuple[Finding | None, Edit | None] | None:
+    """A path inside a submodule is the submodule's: checked against its work tree when it is checked
+    out, left alone when it is not (this repository's index cannot say)."""
+    root = repository.project.root
+    if not os.path.lexists(root / submodule / ".git") or os.path.lexists(root / resolved):
+        return None
+    return source.finding(link.offset, "SH201", f"{resolved!r} does not exist in the submodule {submodule!r} "
+                                                "(as checked out)"), None
 
 
 def _fixable(
@@ -361,8 +393,10 @@ def _check_fragment(
 ) -> tuple[Finding | None, Edit | None]:
     shown = _short(fragment)
     if resolved.lower().endswith(_MARKDOWN) or resolved == source.path:
-        if resolved == source.path:
-            found: Anchors | str = markdown.anchors
+        if resolved in repository.unmerged:
+            found: Anchors | str = "has an unresolved merge conflict: its headings are not settled"
+        elif resolved == source.path:
+            found = markdown.anchors
         else:
             target = repository.file(resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors

@@ -90,14 +90,23 @@ def start_grep(
 
 def index_entries(root: Path) -> dict[str, tuple[str, str]]:
     """Every path in the index (what is being committed) with its mode ("100644", "120000"...) and blob."""
+    return index_state(root)[0]
+
+
+def index_state(root: Path) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """The index's entries, and the paths whose merge is unresolved (their entries are one side's)."""
     output = _git(root, "ls-files", "-z", "-s").stdout
     entries = {}
+    unmerged = set()
     for record in output.split(b"\0"):
         if record:
             meta, _, path = record.partition(b"\t")
-            mode, blob = meta.split(b" ", 2)[:2]
-            entries[decode_path(path)] = (mode.decode(), blob.decode())
-    return entries
+            mode, blob, stage = (meta.split(b" ", 2) + [b"0"])[:3]
+            name = decode_path(path)
+            entries[name] = (mode.decode(), blob.decode())
+            if stage != b"0":
+                unmerged.add(name)
+    return entries, unmerged
 
 
 def has_head(root: Path) -> bool:

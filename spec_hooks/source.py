@@ -96,6 +96,9 @@ def _real_folder(folder: str, follow: bool = True) -> str:
 
 
 def decode_source(path: str, data: bytes) -> Source | Finding:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Finding(path, 1, 1, "SH002", "is UTF-16 (it starts with a UTF-16 byte-order mark): spec-hooks reads "
+                                            "UTF-8, as git diffs and most tools do; save it as UTF-8")
     nul = data.find(b"\0", 0, 8000)
     if nul >= 0:
         line, column = _byte_position(data, nul)

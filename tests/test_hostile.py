@@ -67,3 +67,45 @@ def test_odd_commit_dates_are_read_not_a_crash(repo: Repo, cli, author: str, com
     result = cli("dates", "--check")
     assert result.status == 1 and result.err == ""
     assert result.lines[0].startswith(f"{PATH}:7:16: SH301 Updated 2025-02-14 but {message}")
+
+
+def test_utf16_files_are_named_as_such_not_binary(repo: Repo, cli) -> None:
+    repo.write("u16.md", "# Title\n\n[a](a.md)\n".encode("utf-16"))
+    repo.add()
+    result = cli("links", "u16.md")
+    assert result.lines == ["u16.md:1:1: SH002 is UTF-16 (it starts with a UTF-16 byte-order mark): spec-hooks reads "
+                            "UTF-8, as git diffs and most tools do; save it as UTF-8"]
+
+
+def test_a_fragment_into_a_file_in_conflict_cannot_be_checked(repo: Repo, cli) -> None:
+    repo.write("b.md", "# B\n\n## Old\n")
+    repo.write("a.md", "# A\n\n[x](b.md#new)\n")
+    repo.add()
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("b.md", "# B\n\n## New\n")
+    repo.add()
+    repo.commit("side")
+    repo.git("checkout", "-q", "main")
+    repo.write("b.md", "# B\n\n## Other\n")
+    repo.add()
+    repo.commit("main")
+    subprocess.run(["git", "merge", "-q", "side"], cwd=repo.root, capture_output=True, env=os.environ)
+    result = cli("links", "a.md")
+    assert result.lines == ["a.md:3:5: SH205 cannot check #new: 'b.md' has an unresolved merge conflict: "
+                            "its headings are not settled"]
+
+
+def test_links_into_a_submodule_are_the_submodules(repo: Repo, cli, tmp_path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(library)], check=True)
+    (library / "guide.md").write_text("# Guide\n")
+    subprocess.run(["git", "add", "."], cwd=library, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "guide"], cwd=library, check=True, env=os.environ)
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library), "vendor/library")
+    repo.write("a.md", "# A\n\n[ok](vendor/library/guide.md) [gone](vendor/library/missing.md)\n")
+    repo.add()
+    result = cli("links", "a.md")
+    assert result.lines == ["a.md:3:38: SH201 'vendor/library/missing.md' does not exist in the submodule "
+                            "'vendor/library' (as checked out)"]
