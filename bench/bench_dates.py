@@ -25,10 +25,10 @@ THREE = ["specs/rest/spec-00000.md", "specs/auth/spec-00004.md", "integrations/s
 def our_dates(root: Path) -> dict[str, str]:
     """Last content change per document, as the verifier computes it (through the library)."""
     from spec_hooks.check_dates import RepositoryState
+    from spec_hooks.config import load_config
     from spec_hooks.dates import commit_dates, trace_history
     from spec_hooks.gitrepo import tree_blobs
     from spec_hooks.run import Project
-    from spec_hooks.config import load_config
 
     state = RepositoryState(Project(root, True, load_config(root)))
     documents = {path: blob for path, blob in tree_blobs(root).items() if path.startswith(("specs/", "integrations/"))}

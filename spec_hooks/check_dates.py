@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 
 from spec_hooks import gitrepo
 from spec_hooks.dates import Trace, commit_dates, read_ignored_revisions, trace_history
@@ -84,7 +84,11 @@ def load_dated(project: Project, path: str) -> Spec | Finding | None:
     doc_type = classify(path, header, project.config.types)
     if header is None or doc_type is None or not doc_type.date_fields:
         return None
-    return Spec(document.source, doc_type, named_fields(header, doc_type.keys), header)
+    return Spec(document.source, doc_type, header, named_fields(header, doc_type.keys))
+
+
+def _loaded(project: Project, path: str) -> list[Spec | Finding | None]:
+    return [load_dated(project, path)]
 
 
 def conflict_start(text: str) -> int | None:
@@ -149,7 +153,7 @@ class RepositoryState:
     def _blob_document(self, blob: str, path: str) -> Document | None:
         data = self.objects.read(blob)
         source = None if data is None else decode_source(path, data)
-        return source if source is None or isinstance(source, Finding) else self.project.documents.of(source)
+        return None if source is None or isinstance(source, Finding) else self.project.documents.of(source)
 
     def head_path(self, path: str) -> str:
         return self.renamed_from.get(path, path)
@@ -182,7 +186,7 @@ def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], lis
         store.open_cache()
         store.read_all(paths, (HEADER,))
     for path in paths:
-        loaded_all = checked(path, lambda path=path: [load_dated(state.project, path)])
+        loaded_all = checked(path, partial(_loaded, state.project, path))
         if path in state.unmerged and not any(isinstance(x, Finding) and x.code == "SH303" for x in loaded_all):
             # No conflict markers left in the file, but the index still holds the conflict.
             findings.append(Finding(path, 1, 1, "SH303", "the file has an unresolved merge conflict in the index"))

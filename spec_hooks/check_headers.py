@@ -5,6 +5,7 @@ import argparse
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from spec_hooks.document import CACHE_FROM, HEADER
@@ -62,7 +63,7 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
         store.open_cache()
         store.read_all(paths, (HEADER,))
     for path in paths:
-        findings.extend(checked(path, lambda path=path: _check_path(project, path, validators, today, documents)))
+        findings.extend(checked(path, partial(_check_path, project, path, validators, today, documents)))
     store.save(whole_repository)
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, others() if others else []))
@@ -87,7 +88,7 @@ def _check_path(
         from spec_hooks.validation import load_validator
 
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
-    spec = Spec(document.source, doc_type, named_fields(header, doc_type.keys), header)
+    spec = Spec(document.source, doc_type, header, named_fields(header, doc_type.keys))
     findings, invalid_fields = check_document(spec, validators[doc_type.schema], today)
     if doc_type.id_field not in invalid_fields:
         documents.append(spec)  # a placeholder or malformed ID is reported once, not as a duplicate
@@ -114,9 +115,9 @@ def check_document(
     invalid = frozenset(placeholders | {str(error.path[0]) for error in errors if error.path})
     findings.extend(_schema_findings(document, errors, placeholders))
     findings.extend(_date_findings(document, today))
-    field = document.fields.get(doc_type.id_field) if doc_type.id_field else None
-    if field and field.value and doc_type.id_field not in invalid:
-        findings.extend(_id_path_findings(document, field.value, field.value_offset))
+    id_field = document.fields.get(doc_type.id_field) if doc_type.id_field else None
+    if id_field and id_field.value and doc_type.id_field not in invalid:
+        findings.extend(_id_path_findings(document, id_field.value, id_field.value_offset))
     return findings, invalid
 
 

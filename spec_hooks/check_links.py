@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -162,10 +162,10 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
     project.documents.read_all(paths, (BODY,))
     outcome = Outcome()
     for path in paths:
-        outcome.findings.extend(checked(path, lambda path=path: _check_file(repository, path, ignore, outcome)))
+        outcome.findings.extend(checked(path, partial(_check_file, repository, path, ignore, outcome)))
     if not whole and (repository.renames or repository.deletes):
         for path in _referrers(repository, set(paths)):
-            checked(path, lambda path=path: _check_file(repository, path, ignore, outcome, only_moved=True))
+            checked(path, partial(_check_file, repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
     project.documents.save(whole)
     lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
@@ -505,7 +505,7 @@ def _apply_fixes(root: Path, outcome: Outcome) -> tuple[list[str], list[Edit]]:
     lines, applied = [], []
     for path, edits in sorted(outcome.fixes.items()):
         written = write_edits(root, path, outcome.checked[path], edits,
-                              lambda new, path=path, edits=edits: _links_resolve(path, new, edits, outcome.intended))
+                              partial(_links_resolve, path, edits=edits, intended=outcome.intended))
         count = len(set(edits))
         if written.declined:
             lines.append(f"{path}: not fixed: {written.declined}")

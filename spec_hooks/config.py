@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -141,18 +142,18 @@ def safe_yaml(text: str) -> Any:
     class Loader(yaml.SafeLoader):
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", event.start_mark)
             return super().compose_node(parent, index)
 
-    return yaml.load(text, Loader=Loader)  # noqa: S506 (a SafeLoader)
+    return yaml.load(text, Loader=Loader)
 
 
 def _read_pyproject(path: Path) -> Any:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # Python 3.10
+        import tomli as tomllib
     text = _read_text(path, "pyproject.toml")
     try:
         document = tomllib.loads(text)
@@ -205,7 +206,7 @@ def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[Doc
     by_name = {doc_type.name: doc_type for doc_type in BUILTIN_TYPES}
     user_types = []
     for name, settings in overrides.items():
-        values = {key: tuple(value) if isinstance(value, list) else value for key, value in settings.items()}
+        values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in settings.items()}
         if name in by_name:
             by_name[name] = replace(by_name[name], **values)
             continue
@@ -287,8 +288,8 @@ def _closure(tokens: tuple[tuple[int, str], ...], states: set[tuple[int, bool]])
     pending = list(states)
     while pending:
         index, inside = pending.pop()
-        if index < len(tokens) and (tokens[index][0] in (_STAR, _ANY) or (tokens[index][0] == _FOLDERS and not inside)):
-            if (index + 1, False) not in states:
-                states.add((index + 1, False))
-                pending.append((index + 1, False))
+        skippable = index < len(tokens) and (tokens[index][0] in (_STAR, _ANY) or (tokens[index][0] == _FOLDERS and not inside))
+        if skippable and (index + 1, False) not in states:
+            states.add((index + 1, False))
+            pending.append((index + 1, False))
     return states

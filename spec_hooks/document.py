@@ -113,8 +113,8 @@ class Document:
         """The body's part of the cache entry."""
         parsed = self.parsed
         return (
-            tuple((l.kind, l.target, l.target_start, l.target_end, l.exact, l.label, l.used)
-                  for l in parsed.links),
+            tuple((link.kind, link.target, link.target_start, link.target_end, link.exact, link.label, link.used)
+                  for link in parsed.links),
             tuple((p.offset, p.code, p.message) for p in parsed.problems),
             tuple(sorted(parsed.ignored_lines)),
             self.anchors.headings,

@@ -23,8 +23,8 @@ class Spec:
 
     source: Source
     doc_type: DocType
+    header: Header
     fields: dict[str, Field]  # by the key they stand for (a near-miss key stands for the key it misspells)
-    header: Header | None = None
 
     @property
     def path(self) -> str:

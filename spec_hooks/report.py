@@ -123,10 +123,11 @@ class SarifReporter:
         out.write("\n")
 
 
-REPORTERS = {"text": TextReporter, "json": JsonReporter, "github": GithubReporter, "sarif": SarifReporter}
+Reporter = TextReporter | JsonReporter | GithubReporter | SarifReporter
+REPORTERS: dict[str, type[Reporter]] = {"text": TextReporter, "json": JsonReporter, "github": GithubReporter, "sarif": SarifReporter}
 
 
-def reporters_for(format_name: str | None) -> list[TextReporter | JsonReporter | GithubReporter | SarifReporter]:
+def reporters_for(format_name: str | None) -> list[Reporter]:
     """The requested format; with none given, text, plus annotations when running in GitHub Actions."""
     if format_name is not None:
         return [REPORTERS[format_name]()]

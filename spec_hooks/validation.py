@@ -21,7 +21,8 @@ MAX_SCHEMA = 4 << 20  # bytes: a schema larger than this is not a header schema
 @cache
 def builtin_schema(name: str) -> dict[str, Any]:
     text = resources.files("spec_hooks.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
@@ -101,7 +102,7 @@ def _validator(schema: Any, base_uri: str, root: Path) -> Callable[[Any], list[A
 
     def retrieve(uri: str) -> Resource[Any]:
         if not uri.startswith("file:"):
-            raise NoSuchResource(ref=uri)
+            raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
         from urllib.parse import unquote, urlparse
 
         path = _inside(root, Path(unquote(urlparse(uri).path)), _shown(uri, root))

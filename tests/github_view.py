@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote
 
 from spec_hooks.markdown import Slugger, parse
@@ -99,7 +100,7 @@ def _without_front_matter(text: str) -> str:
 def spec_examples(path: str) -> list[tuple[str, str]]:
     """(example id, Markdown) of each example of a spec file (```` ```````````` example ```` blocks)."""
     examples = []
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     pattern = re.compile(r"^`{32} example[^\n]*\n(.*?)^\.\n", re.MULTILINE | re.DOTALL)
     for number, match in enumerate(pattern.finditer(text), 1):
         examples.append((f"{path.rsplit('/', 2)[-2]}:{number}", match.group(1).replace("\u2192", "\t")))

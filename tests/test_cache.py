@@ -6,11 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Repo
 
 from spec_hooks.cache import DocumentCache
 from spec_hooks.document import Document
 from spec_hooks.source import Source
+
+from conftest import Repo
 
 BLOB = "ab" + "0" * 38
 

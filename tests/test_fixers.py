@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from conftest import Repo, spec
 
 TODAY = date.today().isoformat()

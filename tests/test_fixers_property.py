@@ -177,7 +177,7 @@ def _date_fix_round(text: str, new_values: dict[str, str]) -> tuple[str, bool]:
     edits, _ = plan
     new = splice(text, edits)
     _assert_only_spans_changed(text, new, edits)
-    document = Spec(Source("a.md", text), SPEC_TYPE, fields)
+    document = Spec(Source("a.md", text), SPEC_TYPE, extract_header(text), fields)  # type: ignore[arg-type]
     if _dates_hold(new, document, wanted) is not None:  # the writer's own re-read would refuse it
         return text, True
     return new, False
@@ -207,7 +207,7 @@ def test_date_fixer_through_the_writer_on_disk(text: str) -> None:
     plan = date_edits(text, fields, {"Updated": NEW_DATE}, [])
     if isinstance(plan, str):
         return
-    document = Spec(Source("a.md", text), SPEC_TYPE, fields)
+    document = Spec(Source("a.md", text), SPEC_TYPE, extract_header(text), fields)  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory() as folder:
         data = text.encode()
         Path(folder, "a.md").write_bytes(data)

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import spec
 from spec_hooks.cli import main
+
+from conftest import spec
 
 PATH = "specs/rest/fuzz.md"
 BOUND = 5.0  # seconds for one file of at most a few KB: generous for a slow CI machine

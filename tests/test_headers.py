@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Repo, integration, spec
 from spec_hooks.header import extract_header
 from spec_hooks.source import Source
+
+from conftest import Repo, integration, spec
 
 SEEDS = Path(__file__).resolve().parent / "data" / "seeds"  # copies of ../shared/seeds
 

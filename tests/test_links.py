@@ -5,8 +5,9 @@ import os
 
 import pytest
 
-from conftest import Repo, spec
 from spec_hooks.markdown import Slugger, github_slug, parse
+
+from conftest import Repo, spec
 
 PROPOSAL = "proposals/2025/001-webhooks-improvements.md"
 

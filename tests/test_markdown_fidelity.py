@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 
 import pytest
-from github_view import github, ours, spec_examples
 
 from spec_hooks.markdown import parse
+
+from github_view import github, ours, spec_examples
 
 pytest.importorskip("cmarkgfm")
 
