@@ -101,15 +101,20 @@ def _in_repository(root: Path, name: str) -> Path:
 
 
 def _read_text(path: Path, shown: str) -> str:
-    """The file's text, read no further than MAX_CONFIG."""
+    return read_small_text(path, shown, "configuration", MAX_CONFIG)
+
+
+def read_small_text(path: Path, shown: str, what: str, limit: int) -> str:
+    """A configuration or schema file's UTF-8 text, read no further than `limit` bytes (a 3 GB file or
+    /dev/zero is not read into memory); SpecHooksError says why it cannot be."""
     try:
         with open(path, "rb") as stream:
-            data = stream.read(MAX_CONFIG + 1)
-        if len(data) > MAX_CONFIG:
-            raise SpecHooksError(f"{shown}: larger than 1 MiB: not a configuration file")
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise SpecHooksError(f"{shown}: cannot read {what}: larger than {limit >> 20} MiB")
         return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecHooksError(f"{shown}: cannot read configuration: {getattr(exc, 'strerror', None) or exc}") from None
+        raise SpecHooksError(f"{shown}: cannot read {what}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def _display(root: Path, path: Path) -> str:

@@ -61,14 +61,9 @@ def _inside(root: Path, path: Path, shown: str) -> Path:
 
 
 def _read_schema_file(path: Path, shown: str) -> Any:
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_SCHEMA + 1)
-        if len(data) > MAX_SCHEMA:
-            raise SpecHooksError(f"{shown}: schema is larger than 4 MiB: not read")
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecHooksError(f"{shown}: cannot read schema: {getattr(exc, 'strerror', None) or exc}") from None
+    from spec_hooks.config import read_small_text
+
+    text = read_small_text(path, shown, "schema", MAX_SCHEMA)
     try:
         if path.suffix in (".yaml", ".yml"):
             from spec_hooks.config import safe_yaml

@@ -73,7 +73,7 @@ def test_pyproject_configuration(repo: Repo, cli) -> None:
         ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nexclude: *b\n",
          ".spec-hooks.yaml:2:8: invalid YAML: aliases (*name) are not allowed here"),
         ("exclude: [&a x, *a]\n", ".spec-hooks.yaml:1:17: invalid YAML: aliases"),
-        ("exclude: " + "x" * 3_000_000 + "\n", ".spec-hooks.yaml: larger than 1 MiB: not a configuration file"),
+        ("exclude: " + "x" * 3_000_000 + "\n", ".spec-hooks.yaml: cannot read configuration: larger than 1 MiB"),
         ("exclude: " + "x" * 900_000 + "\n", ".spec-hooks.yaml: invalid configuration: exclude: 'xxx"),
         ("disable: [" + "S" * 10_000 + "]\n", ".spec-hooks.yaml: invalid configuration: disable: unknown rule 'SSS"),
     ],
