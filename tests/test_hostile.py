@@ -109,3 +109,16 @@ def test_links_into_a_submodule_are_the_submodules(repo: Repo, cli, tmp_path) ->
     result = cli("links", "a.md")
     assert result.lines == ["a.md:3:38: SH201 'vendor/library/missing.md' does not exist in the submodule "
                             "'vendor/library' (as checked out)"]
+
+
+def test_the_date_fixer_rewrites_a_file_with_a_newline_in_its_name(repo: Repo, cli) -> None:
+    name = "specs/rest/new\nline.md"
+    repo.write(name, spec(updated="2025-02-14"))
+    repo.add()
+    repo.commit("first", when="2025-02-14T10:00:00+00:00")
+    repo.write(name, spec(updated="2025-02-14").replace("Text.", "Changed."))
+    repo.add()
+    result = cli("dates", name)
+    assert result.status == 1
+    assert result.out.startswith("specs/rest/new\\nline.md: Updated 2025-02-14 -> "), "the name is escaped, not raw"
+    assert b"**Updated:** 2025-02-14" not in repo.read(name)
