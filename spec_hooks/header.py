@@ -66,7 +66,7 @@ _UNDECIDED = object()
 def _may_need_definitions(text: str, prefix: str, header: Header) -> bool:
     """Whether a bracket in the header could be a reference link defined below the prefix (`[Zap]`
     with `[Zap]: https://…` at the end of the file renders as the link text `Zap`)."""
-    return "[" in prefix[header.title_offset :] and "]:" in text[len(prefix) - 1 :]
+    return prefix.find("[", header.title_offset) >= 0 and text.find("]:", len(prefix) - 1) >= 0
 
 
 def _prefix(text: str, size: int) -> str:
@@ -92,9 +92,10 @@ def _header(text: str, prefix: str) -> Header | None | object:
 
 def _header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], whole: bool) -> Header | None | object:
     title: dict[str, Any] | None = None
+    last = max((index for index, token in enumerate(tokens) if token["type"] != "blank_line"), default=-1)
     for index, token in enumerate(tokens):
         kind = token["type"]
-        if not whole and all(later["type"] == "blank_line" for later in tokens[index + 1 :]):
+        if not whole and index >= last:
             return _UNDECIDED  # the prefix may have cut this block short
         if kind == "heading" and token["attrs"]["level"] == 1 and title is None:
             title = token

@@ -33,6 +33,7 @@ def shapes(size: int) -> dict[str, str]:
         "backticks": repeat("`"),
         "title of spaces": "# a" + " " * size + "b\n",
         "second-line title of spaces": "x\n# a" + " " * size + "b\n",
+        "paragraphs under a title": "# T\n\n" + repeat("a\n\n"),
         "header value of backticks": "# T\n\n- **Spec ID:** " + "`" * size + "\n",
         "header value of [": "# T\n\n- **Spec ID:** " + "[" * size + "\n",
         "header value of {{": "# T\n\n- **Spec ID:** " + "{{" * (size // 2) + "\n",
