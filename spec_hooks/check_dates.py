@@ -125,17 +125,13 @@ class RepositoryState:
         return gitrepo.tree_blobs(self.project.root) if gitrepo.has_head(self.project.root) else {}
 
     @cached_property
-    def index(self) -> dict[str, tuple[str, str]]:
-        return gitrepo.index_entries(self.project.root)
-
-    @cached_property
     def renamed_from(self) -> dict[str, str]:
         renames, _ = gitrepo.staged_moves(self.project.root) if self.head else ({}, set())
         return {new: old for old, new in renames.items()}
 
     @cached_property
     def unmerged(self) -> set[str]:
-        return gitrepo.unmerged_paths(self.project.root)
+        return gitrepo.index_state(self.project.root)[1]
 
     @cached_property
     def objects(self) -> gitrepo.ObjectReader:

@@ -97,10 +97,18 @@ class Document:
             _ = self.header if part == HEADER else self.anchors
 
     def entry(self) -> Entry:
-        """Every part known so far, in the cache's form (plain tuples, for marshal)."""
-        header = header_payload(self.header) if self.has(HEADER) else self.entry_read[HEADER]
-        body = self.payload() if self.has(BODY) else self.entry_read[BODY]
+        """Every part known so far, in the cache's form (plain tuples, for marshal); parts read from the
+        cache are passed on as they were read."""
+        header, body = self.entry_read
+        if header is None and self.has(HEADER):
+            header = header_payload(self.header)
+        if body is None and self.has(BODY):
+            body = self.payload()
         return header, body
+
+    def grown(self) -> bool:
+        """Whether this run computed a part the cache did not hold."""
+        return any(self.has(part) and self.entry_read[part] is None for part in (HEADER, BODY))
 
     def adopt(self, entry: Entry) -> None:
         """Take parts another process computed for this same text."""
@@ -144,9 +152,6 @@ class Document:
                 and (entry[HEADER] is None or valid_header_payload(entry[HEADER]))
                 and (entry[BODY] is None or Document.valid_payload(entry[BODY])))
 
-    @classmethod
-    def from_payload(cls, source: Source, payload: tuple[Any, ...]) -> Document:
-        return cls(source, (None, payload))
 
 
 _LINK_TYPES = (str, str, int, int, bool, str, bool)
@@ -215,10 +220,9 @@ class DocumentStore:
         if self.cache is None:
             return
         for blob, document in self._by_blob.items():
-            entry = document.entry()
-            if entry != document.entry_read:
-                self.cache.put(blob, entry)
-                document.entry_read = entry
+            if document.grown():
+                document.entry_read = document.entry()
+                self.cache.put(blob, document.entry_read)
         self.cache.save(live=set(self._by_blob) if whole_repository else None)
 
 

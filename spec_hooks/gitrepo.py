@@ -88,13 +88,9 @@ def start_grep(
     return matches
 
 
-def index_entries(root: Path) -> dict[str, tuple[str, str]]:
-    """Every path in the index (what is being committed) with its mode ("100644", "120000"...) and blob."""
-    return index_state(root)[0]
-
-
 def index_state(root: Path) -> tuple[dict[str, tuple[str, str]], set[str]]:
-    """The index's entries, and the paths whose merge is unresolved (their entries are one side's)."""
+    """Every path in the index (what is being committed) with its mode ("100644", "120000"...) and blob,
+    and the paths whose merge is unresolved (their entries are one side's)."""
     output = _git(root, "ls-files", "-z", "-s").stdout
     entries = {}
     unmerged = set()
@@ -243,11 +239,6 @@ def tree_blobs(root: Path, revision: str = "HEAD") -> dict[str, str]:
             meta, _, path = record.partition(b"\t")
             blobs[decode_path(path)] = meta.split()[2].decode()
     return blobs
-
-
-def unmerged_paths(root: Path) -> set[str]:
-    output = _git(root, "ls-files", "-z", "-u").stdout
-    return {decode_path(record.partition(b"\t")[2]) for record in output.split(b"\0") if record}
 
 
 def shallow_boundary(root: Path) -> set[str]:

@@ -32,7 +32,7 @@ def test_round_trip_and_one_shard_per_first_byte(tmp_path: Path) -> None:
     assert sorted(path.name for path in tmp_path.iterdir()) == ["ab", "cd"]
     again = _cache(tmp_path)
     assert again.get(BLOB) == _payload()
-    document = Document.from_payload(Source("x.md", "# T\n\n[a](a.md)\n"), again.get(BLOB))
+    document = Document(Source("x.md", "# T\n\n[a](a.md)\n"), (None, again.get(BLOB)))
     assert [link.target for link in document.links] == ["a.md"] and document.anchors.headings == ("t",)
 
 
