@@ -181,6 +181,7 @@ def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], lis
     if len(paths) > CACHE_FROM:
         store.open_cache()
         store.read_all(paths, (HEADER,))
+        store.save()  # the fixer, too, leaves what it parsed for the next run
     for path in paths:
         loaded_all = checked(path, partial(_loaded, state.project, path))
         if path in state.unmerged and not any(isinstance(x, Finding) and x.code == "SH303" for x in loaded_all):

@@ -78,9 +78,10 @@ def load_config(root: Path, explicit: str | None = None) -> Config:
     elif (root / CONFIG_FILE).is_file():
         path = _in_repository(root, CONFIG_FILE)
         data = _read_config_file(path, CONFIG_FILE)
-    elif (root / "pyproject.toml").is_file() and "spec-hooks" in _read_text(_in_repository(root, "pyproject.toml"), "pyproject.toml"):
-        path = root / "pyproject.toml"
-        data = _read_pyproject(path)
+    elif (root / "pyproject.toml").is_file():
+        path = _in_repository(root, "pyproject.toml")
+        text = read_small_text(path, "pyproject.toml", "configuration", MAX_CONFIG)
+        data = _read_pyproject(text) if "spec-hooks" in text else None
         if data is None:
             return Config()
     else:
@@ -98,10 +99,6 @@ def _in_repository(root: Path, name: str) -> Path:
         raise SpecHooksError(f"{name}: is a symbolic link that leads outside the repository: not read "
                              "(name it with --config to use it)")
     return root / name
-
-
-def _read_text(path: Path, shown: str) -> str:
-    return read_small_text(path, shown, "configuration", MAX_CONFIG)
 
 
 def read_small_text(path: Path, shown: str, what: str, limit: int) -> str:
@@ -127,7 +124,7 @@ def _display(root: Path, path: Path) -> str:
 def _read_config_file(path: Path, shown: str) -> Any:
     import yaml
 
-    text = _read_text(path, shown)
+    text = read_small_text(path, shown, "configuration", MAX_CONFIG)
     try:
         return safe_yaml(text) or {}
     except (RecursionError, MemoryError):
@@ -154,12 +151,11 @@ def safe_yaml(text: str) -> Any:
     return yaml.load(text, Loader=Loader)
 
 
-def _read_pyproject(path: Path) -> Any:
+def _read_pyproject(text: str) -> Any:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # Python 3.10
         import tomli as tomllib
-    text = _read_text(path, "pyproject.toml")
     try:
         document = tomllib.loads(text)
     except (RecursionError, MemoryError):
