@@ -15,7 +15,12 @@ from __future__ import annotations
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spec_hooks.run import Project
 
 from common import repository, row, spec_hooks, timed
 
@@ -25,16 +30,27 @@ THREE = ["specs/rest/spec-00000.md", "specs/auth/spec-00004.md", "integrations/s
 def our_dates(root: Path) -> dict[str, str]:
     """Last content change per document, as the verifier computes it (through the library)."""
     from spec_hooks.check_dates import RepositoryState
-    from spec_hooks.config import load_config
-    from spec_hooks.dates import commit_dates, trace_history
-    from spec_hooks.gitrepo import tree_blobs
-    from spec_hooks.run import Project
+    from spec_hooks.dates import commit_dates
+    from spec_hooks.run import open_project
 
-    state = RepositoryState(Project(root, True, load_config(root)))
-    documents = {path: blob for path, blob in tree_blobs(root).items() if path.startswith(("specs/", "integrations/"))}
-    traces = trace_history(root, documents, state.blobs_same_but_dates, set(), need_created=False)
-    state.objects.close()
+    project = open_project_at(root, open_project)
+    state = RepositoryState(project)
+    documents = {path: blob for path, blob in project.snapshot.head_tree.items()
+                 if path.startswith(("specs/", "integrations/"))}
+    traces = state.traces(documents, need_created=False)
+    project.close()
     return {trace.document: commit_dates(trace.changed, "author")[0].isoformat() for trace in traces if trace.changed}
+
+
+def open_project_at(root: Path, open_project: Callable[[str | None], Project]) -> Project:
+    import os
+
+    before = os.getcwd()
+    os.chdir(root)
+    try:
+        return open_project(None)
+    finally:
+        os.chdir(before)
 
 
 def per_file(root: Path, paths: list[str]) -> tuple[float, dict[str, str]]:

@@ -5,11 +5,10 @@ import argparse
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
 
-from spec_hooks import gitrepo
 from spec_hooks.dates import Trace, commit_dates, read_ignored_revisions, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import (
@@ -23,6 +22,7 @@ from spec_hooks.documents import (
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.header import Field, extract_header
+from spec_hooks.repo.history import fetch_missing_blobs, history
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -115,27 +115,23 @@ def _marker_line(text: str, marker: str, start: int) -> int | None:
 
 @dataclass
 class RepositoryState:
-    """HEAD, the index and what the staged change renames: enough to tell what a commit changes."""
+    """HEAD, the index and what the staged change renames (from the run's snapshot): enough to tell
+    what a commit changes."""
 
     project: Project
-    _staged: dict[str, bool | None] = field(default_factory=dict)
 
-    @cached_property
+    @property
     def head(self) -> dict[str, str]:
-        return gitrepo.tree_blobs(self.project.root) if gitrepo.has_head(self.project.root) else {}
+        return self.project.snapshot.head_tree
 
     @cached_property
     def renamed_from(self) -> dict[str, str]:
-        renames, _ = gitrepo.staged_moves(self.project.root) if self.head else ({}, set())
+        renames, _ = self.project.snapshot.staged_moves
         return {new: old for old, new in renames.items()}
 
-    @cached_property
-    def unmerged(self) -> set[str]:
-        return gitrepo.index_state(self.project.root)[1]
-
-    @cached_property
-    def objects(self) -> gitrepo.ObjectReader:
-        return gitrepo.ObjectReader(self.project.root)
+    @property
+    def unmerged(self) -> frozenset[str]:
+        return self.project.snapshot.index.unmerged
 
     def same_but_dates(self, old: Document, new: Document) -> bool:
         types = self.project.config.types
@@ -147,7 +143,7 @@ class RepositoryState:
         return old is not None and new is not None and self.same_but_dates(old, new)
 
     def _blob_document(self, blob: str, path: str) -> Document | None:
-        data = self.objects.read(blob)
+        data = self.project.snapshot.read_object(blob)
         source = None if data is None else decode_source(path, data)
         return None if source is None or isinstance(source, Finding) else self.project.documents.of(source)
 
@@ -156,9 +152,8 @@ class RepositoryState:
 
     def content_changes(self, documents: list[Spec]) -> dict[str, bool | None]:
         """For each document: None when HEAD does not have it, else whether the text this run checked
-        differs from HEAD in more than the date lines. One `git cat-file --batch` reads HEAD's side."""
+        differs from HEAD in more than the date lines."""
         result: dict[str, bool | None] = {}
-        compare = []
         for document in documents:
             head_blob = self.head.get(self.head_path(document.path))
             if head_blob is None:
@@ -166,13 +161,24 @@ class RepositoryState:
             elif document.source.blob == head_blob:
                 result[document.path] = False
             else:
-                compare.append(document)
-        objects = gitrepo.read_objects(self.project.root, [f"HEAD:{self.head_path(d.path)}" for d in compare])
-        for document in compare:
-            head = decode_source(document.path, objects.get(f"HEAD:{self.head_path(document.path)}", b""))
-            result[document.path] = isinstance(head, Finding) or not self.same_but_dates(
-                self.project.documents.of(head), self.project.documents.of(document.source))
+                head = self._blob_document(head_blob, document.path)
+                result[document.path] = head is None or not self.same_but_dates(
+                    head, self.project.documents.of(document.source))
         return result
+
+    def traces(self, documents: dict[str, str], need_created: bool) -> list[Trace]:
+        """The history of each document (path -> blob in HEAD), from one `git log` stream."""
+        snapshot = self.project.snapshot
+        ignored = read_ignored_revisions(self.project.root, self.project.config.ignore_revs_file)
+        if not documents:
+            return []
+        pathspecs: tuple[str, ...] = ()
+        remote = snapshot.promisor_remote()
+        if remote is not None:  # a blobless clone: bring the Markdown history's blobs in one request
+            pathspecs = (":(icase)*.md", ":(icase)*.markdown")
+            fetch_missing_blobs(snapshot.git, remote, pathspecs)
+        return trace_history(history(snapshot.git, pathspecs), documents, self.blobs_same_but_dates, ignored,
+                             need_created, snapshot.shallow_boundary, snapshot.tree)
 
 
 def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], list[Finding]]:
@@ -286,11 +292,7 @@ def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Fi
     documents, findings = _load_all(state, paths)
     changes = state.content_changes(documents)
     in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
-    ignored = read_ignored_revisions(state.project.root, config.ignore_revs_file)
-    try:
-        traces = trace_history(state.project.root, in_history, state.blobs_same_but_dates, ignored, need_created=fix)
-    finally:
-        state.objects.close()
+    traces = state.traces(in_history, need_created=fix)
     state.project.documents.save()
     by_head_path = {trace.document: trace for trace in traces}
     lines = []

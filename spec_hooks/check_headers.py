@@ -51,9 +51,7 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
     id_fields = sorted({t.id_field for t in config.types if t.id_field})
     others = None
     if project.in_git and not whole_repository and id_fields and config.enabled("SH110"):
-        from spec_hooks.gitrepo import start_grep
-
-        others = start_grep(project.root, [f"**{name}" for name in id_fields])
+        others = project.snapshot.start_grep([f"**{name}" for name in id_fields])
     validators: dict[str, Callable[[Any], list[Any]]] = {}
     findings: list[Finding] = []
     documents: list[Spec] = []
@@ -224,7 +222,7 @@ def _duplicate_ids(project: Project, documents: list[Spec], other_lines: list[tu
         if document.doc_type.id_field and (field := document.fields.get(document.doc_type.id_field)) and field.value:
             owners.setdefault((document.doc_type.id_field, field.value), []).append(document.source.path)
     for path, _, text in other_lines:
-        if path in checked_paths:
+        if path in checked_paths or project.config.excluded(path):
             continue
         for key in owners:  # a line naming a key and holding a value is confirmed by reading that file's header
             if key[0] in text and key[1] in text and _header_has(project, path, *key):

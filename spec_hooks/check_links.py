@@ -11,7 +11,6 @@ from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from spec_hooks import gitrepo
 from spec_hooks.document import BODY, Document
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
@@ -70,10 +69,12 @@ class Repository:
     def load(cls, project: Project) -> Repository:
         if not project.in_git:
             raise SpecHooksError("not inside a git repository: links are resolved against git's index")
-        renames, deletes = gitrepo.staged_moves(project.root)
+        snapshot = project.snapshot
+        renames, deletes = snapshot.staged_moves
         project.documents.open_cache()
-        entries, unmerged = gitrepo.index_state(project.root)
-        return cls(project, entries, renames, deletes, unmerged)
+        index = snapshot.index
+        entries = {path: (entry.mode, entry.blob) for path, entry in index.entries.items()}
+        return cls(project, entries, renames, set(deletes), set(index.unmerged))
 
     @cached_property
     def folders(self) -> set[str]:
@@ -482,7 +483,7 @@ def _short(text: str) -> str:
 def _classify_untracked(repository: Repository, pending: list[tuple[Finding, str]]) -> list[Finding]:
     if not pending:
         return []
-    ignored = gitrepo.ignored_paths(repository.project.root, sorted({path for _, path in pending}))
+    ignored = repository.project.snapshot.ignored(sorted({path for _, path in pending}))
     findings = []
     for finding, path in pending:
         if path in ignored:
@@ -496,7 +497,9 @@ def _referrers(repository: Repository, already: set[str]) -> list[str]:
     """Tracked Markdown files, not among those checked, that may link to a renamed or deleted path."""
     names = {posixpath.basename(path) for path in [*repository.renames, *repository.deletes]}
     strings = sorted(names | {quote(name) for name in names})
-    return [path for path in gitrepo.files_containing(repository.project.root, strings) if path not in already]
+    excluded = repository.project.config.excluded
+    found = repository.project.snapshot.files_containing(strings)
+    return [path for path in found if path not in already and not excluded(path)]
 
 
 def _apply_fixes(root: Path, outcome: Outcome) -> tuple[list[str], list[Edit]]:

@@ -2,21 +2,20 @@
 
 A change that touches only date lines (the header items holding a document type's date fields) is
 not a content change. The history is read once for the whole repository: one streamed `git log`
-(see `gitrepo.history`), and each document's chain of blobs is followed back from HEAD. Following
+(see `repo.history`), and each document's chain of blobs is followed back from HEAD. Following
 blobs rather than paths means a rename carries history to the new path, and a side-branch change
 that a merge threw away never produced a blob in the chain, so it does not count.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
-from spec_hooks import gitrepo
 from spec_hooks.findings import SpecHooksError
-from spec_hooks.gitrepo import Commit
+from spec_hooks.repo.history import Change, Commit
 from spec_hooks.source import inside
 
 ZERO_BLOB = "0" * 40
@@ -64,25 +63,24 @@ SameButDates = Callable[[str, str, str], bool]  # (old blob, new blob, path): wh
 
 
 def trace_history(
-    root: Path,
+    commits: Iterable[Commit],
     documents: dict[str, str],
     same_but_dates: SameButDates,
     ignored_revisions: set[str],
     need_created: bool,
+    boundary: frozenset[str] | None,
+    tree: Callable[[str], dict[str, str]],
 ) -> list[Trace]:
-    """For each document (path -> blob in HEAD), its last content change and, if asked, its creation."""
+    """For each document (path -> blob in HEAD), its last content change and, if asked, its creation.
+    `commits` is HEAD's history, every child before its parents (see `history.history`); `boundary` the
+    commits a shallow clone was cut at (None: a shallow clone whose cut is unknown, so every commit
+    without parents may be one); `tree` gives a commit's files and blobs."""
     walk = Walk([Trace(path, path, blob) for path, blob in documents.items()])
     if not walk.waiting:
         return walk.traces
-    boundary = gitrepo.shallow_boundary(root)
-    pathspecs: tuple[str, ...] = ()
-    remote = gitrepo.promisor_remote(root)
-    if remote is not None:  # a blobless clone: bring the Markdown history's blobs in one request
-        pathspecs = (":(icase)*.md", ":(icase)*.markdown")
-        gitrepo.fetch_missing_blobs(root, remote, pathspecs)
     roots = []
-    for commit in gitrepo.history(root, pathspecs):
-        if not commit.parents and commit.sha not in boundary:
+    for commit in commits:
+        if not commit.parents and not _cut(commit, boundary):
             roots.append(commit)
         for change in commit.changes:
             for trace in walk.take(change.new_path, change.new_blob):
@@ -91,19 +89,24 @@ def trace_history(
                 walk.unresolved -= (not resolved) and (trace.changed is not None or trace.unknown)
         if not walk.waiting or (not need_created and walk.unresolved == 0):
             break
-    _settle_at_roots(root, walk, roots)
+    _settle_at_roots(walk, roots, tree)
     return walk.traces
 
 
-def _settle_at_roots(root: Path, walk: Walk, roots: list[Commit]) -> None:
+def _cut(commit: Commit, boundary: frozenset[str] | None) -> bool:
+    """Whether a shallow clone was cut at `commit` (its parents are missing)."""
+    return (not commit.parents) if boundary is None else commit.sha in boundary
+
+
+def _settle_at_roots(walk: Walk, roots: list[Commit], tree: Callable[[str], dict[str, str]]) -> None:
     """Traces still waiting reached the start of history: created by the root commit whose tree has
     their blob; past a shallow boundary (or nowhere) they stay unknown."""
     for commit in roots:
         if not walk.waiting:
             break
-        tree = gitrepo.tree_blobs(root, commit.sha)
+        blobs = tree(commit.sha)
         for path in list(walk.waiting):
-            for trace in walk.take(path, tree.get(path, "")):
+            for trace in walk.take(path, blobs.get(path, "")):
                 trace.created = commit
                 trace.changed = trace.changed or commit
     for traces in walk.waiting.values():
@@ -115,13 +118,13 @@ def _step(
     walk: Walk,
     trace: Trace,
     commit: Commit,
-    change: gitrepo.Change,
+    change: Change,
     same_but_dates: SameButDates,
     ignored_revisions: set[str],
-    boundary: set[str],
+    boundary: frozenset[str] | None,
 ) -> None:
     added = all(blob == ZERO_BLOB for blob in change.old_blobs)
-    if commit.sha in boundary and added:
+    if added and _cut(commit, boundary):
         trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
         return
     content = added or not (commit.sha in ignored_revisions or is_date_only(change, same_but_dates))
@@ -134,7 +137,7 @@ def _step(
     walk.wait(trace)
 
 
-def is_date_only(change: gitrepo.Change, same_but_dates: SameButDates) -> bool:
+def is_date_only(change: Change, same_but_dates: SameButDates) -> bool:
     """True when the change touches nothing but the date items of the document's header (the
     documents of both versions say so); a rename or mode change with no changed lines is no content
     change either. Most content changes are told from the patch alone: a header item's key is strong

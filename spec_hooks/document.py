@@ -180,9 +180,8 @@ class DocumentStore:
         is faster without looking). Open it before reading: documents read before it are not looked up."""
         if self.cache is None and self.project.in_git:
             from spec_hooks.cache import DocumentCache
-            from spec_hooks.gitrepo import git_path
 
-            self.cache = DocumentCache(git_path(self.project.root, CACHE_FOLDER), Document.valid_entry)
+            self.cache = DocumentCache(self.project.snapshot.cache_folder(CACHE_FOLDER), Document.valid_entry)
 
     def read(self, path: str) -> Document | Finding:
         """The document at `path` as this run reads it (see `Contents`), or why it cannot be read."""
@@ -209,6 +208,8 @@ class DocumentStore:
         documents = [document for path in paths if isinstance(document := self.read(path), Document)]
         missing = list({d.source.blob: d for d in documents if not all(d.has(part) for part in parts)}.values())
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and _can_fork():
+            if self.project.git is not None:
+                self.project.git.before_fork()
             for document, entry in zip(missing, _in_workers(missing, parts), strict=True):
                 document.adopt(entry)
         for document in documents:

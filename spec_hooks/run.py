@@ -16,17 +16,34 @@ from spec_hooks.source import Contents
 
 if TYPE_CHECKING:
     from spec_hooks.document import DocumentStore
+    from spec_hooks.repo.runner import Git
+    from spec_hooks.repo.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
 class Project:
-    root: Path
-    in_git: bool
-    config: Config
-    contents: Contents = field(init=False, compare=False)
+    """One run: the repository (None outside one), its configuration, and what the run reads of it."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "contents", Contents(self.root, self.in_git))
+    root: Path
+    config: Config
+    git: Git | None = field(default=None, compare=False)
+
+    @property
+    def in_git(self) -> bool:
+        return self.git is not None
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        """The repository as this run sees it, shared by every check (see `repo.snapshot`)."""
+        from spec_hooks.repo.snapshot import Snapshot
+
+        if self.git is None:
+            raise SpecHooksError("not inside a git repository")
+        return Snapshot(self.git)
+
+    @cached_property
+    def contents(self) -> Contents:
+        return Contents(self.root, self.snapshot if self.git is not None else None)
 
     @cached_property
     def documents(self) -> DocumentStore:
@@ -34,6 +51,10 @@ class Project:
         from spec_hooks.document import DocumentStore
 
         return DocumentStore(self)
+
+    def close(self) -> None:
+        if self.git is not None:
+            self.git.close()
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,13 +88,12 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None)
 
 
 def open_project(config_path: str | None) -> Project:
-    from spec_hooks import gitrepo
+    from spec_hooks.repo.runner import open_repository
 
     cwd = Path.cwd()
-    root = gitrepo.toplevel(cwd)
-    if root is None:
-        return Project(cwd, False, load_config(cwd, config_path))
-    return Project(root, True, load_config(root, config_path))
+    git = open_repository(cwd)
+    root = cwd if git is None else git.root
+    return Project(root, load_config(root, config_path), git)
 
 
 def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str], bool]:
@@ -84,15 +104,11 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
         paths = [display_path(project.root, name) for name in filenames]
         whole = False
     elif project.in_git:
-        from spec_hooks import gitrepo
-
-        paths = gitrepo.tracked_markdown(project.root)
+        paths = project.snapshot.tracked_markdown()
         whole = True
     else:
         raise SpecHooksError("not inside a git repository: pass the files to check")
-    selected = [path for path in dict.fromkeys(paths) if not project.config.excluded(path)]
-    project.contents.prefetch(selected)
-    return selected, whole
+    return [path for path in dict.fromkeys(paths) if not project.config.excluded(path)], whole
 
 
 def report(findings: Sequence[Finding], format_name: str | None) -> int:

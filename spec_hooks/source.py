@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spec_hooks.findings import ERROR, Finding
+
+if TYPE_CHECKING:
+    from spec_hooks.repo.snapshot import Snapshot
 
 BOM = "\ufeff"
 
@@ -135,46 +139,41 @@ class Contents:
     fixed (which pre-commit then makes the user stage). By hand, the staged content: a tracked file
     whose work tree differs from the index is read from the index and listed in `unstaged`, so the run
     can say what it ignored, and a fixer, whose edits apply to the text it checked, leaves it alone.
+    A file outside a sparse checkout's cone is read from the index, the only place it is.
     A file git does not track, or whose merge is unresolved, has only its work-tree text.
     """
 
-    def __init__(self, root: Path, in_git: bool, environ: Mapping[str, str] = os.environ) -> None:
+    def __init__(self, root: Path, snapshot: Snapshot | None, environ: Mapping[str, str] = os.environ) -> None:
         self.root = root
-        self.in_git = in_git
+        self.snapshot = snapshot
         self.under_pre_commit = environ.get("PRE_COMMIT") == "1"
         self._texts: dict[str, Source | Finding] = {}
 
     @cached_property
     def unstaged(self) -> frozenset[str]:
         """Tracked files whose work-tree text is not what this run reads."""
-        if not self.in_git or self.under_pre_commit:
+        if self.snapshot is None or self.under_pre_commit:
             return frozenset()
-        from spec_hooks import gitrepo
+        return self.snapshot.worktree_changes[0]
 
-        return frozenset(gitrepo.modified_in_worktree(self.root))
+    @cached_property
+    def from_index(self) -> frozenset[str]:
+        """Files read from the index, not the work tree."""
+        if self.snapshot is None:
+            return frozenset()
+        return self.unstaged | self.snapshot.index.skip_worktree
 
     def read(self, path: str) -> Source | Finding:
         if path not in self._texts:
-            if path in self.unstaged:
-                self._read_staged([path])
-            else:
-                self._texts[path] = read_source(self.root, path)
+            self._texts[path] = self._read_staged(path) if path in self.from_index else read_source(self.root, path)
         return self._texts[path]
 
     def unstaged_read(self) -> list[str]:
         """The files this run read from the index although their work tree differs."""
         return sorted(path for path in self._texts if path in self.unstaged)
 
-    def prefetch(self, paths: Iterable[str]) -> None:
-        """Read the staged content of those of `paths` that need it, in one git call."""
-        self._read_staged([path for path in paths if path in self.unstaged and path not in self._texts])
-
-    def _read_staged(self, paths: list[str]) -> None:
-        if not paths:
-            return
-        from spec_hooks import gitrepo
-
-        blobs = gitrepo.index_blobs(self.root, paths)
-        for path in paths:
-            data = blobs.get(path)  # none for an unmerged path: its work tree, markers and all, is its only text
-            self._texts[path] = read_source(self.root, path) if data is None else decode_source(path, data)
+    def _read_staged(self, path: str) -> Source | Finding:
+        assert self.snapshot is not None
+        data = None if path in self.snapshot.index.unmerged else self.snapshot.staged_blob(path)
+        # An unmerged path's work tree, markers and all, is its only text.
+        return read_source(self.root, path) if data is None else decode_source(path, data)

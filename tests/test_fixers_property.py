@@ -272,7 +272,7 @@ def linking_files(draw: st.DrawFn) -> tuple[str, str]:
 
 def _links_fix_round(folder: Path, renames: dict[str, str], tracked: str) -> tuple[list[str], Outcome]:
     """`links --fix a.md` with the given staged renames, on a repository described as data."""
-    project = Project(folder, False, Config())
+    project = Project(folder, Config())
     entries = {path: ("100644", "0" * 40) for path in ("a.md", tracked)}
     repository = Repository(project, entries, renames, set())
     outcome = Outcome()

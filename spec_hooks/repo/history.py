@@ -1,0 +1,154 @@
+"""The history the date checks read: one streamed `git log` over HEAD, parsed into commits."""
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spec_hooks.findings import SpecHooksError
+from spec_hooks.repo.runner import Git
+from spec_hooks.repo.snapshot import decode_path
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file's change in a commit, from `git log --raw -p`: `old_blobs` has one entry per parent."""
+
+    status: str
+    old_path: str
+    new_path: str
+    old_blobs: tuple[str, ...]
+    new_blob: str
+    patch: bytes  # this file's -U0 patch (a combined diff for a merge); b"" when git showed none
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_time: int
+    author_offset: str  # "+0200"
+    committer_time: int
+    committer_offset: str
+    changes: tuple[Change, ...]
+
+
+_LOG_FORMAT = "%H %P%x00%at %ai%x00%ct %ci%x00"
+
+
+def fetch_missing_blobs(git: Git, remote: str, pathspecs: tuple[str, ...]) -> int:
+    """Fetch, in one request, the blobs of `pathspecs` that HEAD's history changes and a partial clone
+    lacks: `git log -p` would otherwise fetch them one commit at a time. Returns how many were fetched."""
+    raw = git.run("log", "--raw", "--no-abbrev", "-z", "--format=", "-M", "HEAD", "--", *pathspecs)
+    blobs = set(re.findall(rb"(?<= )[0-9a-f]{40}(?= )", raw.replace(b"\0", b" "))) - {b"0" * 40}
+    if not blobs:
+        return 0
+    # Which are missing: only a history walk says so without fetching them (cat-file and a rev-list of the
+    # ids themselves die on a missing object when lazy fetching is off).
+    listed = git.run("rev-list", "--objects", "--missing=print", "HEAD")
+    missing = sorted(blobs & {line[1:41] for line in listed.split(b"\n") if line.startswith(b"?")})
+    if missing:
+        status, _, error = git.run_status(
+            "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
+            "--recurse-submodules=no", "--filter=blob:none", "--stdin", stdin=b"\n".join(missing) + b"\n",
+            env={"GIT_NO_LAZY_FETCH": "0"})
+        if status != 0:
+            lines = error.decode("utf-8", "replace").strip().splitlines()
+            reason = next((line for line in lines if line.startswith("fatal:")), lines[-1] if lines else "")
+            raise SpecHooksError(
+                f"this partial clone lacks {len(missing)} historical Markdown blob(s) and fetching them from "
+                f"'{remote}' failed ({reason or status}); run where the remote is reachable, or use a full clone"
+            )
+    return len(missing)
+
+
+def history(git: Git, pathspecs: tuple[str, ...] = ()) -> Iterator[Commit]:
+    """One streamed `git log` over HEAD's history, newest first and every child before its parents:
+    each commit with its changed files, blob ids (renames followed) and their -U0 patches.
+    Changes made in a merge come as combined diffs (`--cc`); a merge that only took one side shows none.
+    Root commits come without changes (`log.showRoot=false`): their patch is every file in full, most of
+    the output, and an addition needs no patch to be a content change. No pathspec: matching one costs
+    git more than the other files' changes do (1.35 s against 0.78 s over 10,000 commits), except in a
+    partial clone, where other files' blobs are missing and must not be needed (`pathspecs`).
+    Stop iterating early and git is stopped."""
+    # Commits are told apart by a marker no file can hold: any fixed byte may stand in a patch or a name.
+    marker = b"\x01spec-hooks-" + secrets.token_hex(16).encode() + b"\x01"
+    args = ["-c", "core.quotepath=off", "-c", "log.showRoot=false", "log", "--date-order", "-z", "--raw",
+            "--no-abbrev", "-p", "-U0", "-M", "--cc", "--no-color", "--no-ext-diff", "--no-textconv",
+            f"--format={marker.decode()}{_LOG_FORMAT}", "HEAD", *(("--", *pathspecs) if pathspecs else ())]
+    process = git.start(*args)  # never one fetch per commit (GIT_NO_LAZY_FETCH): see fetch_missing_blobs
+    assert process.stdout is not None
+    buffer = b""
+    try:
+        for block in iter(lambda: process.stdout.read(1 << 16), b""):  # type: ignore[union-attr]
+            records = (buffer + block).split(marker)
+            buffer = records.pop()
+            for record in records:
+                if record:
+                    yield _parse_commit(record)
+        if buffer:
+            yield _parse_commit(buffer)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        error = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
+        process.stdout.close()
+        if process.stderr:
+            process.stderr.close()
+    if process.returncode not in (0, -9) and error:
+        raise SpecHooksError(f"git log failed: {error.splitlines()[-1]}")
+
+
+def _parse_commit(record: bytes) -> Commit:
+    ids, author, committer, body = record.split(b"\0", 3)
+    sha, *parents = ids.decode().split()
+    committer_time, committer_offset = _when(committer, (0, "+0000"))
+    author_time, author_offset = _when(author, (committer_time, committer_offset))
+    entries, patch = _parse_raw(body.lstrip(b"\0\n"))
+    sections = _split_patch(patch)
+    if len(sections) != len(entries):
+        sections = [b""] * len(entries)  # cannot pair them: every change is taken as a content change
+    changes = tuple(
+        Change(status, old, new, old_blobs, new_blob, section)
+        for (status, old, new, old_blobs, new_blob), section in zip(entries, sections, strict=True)
+    )
+    return Commit(sha, tuple(parents), author_time, author_offset, committer_time, committer_offset, changes)
+
+
+def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
+    """A `%at %ai` pair: seconds and the "+0200" offset; `missing` when git has none (a hand-made
+    commit whose author line carries no date)."""
+    seconds, _, when = field.decode("ascii", "replace").partition(" ")
+    offset = when[-5:]
+    if not seconds.lstrip("-").isdigit() or not re.fullmatch(r"[+-][0-9]{4}", offset):
+        return missing
+    return int(seconds), offset
+
+
+def _parse_raw(body: bytes) -> tuple[list[tuple[str, str, str, tuple[str, ...], str]], bytes]:
+    entries = []
+    at = 0
+    while body.startswith(b":", at):
+        meta_end = body.index(b"\0", at)
+        meta = body[at:meta_end].decode()
+        parents = len(meta) - len(meta.lstrip(":"))
+        fields = meta.split()
+        blobs = fields[parents + 1 : 2 * parents + 2]
+        status = fields[-1]
+        first_end = body.index(b"\0", meta_end + 1)
+        old = new = decode_path(body[meta_end + 1 : first_end])
+        at = first_end + 1
+        if status[0] in "RC":
+            second_end = body.index(b"\0", at)
+            new = decode_path(body[at:second_end])
+            at = second_end + 1
+        entries.append((status, old, new, tuple(blobs[:parents]), blobs[parents]))
+    return entries, body[at:].lstrip(b"\0")
+
+
+def _split_patch(patch: bytes) -> list[bytes]:
+    if not patch.strip():
+        return []
+    return [section for section in re.split(rb"(?:^|\n)(?=diff --(?:git|cc) )", patch) if section.strip()]

@@ -1,0 +1,123 @@
+"""Finding the repository and running git, through GitPython: `git.Repo` for discovery, `repo.git` as the
+one command runner, its persistent `git cat-file --batch` for objects. Every failure of git becomes a
+one-line `SpecHooksError` that quotes git (exit 2), never a traceback."""
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+# A missing git must become our one-line error when a command runs, not an ImportError here.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+
+import git
+from git.exc import GitCommandError, GitCommandNotFound, InvalidGitRepositoryError, NoSuchPathError
+
+from spec_hooks.findings import SpecHooksError
+
+_PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+_NOT_FOUND = "git is not installed or not on PATH"
+
+# Paths and messages must not be translated or quoted differently on a user's machine; a read-only run
+# must not take the index lock to refresh it; a partial clone must never fetch one object at a time
+# (see history.fetch_missing_blobs, which fetches what is missing in one request).
+ENVIRONMENT = {"LC_ALL": "C", "LANGUAGE": "C", "GIT_OPTIONAL_LOCKS": "0", "GIT_NO_LAZY_FETCH": "1"}
+
+
+def absolutize_environment(environ: os._Environ[str] = os.environ) -> None:
+    """Make git's path variables absolute: git runs in the work tree's root, so a relative `GIT_DIR` the
+    user set for where they ran us would otherwise name another place."""
+    for name in _PATH_VARIABLES:
+        value = environ.get(name)
+        if value and not os.path.isabs(value):
+            environ[name] = os.path.abspath(value)
+
+
+class Git:
+    """One repository's git: the command runner every git call of a run goes through."""
+
+    def __init__(self, repo: git.Repo, root: Path) -> None:
+        self.repo = repo
+        self.root = root
+        self._handles: list[git.Git.AutoInterrupt] = []
+        repo.git.update_environment(**ENVIRONMENT)
+
+    @property
+    def common_dir(self) -> Path:
+        """The git directory that holds what worktrees share (objects, config, `shallow`, our cache)."""
+        return Path(self.repo.common_dir)
+
+    def run(self, *args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,),
+            env: Mapping[str, str] | None = None) -> bytes:
+        """git's standard output; a status outside `ok` is an error that quotes git's last line."""
+        status, output, error = self.run_status(*args, stdin=stdin, env=env)
+        if status not in ok:
+            raise failure(args, status, error)
+        return output
+
+    def run_status(self, *args: str, stdin: bytes | None = None,
+                   env: Mapping[str, str] | None = None) -> tuple[int, bytes, bytes]:
+        process = self.start(*args, stdin=stdin is not None, env=env)
+        output, error = process.communicate(stdin)
+        return process.returncode, output, error
+
+    def start(self, *args: str, stdin: bool = False, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """A running git, its output to be read by the caller (a stream too large to hold)."""
+        command = [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args]
+        try:
+            handle = self.repo.git.execute(command, as_process=True, istream=subprocess.PIPE if stdin else None,
+                                           env=dict(env) if env else None)
+        except GitCommandNotFound:
+            raise SpecHooksError(_NOT_FOUND) from None
+        process = handle.proc
+        assert process is not None
+        self._handles.append(handle)  # GitPython stops the process when its handle is collected
+        return process
+
+    def read_object(self, name: str) -> bytes | None:
+        """An object by id through GitPython's persistent `git cat-file --batch`; None when missing
+        (in a partial clone too: it never fetches)."""
+        try:
+            _, _, _, data = self.repo.git.get_object_data(name)
+        except ValueError:
+            return None
+        except GitCommandNotFound:
+            raise SpecHooksError(_NOT_FOUND) from None
+        except (OSError, GitCommandError) as exc:
+            raise SpecHooksError(f"git cat-file stopped while reading {name}: {exc}") from None
+        return bytes(data)
+
+    def before_fork(self) -> None:
+        """Stop the persistent `cat-file`: a forked worker sharing its pipes could read another's answer.
+        It starts again on the next read."""
+        self.repo.git.clear_cache()
+
+    def close(self) -> None:
+        self.repo.git.clear_cache()
+        for handle in self._handles:
+            process = handle.proc
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        self._handles.clear()
+
+
+def failure(args: Sequence[str], status: int, error: bytes) -> SpecHooksError:
+    lines = error.decode("utf-8", "replace").strip().splitlines()
+    return SpecHooksError(f"git {args[0]} failed: {lines[-1] if lines else f'exit status {status}'}")
+
+
+def open_repository(cwd: Path) -> Git | None:
+    """The repository whose work tree holds `cwd` (or that `GIT_DIR` names); None outside one."""
+    absolutize_environment()
+    try:
+        repo = git.Repo(None if os.environ.get("GIT_DIR") else cwd, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return None
+    except (OSError, ValueError) as exc:  # an unreadable .git file or config
+        raise SpecHooksError(f"cannot open the git repository: {exc}") from None
+    if repo.working_tree_dir is None:
+        return None  # a bare repository has no work tree to check
+    root = Path(os.path.realpath(repo.working_tree_dir))
+    return Git(repo, root)

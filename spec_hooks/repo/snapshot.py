@@ -1,0 +1,214 @@
+"""One run's view of the repository. Each fact is read from git once, when a check first asks for it,
+and every check of the run (`spec-hooks check` runs three families) shares it.
+
+Which content a run reads is decided in `source.Contents`, from these facts: under pre-commit the work
+tree (pre-commit has stashed what is not staged); by hand the staged content, saying so when a file has
+unstaged changes the run ignores; a file outside a sparse checkout's cone from the index, where it lives.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from spec_hooks.repo.runner import Git, failure
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # compared case-blind: README.MD is Markdown too
+MARKDOWN_PATHSPECS = (":(glob,icase)**/*.md", ":(glob,icase)**/*.markdown")
+
+
+def decode_path(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def encode_path(path: str) -> bytes:
+    return path.encode("utf-8", "surrogateescape")
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    mode: str  # "100644", "120000" (symlink), "160000" (submodule)
+    blob: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """Every path in the index (what is being committed)."""
+
+    entries: dict[str, IndexEntry]
+    unmerged: frozenset[str]  # an unresolved merge: the entry kept is one side's
+    skip_worktree: frozenset[str]  # outside a sparse checkout's cone: in the index, not in the work tree
+
+
+class Snapshot:
+    """What one run knows of the repository, loaded lazily and once."""
+
+    def __init__(self, git: Git) -> None:
+        self.git = git
+        self.root = git.root
+        self._trees: dict[str, dict[str, str]] = {}
+
+    @cached_property
+    def head(self) -> str | None:
+        """HEAD's commit id; None before the first commit."""
+        status, output, error = self.git.run_status("rev-parse", "-q", "--verify", "HEAD^{commit}")
+        if status not in (0, 1):
+            raise failure(("rev-parse",), status, error)
+        return output.decode().strip() or None if status == 0 else None
+
+    @cached_property
+    def head_tree(self) -> dict[str, str]:
+        """Every file of HEAD with its blob id (empty before the first commit)."""
+        return self.tree(self.head) if self.head else {}
+
+    def tree(self, revision: str) -> dict[str, str]:
+        """Every file of a commit with its blob id (read once per commit)."""
+        if revision not in self._trees:
+            self._trees[revision] = self._read_tree(revision)
+        return self._trees[revision]
+
+    def _read_tree(self, revision: str) -> dict[str, str]:
+        output = self.git.run("ls-tree", "-r", "-z", "--full-tree", revision)
+        blobs = {}
+        for record in output.split(b"\0"):
+            if record:
+                meta, _, path = record.partition(b"\t")
+                blobs[decode_path(path)] = meta.split()[2].decode()
+        return blobs
+
+    @cached_property
+    def index(self) -> Index:
+        output = self.git.run("ls-files", "-z", "-s", "-t")
+        entries: dict[str, IndexEntry] = {}
+        unmerged, skip_worktree = set(), set()
+        for record in output.split(b"\0"):
+            if record:
+                meta, _, raw_path = record.partition(b"\t")
+                tag, mode, blob, stage = (meta.split(b" ", 3) + [b"0"])[:4]
+                path = decode_path(raw_path)
+                entries[path] = IndexEntry(mode.decode(), blob.decode())
+                if stage != b"0":
+                    unmerged.add(path)
+                if tag == b"S":
+                    skip_worktree.add(path)
+        return Index(entries, frozenset(unmerged), frozenset(skip_worktree))
+
+    @cached_property
+    def staged_moves(self) -> tuple[dict[str, str], frozenset[str]]:
+        """What the staged change renames (old path -> new path) and deletes, against HEAD."""
+        if not self.head:
+            return {}, frozenset()
+        output = self.git.run("diff", "--cached", "--name-status", "-z", "-M", "--no-ext-diff", "HEAD")
+        fields = [decode_path(raw) for raw in output.split(b"\0")]
+        renames: dict[str, str] = {}
+        deletes: set[str] = set()
+        at = 0
+        while at < len(fields) and fields[at]:
+            status = fields[at]
+            if status.startswith(("R", "C")):
+                if status.startswith("R"):
+                    renames[fields[at + 1]] = fields[at + 2]
+                at += 3
+            else:
+                if status == "D":
+                    deletes.add(fields[at + 1])
+                at += 2
+        return renames, frozenset(deletes)
+
+    @cached_property
+    def worktree_changes(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Tracked files whose work tree differs from the index: (modified, deleted)."""
+        output = self.git.run("diff-files", "--name-status", "-z")
+        fields = output.split(b"\0")
+        modified: set[str] = set()
+        deleted: set[str] = set()
+        for status, raw_path in zip(fields[0::2], fields[1::2], strict=False):
+            (deleted if status == b"D" else modified).add(decode_path(raw_path))
+        return frozenset(modified), frozenset(deleted)
+
+    def tracked_markdown(self) -> list[str]:
+        """Markdown files in the index, except those deleted from the work tree, repository-relative."""
+        _, deleted = self.worktree_changes
+        return [path for path, entry in self.index.entries.items()
+                if path.lower().endswith(MARKDOWN_SUFFIXES) and entry.mode != "160000" and path not in deleted]
+
+    def staged_blob(self, path: str) -> bytes | None:
+        entry = self.index.entries.get(path)
+        return None if entry is None else self.git.read_object(entry.blob)
+
+    def read_object(self, name: str) -> bytes | None:
+        return self.git.read_object(name)
+
+    @cached_property
+    def shallow_boundary(self) -> frozenset[str] | None:
+        """The commits a shallow clone was cut at (their parents are missing): empty for a full clone,
+        None when the clone is shallow but git's list of them cannot be read."""
+        path = self.git.common_dir / "shallow"
+        try:
+            return frozenset(path.read_text("ascii").split())
+        except FileNotFoundError:
+            return frozenset()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def cache_folder(self, name: str) -> Path:
+        return self.git.common_dir / name
+
+    def ignored(self, paths: list[str]) -> dict[str, str]:
+        """Which of `paths` .gitignore rules ignore, each with the rule (`.gitignore:3: *.log`)."""
+        if not paths:
+            return {}
+        stdin = b"".join(encode_path(path) + b"\0" for path in paths)
+        output = self.git.run("check-ignore", "-z", "-v", "--stdin", stdin=stdin, ok=(0, 1))
+        fields = output.split(b"\0")
+        ignored = {}
+        for at in range(0, len(fields) - 3, 4):
+            source, line, pattern, path = (decode_path(raw) for raw in fields[at : at + 4])
+            if source:
+                ignored[path] = f"{source}:{line}: {pattern}"
+        return ignored
+
+    def files_containing(self, strings: list[str]) -> list[str]:
+        """Tracked Markdown files that contain any of `strings` (one `git grep -F -l`)."""
+        if not strings:
+            return []
+        patterns = [arg for string in strings for arg in ("-e", string)]
+        output = self.git.run("grep", "-z", "-l", "-I", "-F", *patterns, "--", *MARKDOWN_PATHSPECS, ok=(0, 1))
+        return [decode_path(raw) for raw in output.split(b"\0") if raw]
+
+    def start_grep(self, strings: list[str]) -> Callable[[], list[tuple[str, int, str]]]:
+        """Start `git grep -F` for any of `strings` in tracked Markdown files; the returned function
+        collects (path, line number, line text). Started early, so git searches while Python parses;
+        fixed strings because an extended regex costs git four times as long over a large repository."""
+        patterns = [arg for string in strings for arg in ("-e", string)]
+        args = ("grep", "--threads=1", "-z", "-n", "-I", "--no-color", "-F", *patterns, "--", *MARKDOWN_PATHSPECS)
+        process = self.git.start(*args)
+
+        def matches() -> list[tuple[str, int, str]]:
+            output, error = process.communicate()
+            if process.returncode not in (0, 1):  # 1: nothing found
+                raise failure(args, process.returncode, error)
+            return list(_grep_records(output))
+
+        return matches
+
+    def promisor_remote(self) -> str | None:
+        """The remote a partial (e.g. blobless) clone fetches missing objects from; None for a full clone."""
+        pattern = r"^(extensions\.partialclone|remote\..*\.promisor)$"
+        output = self.git.run("config", "--get-regexp", pattern, ok=(0, 1))
+        for line in output.decode("utf-8", "replace").splitlines():
+            key, _, value = line.partition(" ")
+            if key.lower() == "extensions.partialclone":
+                return value
+            if value.lower() == "true":
+                return key[len("remote.") : -len(".promisor")]
+        return None
+
+
+def _grep_records(output: bytes) -> Iterator[tuple[str, int, str]]:
+    for record in output.split(b"\n"):
+        parts = record.split(b"\0", 2)
+        if len(parts) == 3 and parts[1].isdigit():
+            yield decode_path(parts[0]), int(parts[1]), parts[2].decode("utf-8", "replace")
+
