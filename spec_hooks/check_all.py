@@ -45,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "dates" in families:
             from spec_hooks.check_dates import RepositoryState, verify
 
-            findings.extend(verify(RepositoryState(project), paths, fix=False)[0])
-        return report(findings, args.format)
+            state = RepositoryState(project)
+            findings.extend(verify(state, paths, fix=False, header_problems="headers" not in families)[0])
+        return report(findings, args.format, project.config)
 
     return guarded(run)

@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             findings, lines = verify(state, paths, args.fix)
         else:
             findings, lines = bump(state, paths)
-        status = report(findings, args.format)
+        status = report(findings, args.format, project.config)
         print_fixer_lines(lines, args.format)
         note_unstaged(project)
         return 1 if lines else status
@@ -286,7 +286,11 @@ def _dates_hold(new_text: str, document: Spec, new_values: dict[str, str]) -> st
 # The verifier -------------------------------------------------------------------------------
 
 
-def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Finding], list[str]]:
+def verify(
+    state: RepositoryState, paths: list[str], fix: bool, header_problems: bool = True
+) -> tuple[list[Finding], list[str]]:
+    """Every date against history. `header_problems`: also report the header's own date problems
+    (SH108, SH109), which `spec-hooks check` leaves to its headers family."""
     config = state.project.config
     today = config.today()
     documents, findings = _load_all(state, paths)
@@ -299,7 +303,8 @@ def verify(state: RepositoryState, paths: list[str], fix: bool) -> tuple[list[Fi
     applied: list[Edit] = []
     for document in documents:
         problems = [document.at(offset, code, message)
-                    for offset, code, message in date_problems(document.fields, document.doc_type, today)]
+                    for offset, code, message in date_problems(document.fields, document.doc_type, today)
+                    if header_problems or fix]
         staged_change = changes.get(document.path) is not False
         trace = None if staged_change else by_head_path.get(state.head_path(document.path))
         history_problems, new_values = _judge(document, trace, today, config.date_timezone)

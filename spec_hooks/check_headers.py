@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run() -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames)
-        return report(check_paths(project, paths, whole), args.format)
+        return report(check_paths(project, paths, whole), args.format, project.config)
 
     return guarded(run)
 
@@ -65,7 +65,7 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
     store.save(whole_repository)
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, others() if others else []))
-    return [finding for finding in findings if config.enabled(finding.code)]
+    return findings
 
 
 def _check_path(

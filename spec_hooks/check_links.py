@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames)
         findings, lines = check_links(project, paths, whole, args.fix)
-        status = report(findings, args.format)
+        status = report(findings, args.format, project.config)
         print_fixer_lines(lines, args.format)
         note_unstaged(project)
         return 1 if lines else status
@@ -170,8 +170,7 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
     project.documents.save(whole)
     lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
-    findings = [finding for finding in outcome.findings if project.config.enabled(finding.code)]
-    return without_resolved(findings, applied), lines
+    return without_resolved(outcome.findings, applied), lines
 
 
 def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:

@@ -42,6 +42,7 @@ class Config:
     source: str = "(defaults)"
     types: tuple[DocType, ...] = BUILTIN_TYPES
     disabled: frozenset[str] = frozenset()
+    per_file_disabled: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes), ruff's per-file-ignores
     exclude: tuple[str, ...] = ()
     timezone: str | None = None
     link_ignore: tuple[str, ...] = ()
@@ -173,9 +174,11 @@ def _build_config(source: str, data: Any) -> Config:
     errors = schema_errors(builtin_schema("config"), data)
     if errors:
         raise SpecHooksError(f"{source}: invalid configuration: {errors[0]}")
-    unknown = [name for name in data.get("disable", []) if not rules.is_known(name)]
-    if unknown:
-        raise SpecHooksError(f"{source}: invalid configuration: disable: unknown rule {unknown[0][:80]!r}")
+    per_file = data.get("per_file_disable", {})
+    for key, names in [("disable", data.get("disable", [])), *(("per_file_disable", v) for v in per_file.values())]:
+        unknown = [name for name in names if not rules.is_known(name)]
+        if unknown:
+            raise SpecHooksError(f"{source}: invalid configuration: {key}: unknown rule {unknown[0][:80]!r}")
     timezone = data.get("timezone")
     if timezone is not None:
         _check_timezone(source, timezone)
@@ -185,6 +188,7 @@ def _build_config(source: str, data: Any) -> Config:
         source=source,
         types=_merge_types(source, data.get("types", {})),
         disabled=rules.codes_for(data.get("disable", [])),
+        per_file_disabled=tuple((pattern, rules.codes_for(names)) for pattern, names in per_file.items()),
         exclude=tuple(data.get("exclude", [])),
         timezone=timezone,
         link_ignore=tuple(links.get("ignore", [])),

@@ -111,10 +111,12 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
     return [path for path in dict.fromkeys(paths) if not project.config.excluded(path)], whole
 
 
-def report(findings: Sequence[Finding], format_name: str | None) -> int:
+def report(findings: Sequence[Finding], format_name: str | None, config: Config) -> int:
+    """Apply the configuration's policy (see `policy`) and hand what is left to the reporters."""
+    from spec_hooks.policy import decide
     from spec_hooks.report import append_step_summary, exit_status, reporters_for
 
-    ordered = sorted({printable_finding(finding) for finding in findings})
+    ordered = [printable_finding(finding) for finding in decide(findings, config)]
     for reporter in reporters_for(format_name):
         reporter.write(ordered, sys.stdout)
     append_step_summary(ordered)

@@ -157,6 +157,7 @@ class Snapshot:
 
     def ignored(self, paths: list[str]) -> dict[str, str]:
         """Which of `paths` .gitignore rules ignore, each with the rule (`.gitignore:3: *.log`)."""
+        paths = [path for path in paths if not self._beyond_symlink(path)]  # git dies on those: not ignorable
         if not paths:
             return {}
         stdin = b"".join(encode_path(path) + b"\0" for path in paths)
@@ -168,6 +169,16 @@ class Snapshot:
             if source:
                 ignored[path] = f"{source}:{line}: {pattern}"
         return ignored
+
+    def _beyond_symlink(self, path: str) -> bool:
+        entries = self.index.entries
+        folder = path.rpartition("/")[0]
+        while folder:
+            entry = entries.get(folder)
+            if entry is not None and entry.mode == "120000":
+                return True
+            folder = folder.rpartition("/")[0]
+        return False
 
     def files_containing(self, strings: list[str]) -> list[str]:
         """Tracked Markdown files that contain any of `strings` (one `git grep -F -l`)."""
