@@ -165,3 +165,35 @@ def test_date_fixer_then_link_fixer_in_one_commit(repo: Repo, pre_commit, hook_r
     repo.add()
     second = git(repo, "commit", "-m", "rename the hub")
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_hooks_read_the_index_git_hands_them(repo: Repo, pre_commit, hook_repo) -> None:
+    """Inside a hook git names the index being committed in GIT_INDEX_FILE: `.git/index.lock` under
+    `git commit -a`, a `next-index-*.lock` under `git commit PATH`. Reading `.git/index` instead (as
+    GitPython's `repo.index` does, GitPython#1388) would pass both commits below."""
+    root, sha = hook_repo
+    repo.write(".pre-commit-config.yaml", f"repos:\n  - repo: {root.as_uri()}\n    rev: {sha}\n    hooks:\n"
+                                          "      - id: check-spec-links\n")
+    repo.write("specs/a.md", "# A\n\nSee [target](target.md).\n")
+    repo.write("specs/target.md", "# Target\n")
+    repo.add()
+    repo.commit("start")
+    assert pre_commit("install").returncode == 0
+
+    # git commit -a: the deletion of target.md is staged only in index.lock.
+    (repo.root / "specs/target.md").unlink()
+    repo.write("specs/a.md", "# A\n\nSee [target](target.md), still.\n")
+    all_ = git(repo, "commit", "-a", "-m", "edit a")
+    assert all_.returncode != 0
+    assert "specs/a.md:3:14: SH201 'specs/target.md' is deleted in the staged change" in all_.stdout + all_.stderr
+    repo.git("checkout", "--", ".")
+
+    # git commit PATH: new.md is staged in .git/index but is not part of this commit.
+    repo.write("specs/new.md", "# New\n")
+    repo.add("specs/new.md")
+    repo.write("specs/a.md", "# A\n\nSee [target](target.md) and [new](new.md).\n")
+    only = git(repo, "commit", "-m", "edit a", "specs/a.md")
+    assert only.returncode != 0
+    assert "specs/a.md:3:35: SH202 'specs/new.md' is not tracked by git" in only.stdout + only.stderr
+    both = git(repo, "commit", "-m", "edit a", "specs/a.md", "specs/new.md")
+    assert both.returncode == 0, both.stdout + both.stderr
