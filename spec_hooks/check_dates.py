@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
 
-from spec_hooks.dates import Trace, commit_dates, read_ignored_revisions, trace_history
+from spec_hooks.dates import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import (
     Spec,
@@ -139,11 +139,15 @@ class RepositoryState:
 
     def blobs_same_but_dates(self, old_blob: str, new_blob: str, path: str) -> bool:
         """Whether two versions of a file in history differ only in their header's date items."""
-        old, new = self._blob_document(old_blob, path), self._blob_document(new_blob, path)
+        read = self.project.snapshot.read_object
+        old_data, new_data = read(old_blob), read(new_blob)
+        if old_data is None or new_data is None or differ_beyond_keys(old_data, new_data):
+            return False
+        old, new = self._blob_document(old_blob, path, old_data), self._blob_document(new_blob, path, new_data)
         return old is not None and new is not None and self.same_but_dates(old, new)
 
-    def _blob_document(self, blob: str, path: str) -> Document | None:
-        data = self.project.snapshot.read_object(blob)
+    def _blob_document(self, blob: str, path: str, data: bytes | None = None) -> Document | None:
+        data = self.project.snapshot.read_object(blob) if data is None else data
         source = None if data is None else decode_source(path, data)
         return None if source is None or isinstance(source, Finding) else self.project.documents.of(source)
 

@@ -139,26 +139,21 @@ def _step(
 
 def is_date_only(change: Change, same_but_dates: SameButDates) -> bool:
     """True when the change touches nothing but the date items of the document's header (the
-    documents of both versions say so); a rename or mode change with no changed lines is no content
-    change either. Most content changes are told from the patch alone: a header item's key is strong
-    emphasis, so a changed line without `**`, `__` or `<` cannot be a date item."""
-    if not change.patch:
-        return change.status[0] in "RC" and change.old_blobs[0] == change.new_blob
-    width = max(1, len(change.old_blobs))
-    in_hunks = False
-    for line in change.patch.split(b"\n"):
-        if line.startswith(b"@@"):
-            in_hunks = True
-        elif not in_hunks:
-            if line.startswith(b"Binary files"):
-                return False
-        elif line[:width].strip(b" ") and not line.startswith(b"\\") and not _could_hold_a_key(line[width:]):
-            return False
-    return all(same_but_dates(old, change.new_blob, change.new_path) for old in change.old_blobs)
+    documents of both versions say so, against every parent of a merge); a rename or mode change that
+    keeps the content is no content change either."""
+    return all(old == change.new_blob or same_but_dates(old, change.new_blob, change.new_path)
+               for old in change.old_blobs)
 
 
-def _could_hold_a_key(line: bytes) -> bool:
-    return b"**" in line or b"__" in line or b"<" in line
+def differ_beyond_keys(old: bytes, new: bytes) -> bool:
+    """A quick, sound test that two texts differ in more than header items: a header item's key is
+    strong emphasis, so a line without `**`, `__` or `<` cannot be a date item, and texts whose other
+    lines differ cannot differ only in dates. (Equal other lines still need the documents compared.)"""
+    return _plain_lines(old) != _plain_lines(new)
+
+
+def _plain_lines(data: bytes) -> list[bytes]:
+    return [line for line in data.split(b"\n") if b"**" not in line and b"__" not in line and b"<" not in line]
 
 
 _FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

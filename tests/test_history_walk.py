@@ -1,0 +1,100 @@
+"""The date-history walk as a pure function, fed synthetic commits: no repository, no git."""
+from __future__ import annotations
+
+import pytest
+
+from spec_hooks.dates import differ_beyond_keys, is_date_only, trace_history
+from spec_hooks.repo.history import Change, Commit
+
+ZERO = "0" * 40
+
+
+def blob(name: str) -> str:
+    return name.ljust(40, "0")
+
+
+def commit(name: str, parents: tuple[str, ...], *changes: Change) -> Commit:
+    return Commit(name, parents, 0, "+0000", 0, "+0000", changes)
+
+
+def modified(path: str, old: str, new: str, old_path: str | None = None) -> Change:
+    return Change("R100" if old_path else "M", old_path or path, path, (blob(old),), blob(new))
+
+
+def added(path: str, new: str) -> Change:
+    return Change("A", path, path, (ZERO,), blob(new))
+
+
+DATE_ONLY = {(blob("b1"), blob("b2")), (blob("m1"), blob("b3")), (blob("m2"), blob("b3"))}
+
+
+def same_but_dates(old: str, new: str, path: str) -> bool:
+    return (old, new) in DATE_ONLY
+
+
+def walk(commits: list[Commit], documents: dict[str, str], ignored: frozenset[str] = frozenset(),
+         boundary: frozenset[str] | None = frozenset(), trees: dict[str, dict[str, str]] | None = None):
+    traces = trace_history(commits, {path: blob(name) for path, name in documents.items()}, same_but_dates,
+                           set(ignored), True, boundary, lambda sha: (trees or {}).get(sha, {}))
+    return {trace.document: (trace.changed and trace.changed.sha, trace.created and trace.created.sha, trace.unknown)
+            for trace in traces}
+
+
+LINEAR = [
+    commit("c3", ("c2",), modified("a.md", "b1", "b2")),  # date-only
+    commit("c2", ("c1",), modified("a.md", "b0", "b1")),  # content
+    commit("c1", (), ),  # root: its additions come as its tree
+]
+
+
+@pytest.mark.parametrize(("name", "commits", "documents", "ignored", "boundary", "trees", "expected"), [
+    ("a date-only change is skipped", LINEAR, {"a.md": "b2"}, frozenset(), frozenset(),
+     {"c1": {"a.md": blob("b0")}}, {"a.md": ("c2", "c1", False)}),
+    ("an ignored revision is skipped", LINEAR, {"a.md": "b2"}, frozenset({"c2"}), frozenset(),
+     {"c1": {"a.md": blob("b0")}}, {"a.md": ("c1", "c1", False)}),
+    ("a rename carries history to the new path",
+     [commit("c2", ("c1",), modified("new.md", "b0", "b0", old_path="old.md")), commit("c1", (), added("old.md", "b0"))],
+     {"new.md": "b0"}, frozenset(), frozenset(), {}, {"new.md": ("c1", "c1", False)}),
+    ("a merge that changed only dates against both parents is skipped",
+     [commit("m", ("p1", "p2"), Change("MM", "a.md", "a.md", (blob("m1"), blob("m2")), blob("b3"))),
+      commit("p1", ("r",), modified("a.md", "b0", "m1")), commit("p2", ("r",)), commit("r", (), added("a.md", "b0"))],
+     {"a.md": "b3"}, frozenset(), frozenset(), {}, {"a.md": ("p1", "r", False)}),
+    ("a change on a side branch the merge threw away does not count",
+     [commit("m", ("p1", "p2")), commit("p2", ("r",), modified("a.md", "b0", "x9")),
+      commit("p1", ("r",)), commit("r", (), added("a.md", "b0"))],
+     {"a.md": "b0"}, frozenset(), frozenset(), {}, {"a.md": ("r", "r", False)}),
+    ("history cut by a shallow clone is unknown", LINEAR[:2] + [commit("c1", ())], {"a.md": "b2"}, frozenset(),
+     frozenset({"c1"}), {"c1": {"a.md": blob("b0")}}, {"a.md": ("c2", None, False)}),
+    ("a document whose chain reaches a cut before any content change is unknown",
+     [commit("c3", ("c2",), modified("a.md", "b1", "b2")), commit("c2", ())], {"a.md": "b2"}, frozenset(),
+     frozenset({"c2"}), {"c2": {"a.md": blob("b1")}}, {"a.md": (None, None, True)}),
+    ("a document no commit produced is unknown", LINEAR, {"z.md": "zz"}, frozenset(), frozenset(), {},
+     {"z.md": (None, None, True)}),
+])
+def test_walk(name: str, commits: list[Commit], documents: dict[str, str], ignored: frozenset[str],
+              boundary: frozenset[str] | None, trees: dict[str, dict[str, str]],
+              expected: dict[str, tuple[str | None, str | None, bool]]) -> None:
+    assert walk(commits, documents, ignored, boundary, trees) == expected, name
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (modified("a.md", "b1", "b2"), True),
+    (modified("a.md", "b0", "b1"), False),
+    (modified("b.md", "b0", "b0", old_path="a.md"), True),  # a pure rename keeps the content
+    (Change("MM", "a.md", "a.md", (blob("m1"), blob("m2")), blob("b3")), True),
+    (Change("MM", "a.md", "a.md", (blob("m1"), blob("xx")), blob("b3")), False),  # content against one parent
+])
+def test_is_date_only(change: Change, expected: bool) -> None:
+    assert is_date_only(change, same_but_dates) is expected
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    (b"# T\n- **Updated:** 2025-01-01\nText\n", b"# T\n- **Updated:** 2025-02-02\nText\n", False),
+    (b"# T\n- **Updated:** 2025-01-01\nText\n", b"# T\n- **Updated:** 2025-01-01\nOther\n", True),
+    (b"# T\n- __Updated__: 2025-01-01\n", b"# T\n- __Updated__: 2025-02-02\n", False),
+    (b"# T\n- <b>Updated:</b> 1\n", b"# T\n- <b>Updated:</b> 2\n", False),
+    (b"# T\r\nText\r\n", b"# T\nText\n", True),  # line endings are content
+    (b"# T\n", b"# T\n\n", True),
+])
+def test_differ_beyond_keys(old: bytes, new: bytes, expected: bool) -> None:
+    assert differ_beyond_keys(old, new) is expected
