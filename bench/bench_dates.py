@@ -29,8 +29,8 @@ THREE = ["specs/rest/spec-00000.md", "specs/auth/spec-00004.md", "integrations/s
 
 def our_dates(root: Path) -> dict[str, str]:
     """Last content change per document, as the verifier computes it (through the library)."""
-    from spec_hooks.check_dates import RepositoryState
-    from spec_hooks.dates import commit_dates
+    from spec_hooks.checks.dates import RepositoryState
+    from spec_hooks.checks.history import commit_dates
     from spec_hooks.run import open_project
 
     project = open_project_at(root, open_project)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from importlib import import_module
 
 COMMANDS = {
-    "headers": ("spec_hooks.check_headers", "validate spec headers against their JSON Schemas"),
-    "links": ("spec_hooks.check_links", "check that relative links and #fragments resolve in git's index"),
-    "dates": ("spec_hooks.check_dates", "bump Updated dates on content changes; --check verifies them against history"),
-    "check": ("spec_hooks.check_all", "headers, links and dates --check together: what CI runs"),
+    "headers": ("spec_hooks.checks.headers", "validate spec headers against their JSON Schemas"),
+    "links": ("spec_hooks.checks.links", "check that relative links and #fragments resolve in git's index"),
+    "dates": ("spec_hooks.checks.dates", "bump Updated dates on content changes; --check verifies them against history"),
+    "check": ("spec_hooks.checks.all", "headers, links and dates --check together: what CI runs"),
 }
 
 USAGE = """usage: spec-hooks [--version] COMMAND [options] [FILE ...]

@@ -101,7 +101,7 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
     from spec_hooks.source import display_path
 
     if filenames:
-        paths = [display_path(project.root, name) for name in filenames]
+        paths = [path for name in filenames for path in _expanded(project, name, display_path(project.root, name))]
         whole = False
     elif project.in_git:
         paths = project.snapshot.tracked_markdown()
@@ -109,6 +109,27 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
     else:
         raise SpecHooksError("not inside a git repository: pass the files to check")
     return [path for path in dict.fromkeys(paths) if not project.config.excluded(path)], whole
+
+
+def _expanded(project: Project, given: str, path: str) -> list[str]:
+    """A file as given; a folder as the Markdown files in it (tracked ones, in a repository)."""
+    if not os.path.isdir(given):
+        return [path]
+    prefix = "" if path in ("", ".") else path.rstrip("/") + "/"
+    if project.in_git:
+        return [tracked for tracked in project.snapshot.tracked_markdown() if tracked.startswith(prefix)]
+    from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
+
+    found = (Path(given) / name for name in sorted(_walk_files(Path(given))))
+    return [prefix + file.relative_to(given).as_posix() for file in found if file.name.lower().endswith(MARKDOWN_SUFFIXES)]
+
+
+def _walk_files(folder: Path) -> list[str]:
+    names = []
+    for parent, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        names.extend(os.path.relpath(os.path.join(parent, name), folder) for name in files)
+    return names
 
 
 def report(findings: Sequence[Finding], format_name: str | None, config: Config) -> int:

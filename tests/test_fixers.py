@@ -149,7 +149,7 @@ def test_fixer_messages_never_enter_json_output(repo: Repo, cli) -> None:
     ("=======\n<<<<<<< HEAD\n>>>>>>> side\n=======\n", None),  # out of order
 ])
 def test_conflict_markers_are_recognised_as_git_writes_them(text: str, expected: int | None) -> None:
-    from spec_hooks.check_dates import conflict_start
+    from spec_hooks.checks.dates import conflict_start
 
     found = conflict_start(text)
     assert (None if found is None else text.count("\n", 0, found) + 1) == expected

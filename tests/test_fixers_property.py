@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spec_hooks.check_dates import _dates_hold, date_edits
-from spec_hooks.check_links import (
+from spec_hooks.checks.dates import _dates_hold, date_edits
+from spec_hooks.checks.links import (
     Outcome,
     Repository,
     _apply_fixes,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from spec_hooks.dates import differ_beyond_keys, is_date_only, trace_history
+from spec_hooks.checks.history import differ_beyond_keys, is_date_only, trace_history
 from spec_hooks.repo.history import Change, Commit
 
 ZERO = "0" * 40

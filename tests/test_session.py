@@ -160,7 +160,7 @@ def test_unreadable_shallow_list_gives_unknown_dates_not_wrong_ones(tmp_path: Pa
 
 
 def test_history_walk_with_an_unknown_shallow_boundary_says_unknown() -> None:
-    from spec_hooks.dates import trace_history
+    from spec_hooks.checks.history import trace_history
     from spec_hooks.repo.history import Commit
 
     cut = Commit("c" * 40, (), 0, "+0000", 0, "+0000", ())
@@ -332,3 +332,26 @@ def test_stat_of_sparse_index_is_untouched(repo: Repo) -> None:
     before = os.stat(index)[stat.ST_MTIME], index.read_bytes()
     subprocess.run([sys.executable, "-m", "spec_hooks", "check"], cwd=repo.root, capture_output=True, check=False)
     assert (os.stat(index)[stat.ST_MTIME], index.read_bytes()) == before
+
+
+def test_a_folder_on_the_command_line_means_its_tracked_markdown_files(repo: Repo, cli) -> None:
+    _spec_repo(repo)
+    repo.write("specs/rest/untracked.md", spec(status="Approved"))
+    repo.write("specs/rest/bad.md", spec(spec_id="rest/bad", status="Approved"))
+    repo.add("specs/rest/bad.md")
+    result = cli("headers", "specs")
+    assert [line.split(":")[0] for line in result.lines] == ["specs/rest/bad.md"]
+    os.chdir(repo.root / "specs")
+    assert [line.split(":")[0] for line in cli("headers", "rest").lines] == ["specs/rest/bad.md"]
+    assert cli("headers", ".").status == 1
+
+
+def test_a_folder_outside_a_repository_means_its_markdown_files(tmp_path: Path, cli,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    (tmp_path / "specs" / "rest").mkdir(parents=True)
+    (tmp_path / "specs" / "rest" / "a.md").write_text(spec(spec_id="rest/a", status="Approved"))
+    (tmp_path / "specs" / "notes.txt").write_text("not Markdown")
+    result = cli("headers", "specs")
+    assert [line.split(":")[0] for line in result.lines] == ["specs/rest/a.md"]

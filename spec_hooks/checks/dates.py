@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
 
-from spec_hooks.dates import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
+from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import (
     Spec,

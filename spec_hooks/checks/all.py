@@ -35,15 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SpecHooksError("not inside a git repository: links and dates need git (or pass --skip links --skip dates)")
         findings: list[Finding] = []
         if "headers" in families:
-            from spec_hooks.check_headers import check_paths
+            from spec_hooks.checks.headers import check_paths
 
             findings.extend(check_paths(project, paths, whole))
         if "links" in families:
-            from spec_hooks.check_links import check_links
+            from spec_hooks.checks.links import check_links
 
             findings.extend(check_links(project, paths, whole, fix=False)[0])
         if "dates" in families:
-            from spec_hooks.check_dates import RepositoryState, verify
+            from spec_hooks.checks.dates import RepositoryState, verify
 
             state = RepositoryState(project)
             findings.extend(verify(state, paths, fix=False, header_problems="headers" not in families)[0])
