@@ -125,7 +125,7 @@ def _expanded(project: Project, given: str, path: str) -> list[str]:
 
 
 def _walk_files(folder: Path) -> list[str]:
-    names = []
+    names: list[str] = []
     for parent, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         names.extend(os.path.relpath(os.path.join(parent, name), folder) for name in files)
