@@ -5,7 +5,7 @@ import argparse
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 
@@ -22,7 +22,7 @@ from spec_hooks.documents import (
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.header import Field, extract_header
-from spec_hooks.repo.history import fetch_missing_blobs, history
+from spec_hooks.repo.history import History, fetch_missing_blobs
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -119,6 +119,8 @@ class RepositoryState:
     what a commit changes."""
 
     project: Project
+    _blobs: dict[str, bytes] = field(default_factory=dict)
+    _history: History | None = None
 
     @property
     def head(self) -> dict[str, str]:
@@ -137,17 +139,25 @@ class RepositoryState:
         types = self.project.config.types
         return without_date_lines(old, types) == without_date_lines(new, types)
 
+    def prefetch(self, blobs: set[str]) -> None:
+        """Read these blobs now, in one batch, for the comparisons to come."""
+        wanted = sorted(blob for blob in blobs if blob not in self._blobs)
+        self._blobs.update(self.project.snapshot.read_objects(wanted))
+
+    def _read(self, blob: str) -> bytes | None:
+        data = self._blobs.get(blob)
+        return self.project.snapshot.read_object(blob) if data is None else data
+
     def blobs_same_but_dates(self, old_blob: str, new_blob: str, path: str) -> bool:
         """Whether two versions of a file in history differ only in their header's date items."""
-        read = self.project.snapshot.read_object
-        old_data, new_data = read(old_blob), read(new_blob)
+        old_data, new_data = self._read(old_blob), self._read(new_blob)
         if old_data is None or new_data is None or differ_beyond_keys(old_data, new_data):
             return False
         old, new = self._blob_document(old_blob, path, old_data), self._blob_document(new_blob, path, new_data)
         return old is not None and new is not None and self.same_but_dates(old, new)
 
     def _blob_document(self, blob: str, path: str, data: bytes | None = None) -> Document | None:
-        data = self.project.snapshot.read_object(blob) if data is None else data
+        data = self._read(blob) if data is None else data
         source = None if data is None else decode_source(path, data)
         return None if source is None or isinstance(source, Finding) else self.project.documents.of(source)
 
@@ -170,19 +180,31 @@ class RepositoryState:
                     head, self.project.documents.of(document.source))
         return result
 
-    def traces(self, documents: dict[str, str], need_created: bool) -> list[Trace]:
-        """The history of each document (path -> blob in HEAD), from one `git log` stream."""
+    def start_history(self) -> None:
+        """Start reading HEAD's history now, so git walks it while the documents are read."""
         snapshot = self.project.snapshot
-        ignored = read_ignored_revisions(self.project.root, self.project.config.ignore_revs_file)
-        if not documents:
-            return []
+        if self._history is not None or not snapshot.head:
+            return
         pathspecs: tuple[str, ...] = ()
         remote = snapshot.promisor_remote()
         if remote is not None:  # a blobless clone: bring the Markdown history's blobs in one request
             pathspecs = (":(icase)*.md", ":(icase)*.markdown")
             fetch_missing_blobs(snapshot.git, remote, pathspecs)
-        return trace_history(history(snapshot.git, pathspecs), documents, self.blobs_same_but_dates, ignored,
-                             need_created, snapshot.shallow_boundary, snapshot.tree)
+        self._history = History(snapshot.git, pathspecs)
+
+    def traces(self, documents: dict[str, str], need_created: bool) -> list[Trace]:
+        """The history of each document (path -> blob in HEAD), from one `git log` stream."""
+        snapshot = self.project.snapshot
+        ignored = read_ignored_revisions(self.project.root, self.project.config.ignore_revs_file)
+        self.start_history()
+        history, self._history = self._history, None
+        if history is None:
+            return []
+        if not documents:
+            history.close()
+            return []
+        return trace_history(history.commits(), documents, self.blobs_same_but_dates, ignored,
+                             need_created, snapshot.shallow_boundary, snapshot.tree, self.prefetch)
 
 
 def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], list[Finding]]:
@@ -297,6 +319,8 @@ def verify(
     (SH108, SH109), which `spec-hooks check` leaves to its headers family."""
     config = state.project.config
     today = config.today()
+    if len(paths) > CACHE_FROM:
+        state.start_history()
     documents, findings = _load_all(state, paths)
     changes = state.content_changes(documents)
     in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}

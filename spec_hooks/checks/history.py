@@ -31,6 +31,7 @@ class Trace:
     changed: Commit | None = None  # the last content change
     created: Commit | None = None
     unknown: bool = False  # the chain runs past a shallow clone's boundary
+    pending: list[tuple[Commit, Change]] = field(default_factory=list)  # newer than `changed`; need their blobs compared
 
 
 @dataclass
@@ -70,11 +71,14 @@ def trace_history(
     need_created: bool,
     boundary: frozenset[str] | None,
     tree: Callable[[str], dict[str, str]],
+    prefetch: Callable[[set[str]], None] = lambda blobs: None,
 ) -> list[Trace]:
     """For each document (path -> blob in HEAD), its last content change and, if asked, its creation.
     `commits` is HEAD's history, every child before its parents (see `history.history`); `boundary` the
     commits a shallow clone was cut at (None: a shallow clone whose cut is unknown, so every commit
-    without parents may be one); `tree` gives a commit's files and blobs."""
+    without parents may be one); `tree` gives a commit's files and blobs. Changes the patch cannot
+    settle wait until the walk ends, then their blobs are read in one batch (`prefetch`) and compared:
+    whether a change is content never alters which blob a chain follows."""
     walk = Walk([Trace(path, path, blob) for path, blob in documents.items()])
     if not walk.waiting:
         return walk.traces
@@ -85,12 +89,24 @@ def trace_history(
         for change in commit.changes:
             for trace in walk.take(change.new_path, change.new_blob):
                 resolved = trace.changed is not None or trace.unknown
-                _step(walk, trace, commit, change, same_but_dates, ignored_revisions, boundary)
+                _step(walk, trace, commit, change, ignored_revisions, boundary)
                 walk.unresolved -= (not resolved) and (trace.changed is not None or trace.unknown)
         if not walk.waiting or (not need_created and walk.unresolved == 0):
             break
     _settle_at_roots(walk, roots, tree)
+    _settle_pending(walk.traces, same_but_dates, prefetch)
     return walk.traces
+
+
+def _settle_pending(traces: list[Trace], same_but_dates: SameButDates, prefetch: Callable[[set[str]], None]) -> None:
+    """The newest waiting change that is content is the document's last content change."""
+    prefetch({blob for trace in traces for _, change in trace.pending for blob in (*change.old_blobs, change.new_blob)})
+    for trace in traces:
+        for commit, change in trace.pending:
+            if not _blobs_date_only(change, same_but_dates):
+                trace.changed, trace.unknown = commit, False
+                break
+        trace.pending = []
 
 
 def _cut(commit: Commit, boundary: frozenset[str] | None) -> bool:
@@ -119,7 +135,6 @@ def _step(
     trace: Trace,
     commit: Commit,
     change: Change,
-    same_but_dates: SameButDates,
     ignored_revisions: set[str],
     boundary: frozenset[str] | None,
 ) -> None:
@@ -127,9 +142,12 @@ def _step(
     if added and _cut(commit, boundary):
         trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
         return
-    content = added or not (commit.sha in ignored_revisions or is_date_only(change, same_but_dates))
-    if content and trace.changed is None:
-        trace.changed = commit
+    if trace.changed is None and commit.sha not in ignored_revisions:
+        verdict = True if added else patch_verdict(change)
+        if verdict:
+            trace.changed = commit
+        elif verdict is None:
+            trace.pending.append((commit, change))
     if added:
         trace.created = commit
         return
@@ -141,8 +159,43 @@ def is_date_only(change: Change, same_but_dates: SameButDates) -> bool:
     """True when the change touches nothing but the date items of the document's header (the
     documents of both versions say so, against every parent of a merge); a rename or mode change that
     keeps the content is no content change either."""
+    verdict = patch_verdict(change)
+    return not verdict if verdict is not None else _blobs_date_only(change, same_but_dates)
+
+
+def patch_verdict(change: Change) -> bool | None:
+    """Whether a change is content, from what `git log` showed; None when only the blobs can say.
+    Most content changes are told from the patch alone: a header item's key is strong emphasis, so a
+    changed line without `**`, `__` or `<` cannot be a date item."""
+    if all(old == change.new_blob for old in change.old_blobs):
+        return False
+    if change.patch is None:
+        return None
+    if not change.patch:
+        return not (change.status[0] in "RC" and change.old_blobs[0] == change.new_blob)
+    return True if _patch_changes_plain_lines(change.patch, max(1, len(change.old_blobs))) else None
+
+
+def _blobs_date_only(change: Change, same_but_dates: SameButDates) -> bool:
     return all(old == change.new_blob or same_but_dates(old, change.new_blob, change.new_path)
                for old in change.old_blobs)
+
+
+def _patch_changes_plain_lines(patch: bytes, width: int) -> bool:
+    in_hunks = False
+    for line in patch.split(b"\n"):
+        if line.startswith(b"@@"):
+            in_hunks = True
+        elif not in_hunks:
+            if line.startswith(b"Binary files"):
+                return True
+        elif line[:width].strip(b" ") and not line.startswith(b"\\") and not _could_hold_a_key(line[width:]):
+            return True
+    return False
+
+
+def _could_hold_a_key(line: bytes) -> bool:
+    return b"**" in line or b"__" in line or b"<" in line
 
 
 def differ_beyond_keys(old: bytes, new: bytes) -> bool:
@@ -153,7 +206,7 @@ def differ_beyond_keys(old: bytes, new: bytes) -> bool:
 
 
 def _plain_lines(data: bytes) -> list[bytes]:
-    return [line for line in data.split(b"\n") if b"**" not in line and b"__" not in line and b"<" not in line]
+    return [line for line in data.split(b"\n") if not _could_hold_a_key(line)]
 
 
 _FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

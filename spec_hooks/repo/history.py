@@ -1,8 +1,11 @@
 """The history the date checks read: one streamed `git log` over HEAD, parsed into commits."""
 from __future__ import annotations
 
+import contextlib
+import queue
 import re
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,13 +16,14 @@ from spec_hooks.repo.snapshot import decode_path
 
 @dataclass(frozen=True)
 class Change:
-    """One file's change in a commit, from `git log --raw`: `old_blobs` has one entry per parent."""
+    """One file's change in a commit, from `git log --raw -p`: `old_blobs` has one entry per parent."""
 
     status: str
     old_path: str
     new_path: str
     old_blobs: tuple[str, ...]
     new_blob: str
+    patch: bytes | None = None  # the -U0 patch (combined for a merge); b"": git showed none; None: not read
 
 
 @dataclass(frozen=True)
@@ -62,42 +66,70 @@ def fetch_missing_blobs(git: Git, remote: str, pathspecs: tuple[str, ...]) -> in
     return len(missing)
 
 
-def history(git: Git, pathspecs: tuple[str, ...] = ()) -> Iterator[Commit]:
-    """One streamed `git log --raw` over HEAD's history, newest first and every child before its parents:
-    each commit with its changed files and their blob ids (renames followed). No patches: only the few
-    changes that decide a document's date need their content compared, and they are read as blobs.
-    Changes made in a merge come combined (`--cc`); a merge that only took one side shows none.
-    Root commits come without changes (`log.showRoot=false`): an addition is a content change anyway.
-    No pathspec: matching one costs git more than the other files' changes do, except in a partial
-    clone, where other files' blobs are missing and must not be needed (`pathspecs`).
-    Stop iterating early and git is stopped."""
-    # Commits are told apart by a marker no file can hold: any fixed byte may stand in a patch or a name.
-    marker = b"\x01spec-hooks-" + secrets.token_hex(16).encode() + b"\x01"
-    args = ["-c", "core.quotepath=off", "-c", "log.showRoot=false", "log", "--date-order", "-z", "--raw",
-            "--no-abbrev", "-M", "--cc", "--no-color",
-            f"--format={marker.decode()}{_LOG_FORMAT}", "HEAD", *(("--", *pathspecs) if pathspecs else ())]
-    process = git.start(*args)  # never one fetch per commit (GIT_NO_LAZY_FETCH): see fetch_missing_blobs
-    assert process.stdout is not None
-    buffer = b""
-    try:
-        for block in iter(lambda: process.stdout.read(1 << 16), b""):  # type: ignore[union-attr]
-            records = (buffer + block).split(marker)
-            buffer = records.pop()
-            for record in records:
-                if record:
-                    yield _parse_commit(record)
-        if buffer:
-            yield _parse_commit(buffer)
-    finally:
+class History:
+    """One streamed `git log` over HEAD's history, newest first and every child before its parents:
+    each commit with its changed files, blob ids (renames followed) and their -U0 patches.
+    Changes made in a merge come as combined diffs (`--cc`); a merge that only took one side shows none.
+    Root commits come without changes (`log.showRoot=false`): their patch is every file in full, most of
+    the output, and an addition needs no patch to be a content change. No pathspec: matching one costs
+    git more than the other files' changes do, except in a partial clone, where other files' blobs are
+    missing and must not be needed (`pathspecs`).
+
+    git starts when the object is made and a thread reads its output ahead (up to `AHEAD` blocks), so
+    git walks the history while the run reads and parses the documents. Stop iterating early and git
+    is stopped."""
+
+    AHEAD = 256  # blocks of 64 KiB
+
+    def __init__(self, git: Git, pathspecs: tuple[str, ...] = ()) -> None:
+        # Commits are told apart by a marker no file can hold: any fixed byte may stand in a patch or a name.
+        self.marker = b"\x01spec-hooks-" + secrets.token_hex(16).encode() + b"\x01"
+        args = ["-c", "core.quotepath=off", "-c", "log.showRoot=false", "log", "--date-order", "-z", "--raw",
+                "--no-abbrev", "-p", "-U0", "-M", "--cc", "--no-color", "--no-ext-diff", "--no-textconv",
+                f"--format={self.marker.decode()}{_LOG_FORMAT}", "HEAD", *(("--", *pathspecs) if pathspecs else ())]
+        self.process = git.start(*args)  # never one fetch per commit (GIT_NO_LAZY_FETCH): see fetch_missing_blobs
+        self.blocks: queue.Queue[bytes] = queue.Queue(self.AHEAD)
+        self.reader = threading.Thread(target=self._read_ahead, daemon=True)
+        self.reader.start()
+
+    def _read_ahead(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        try:
+            for block in iter(lambda: stream.read(1 << 16), b""):
+                self.blocks.put(block)
+        except (OSError, ValueError):
+            pass  # closed by close(): the walk stopped early
+        self.blocks.put(b"")
+
+    def commits(self) -> Iterator[Commit]:
+        buffer = b""
+        try:
+            for block in iter(self.blocks.get, b""):
+                records = (buffer + block).split(self.marker)
+                buffer = records.pop()
+                for record in records:
+                    if record:
+                        yield _parse_commit(record)
+            if buffer:
+                yield _parse_commit(buffer)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        process = self.process
         if process.poll() is None:
             process.kill()
+        while self.reader.is_alive():  # let the reader see the end, however full the queue is
+            with contextlib.suppress(queue.Empty):
+                self.blocks.get(timeout=0.05)
         process.wait()
         error = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
-        process.stdout.close()
-        if process.stderr:
-            process.stderr.close()
-    if process.returncode not in (0, -9) and error:
-        raise SpecHooksError(f"git log failed: {error.splitlines()[-1]}")
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+        if process.returncode not in (0, -9) and error:
+            raise SpecHooksError(f"git log failed: {error.splitlines()[-1]}")
 
 
 def _parse_commit(record: bytes) -> Commit:
@@ -105,7 +137,14 @@ def _parse_commit(record: bytes) -> Commit:
     sha, *parents = ids.decode().split()
     committer_time, committer_offset = _when(committer, (0, "+0000"))
     author_time, author_offset = _when(author, (committer_time, committer_offset))
-    changes = tuple(Change(*entry) for entry in _parse_raw(body.lstrip(b"\0\n")))
+    entries, patch = _parse_raw(body.lstrip(b"\0\n"))
+    sections = _split_patch(patch)
+    if len(sections) != len(entries):
+        sections = [b""] * len(entries)  # cannot pair them: every change is taken as a content change
+    changes = tuple(
+        Change(status, old, new, old_blobs, new_blob, section)
+        for (status, old, new, old_blobs, new_blob), section in zip(entries, sections, strict=True)
+    )
     return Commit(sha, tuple(parents), author_time, author_offset, committer_time, committer_offset, changes)
 
 
@@ -119,7 +158,7 @@ def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
     return int(seconds), offset
 
 
-def _parse_raw(body: bytes) -> list[tuple[str, str, str, tuple[str, ...], str]]:
+def _parse_raw(body: bytes) -> tuple[list[tuple[str, str, str, tuple[str, ...], str]], bytes]:
     entries = []
     at = 0
     while body.startswith(b":", at):
@@ -137,5 +176,10 @@ def _parse_raw(body: bytes) -> list[tuple[str, str, str, tuple[str, ...], str]]:
             new = decode_path(body[at:second_end])
             at = second_end + 1
         entries.append((status, old, new, tuple(blobs[:parents]), blobs[parents]))
-    return entries
+    return entries, body[at:].lstrip(b"\0")
 
+
+def _split_patch(patch: bytes) -> list[bytes]:
+    if not patch.strip():
+        return []
+    return [section for section in re.split(rb"(?:^|\n)(?=diff --(?:git|cc) )", patch) if section.strip()]
