@@ -112,16 +112,20 @@ def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str],
 
 
 def _expanded(project: Project, given: str, path: str) -> list[str]:
-    """A file as given; a folder as the Markdown files in it (tracked ones, in a repository)."""
+    """A file as given; a folder as the Markdown files in it (tracked ones, in a repository), or as
+    itself when it holds none (SH001 says it is a folder)."""
     if not os.path.isdir(given):
         return [path]
     prefix = "" if path in ("", ".") else path.rstrip("/") + "/"
     if project.in_git:
-        return [tracked for tracked in project.snapshot.tracked_markdown() if tracked.startswith(prefix)]
-    from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
+        inside = [tracked for tracked in project.snapshot.tracked_markdown() if tracked.startswith(prefix)]
+    else:
+        from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
 
-    found = (Path(given) / name for name in sorted(_walk_files(Path(given))))
-    return [prefix + file.relative_to(given).as_posix() for file in found if file.name.lower().endswith(MARKDOWN_SUFFIXES)]
+        found = (Path(given) / name for name in sorted(_walk_files(Path(given))))
+        inside = [prefix + file.relative_to(given).as_posix() for file in found
+                  if file.name.lower().endswith(MARKDOWN_SUFFIXES)]
+    return inside or [path]
 
 
 def _walk_files(folder: Path) -> list[str]:
