@@ -236,10 +236,17 @@ def test_one_check_run_reads_each_file_once_and_extracts_each_header_once(
         headers.append(text)
         return real_header(text, *args)
 
+    def counted_header_of_tokens(text: str, *args: object) -> object:
+        headers.append(text)
+        return real_of_tokens(text, *args)
+
+    real_of_tokens = header.header_of_tokens
     monkeypatch.setattr(source, "read_source", counted_read)
-    monkeypatch.setattr(document, "extract_header", counted_header, raising=False)
-    monkeypatch.setattr(header, "extract_header", counted_header)
+    # Both ways a document gets its header: reading the top of the file, or from a whole parse.
+    monkeypatch.setattr(document, "extract_header", counted_header)
+    monkeypatch.setattr(document, "header_of_tokens", counted_header_of_tokens)
     cli("check")
+    assert headers, "headers were extracted through the patched functions"
     assert sorted(reads) == sorted(set(reads)) and len(reads) >= 3, reads
     assert len(headers) == len(set(headers)), "a header extracted twice"
 
@@ -325,7 +332,7 @@ def test_hostile_bytes_in_history_are_escaped(repo: Repo, cli) -> None:
     assert "\x01" not in result.out
 
 
-def test_stat_of_sparse_index_is_untouched(repo: Repo) -> None:
+def test_a_run_never_writes_the_index(repo: Repo) -> None:
     """The run reads the index and never writes it (no refresh: GIT_OPTIONAL_LOCKS=0)."""
     _spec_repo(repo)
     index = repo.root / ".git" / "index"

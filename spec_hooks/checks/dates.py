@@ -166,8 +166,10 @@ class RepositoryState:
 
     def content_changes(self, documents: list[Spec]) -> dict[str, bool | None]:
         """For each document: None when HEAD does not have it, else whether the text this run checked
-        differs from HEAD in more than the date lines."""
+        differs from HEAD in more than the date lines. HEAD's sides are read in one batch."""
         result: dict[str, bool | None] = {}
+        self.prefetch({blob for document in documents
+                       if (blob := self.head.get(self.head_path(document.path))) not in (None, document.source.blob)})
         for document in documents:
             head_blob = self.head.get(self.head_path(document.path))
             if head_blob is None:
