@@ -1,17 +1,18 @@
 """Configuration: `.spec-hooks.yaml` or `[tool.spec-hooks]` in pyproject.toml, validated, with defaults."""
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from spec_hooks.findings import SpecHooksError
+from spec_hooks.globs import matches
 
-CONFIG_FILE = ".spec-hooks.yaml"
+CONFIG_FILES = (".spec-hooks.yaml", ".spec-hooks.yml")
+# Files named like a template, or kept in a templates folder: never checked, reported on or fixed.
+DEFAULT_TEMPLATES = ("**/*[Tt]emplate*.md", "**/*[Tt]emplate*.markdown", "**/templates/**", "**/Templates/**")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class DocType:
     keys: tuple[str, ...]  # header keys that recognise the type; the first alone is enough
     paths: tuple[str, ...] = ()  # globs whose files must carry this type's header
     id_field: str | None = None
+    id_pattern: str | None = None  # a regex whose group `id` is the ID, searched in the path
     created_field: str | None = None
     updated_field: str | None = None
 
@@ -44,6 +46,7 @@ class Config:
     disabled: frozenset[str] = frozenset()
     per_file_disabled: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes), ruff's per-file-ignores
     exclude: tuple[str, ...] = ()
+    templates: tuple[str, ...] = DEFAULT_TEMPLATES
     timezone: str | None = None
     link_ignore: tuple[str, ...] = ()
     allow_folder_links: bool = True
@@ -54,7 +57,11 @@ class Config:
         return code not in self.disabled
 
     def excluded(self, path: str) -> bool:
-        return any(glob_match(pattern, path) for pattern in self.exclude)
+        """Left out of every check, report and fix: excluded, or a template."""
+        return matches(self.exclude, path) or self.is_template(path)
+
+    def is_template(self, path: str) -> bool:
+        return matches(self.templates, path)
 
     def today(self) -> date:
         if self.timezone is None:
@@ -76,9 +83,11 @@ def load_config(root: Path, explicit: str | None = None) -> Config:
         if not path.is_file():
             raise SpecHooksError(f"{explicit}: configuration file not found")
         data = _read_config_file(path, _display(root, path))
-    elif (root / CONFIG_FILE).is_file():
-        path = _in_repository(root, CONFIG_FILE)
-        data = _read_config_file(path, CONFIG_FILE)
+    elif found := [name for name in CONFIG_FILES if (root / name).is_file()]:
+        if len(found) > 1:
+            raise SpecHooksError(f"both {' and '.join(found)} exist: keep one (they would not be merged)")
+        path = _in_repository(root, found[0])
+        data = _read_config_file(path, found[0])
     elif (root / "pyproject.toml").is_file():
         path = _in_repository(root, "pyproject.toml")
         text = read_small_text(path, "pyproject.toml", "configuration", MAX_CONFIG)
@@ -172,16 +181,13 @@ def _build_config(source: str, data: Any) -> Config:
     from spec_hooks.validation import builtin_schema, schema_errors
 
     errors = schema_errors(builtin_schema("config"), data)
+    if not errors:
+        errors = _rule_errors(data) + _glob_errors(data) + _pattern_errors(data)
+        if (timezone := data.get("timezone")) is not None:
+            errors.extend(_timezone_errors(timezone))
     if errors:
-        raise SpecHooksError(f"{source}: invalid configuration: {errors[0]}")
+        raise SpecHooksError(*(f"{source}: invalid configuration: {error}" for error in errors))
     per_file = data.get("per_file_disable", {})
-    for key, names in [("disable", data.get("disable", [])), *(("per_file_disable", v) for v in per_file.values())]:
-        unknown = [name for name in names if not rules.is_known(name)]
-        if unknown:
-            raise SpecHooksError(f"{source}: invalid configuration: {key}: unknown rule {unknown[0][:80]!r}")
-    timezone = data.get("timezone")
-    if timezone is not None:
-        _check_timezone(source, timezone)
     links = data.get("links", {})
     dates = data.get("dates", {})
     return Config(
@@ -190,7 +196,8 @@ def _build_config(source: str, data: Any) -> Config:
         disabled=rules.codes_for(data.get("disable", [])),
         per_file_disabled=tuple((pattern, rules.codes_for(names)) for pattern, names in per_file.items()),
         exclude=tuple(data.get("exclude", [])),
-        timezone=timezone,
+        templates=tuple(data.get("templates", DEFAULT_TEMPLATES)),
+        timezone=data.get("timezone"),
         link_ignore=tuple(links.get("ignore", [])),
         allow_folder_links=links.get("allow_folders", True),
         ignore_revs_file=dates.get("ignore_revs_file", ".git-blame-ignore-revs"),
@@ -198,13 +205,61 @@ def _build_config(source: str, data: Any) -> Config:
     )
 
 
-def _check_timezone(source: str, timezone: str) -> None:
+def _rule_errors(data: dict[str, Any]) -> list[str]:
+    from spec_hooks import rules
+
+    named = [("disable", name) for name in data.get("disable", [])]
+    named += [(f"per_file_disable.{pattern}", name) for pattern, names in data.get("per_file_disable", {}).items()
+              for name in names]
+    return [f"{where}: unknown rule {name[:80]!r}{did_you_mean(name, rules.all_names())}"
+            for where, name in named if not rules.is_known(name)]
+
+
+def _glob_errors(data: dict[str, Any]) -> list[str]:
+    from spec_hooks.globs import glob_problem
+
+    globs = [("exclude", pattern) for pattern in data.get("exclude", [])]
+    globs += [("templates", pattern) for pattern in data.get("templates", [])]
+    globs += [("per_file_disable", pattern) for pattern in data.get("per_file_disable", {})]
+    globs += [(f"types.{name}.paths", pattern) for name, settings in data.get("types", {}).items()
+              for pattern in settings.get("paths", [])]
+    return [f"{where}: {problem}" for where, pattern in globs if (problem := glob_problem(pattern))]
+
+
+def _pattern_errors(data: dict[str, Any]) -> list[str]:
+    import re
+
+    errors = []
+    for name, settings in data.get("types", {}).items():
+        if (pattern := settings.get("id_pattern")) is None:
+            continue
+        try:
+            if "id" not in re.compile(pattern).groupindex:
+                errors.append(f"types.{name}.id_pattern: {pattern[:80]!r} has no group named id: write (?P<id>...)")
+        except re.error as exc:
+            errors.append(f"types.{name}.id_pattern: {pattern[:80]!r} is not a regular expression: {exc}")
+    return errors
+
+
+def did_you_mean(given: str, known: list[str]) -> str:
+    """`: did you mean 'X'?` for the known word closest to a mistyped one, or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(given, known, n=1, cutoff=0.75)
+    if not close:
+        lowered = {word.lower(): word for word in known}
+        close = [lowered[given.lower()]] if given.lower() in lowered else []
+    return f": did you mean {close[0]!r}?" if close else ""
+
+
+def _timezone_errors(timezone: str) -> list[str]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SpecHooksError(f"{source}: invalid configuration: timezone: unknown time zone {timezone!r}") from None
+        return [f"timezone: unknown time zone {timezone!r}"]
+    return []
 
 
 def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[DocType, ...]:
@@ -221,80 +276,3 @@ def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[Doc
         user_types.append(DocType(name=name, **values))
     # User types first: their paths and keys are the more specific claims.
     return tuple(user_types) + tuple(by_name.values())
-
-
-_LITERAL, _ONE, _STAR, _ANY, _FOLDERS = range(5)  # a char; `?`; `*`; `**`; `**/` (any folders, or none)
-
-
-@cache
-def _glob_tokens(pattern: str) -> tuple[tuple[int, str], ...]:
-    """gitignore-like globs: `*` and `?` stay in one folder, `**` spans folders, `/**/` may be empty."""
-    tokens = []
-    i = 0
-    pattern = pattern.lstrip("/")
-    while i < len(pattern):
-        for text, kind in (("**/", _FOLDERS), ("**", _ANY), ("*", _STAR), ("?", _ONE)):
-            if pattern.startswith(text, i):
-                tokens.append((kind, ""))
-                i += len(text)
-                break
-        else:
-            tokens.append((_LITERAL, pattern[i]))
-            i += 1
-    return tuple(tokens)
-
-
-@cache
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    parts = {_ONE: "[^/]", _STAR: "[^/]*", _ANY: ".*", _FOLDERS: "(?:.*/)?"}
-    body = "".join(parts[kind] if kind != _LITERAL else re.escape(char) for kind, char in _glob_tokens(pattern))
-    return re.compile(body + "(?:/.*)?")  # a folder's pattern matches what is in it
-
-
-def glob_match(pattern: str, path: str) -> bool:
-    """Whether `path` matches the glob `pattern` (or lies in a folder it matches). Time is linear in the
-    path for any pattern: a regex with three or more wildcards can backtrack exponentially
-    (`*a*a*a*a*a*a*a*a*a*a*a*a*b.md` took 24 s on a 30-character name), so those are run as an automaton."""
-    tokens = _glob_tokens(pattern)
-    if sum(kind in (_STAR, _ANY, _FOLDERS) for kind, _ in tokens) < 3:
-        return _glob_regex(pattern).fullmatch(path) is not None
-    return _glob_automaton(tokens, path)
-
-
-def _glob_automaton(tokens: tuple[tuple[int, str], ...], path: str) -> bool:
-    """Every way of matching at once: a state is (token index, inside a `**/` that has consumed text);
-    index len(tokens) with `inside` is the `/…` under a matched folder."""
-    end = len(tokens)
-    states = _closure(tokens, {(0, False)})
-    for char in path:
-        following = set()
-        for index, inside in states:
-            if index == end:
-                if inside or char == "/":
-                    following.add((end, True))
-                continue
-            kind, literal = tokens[index]
-            if kind == _LITERAL and char == literal or kind == _ONE and char != "/":
-                following.add((index + 1, False))
-            elif kind == _STAR and char != "/" or kind == _ANY:
-                following.add((index, False))
-            elif kind == _FOLDERS:
-                following.add((index, True))
-                if char == "/":
-                    following.add((index + 1, False))
-        states = _closure(tokens, following)
-        if not states:
-            return False
-    return (end, False) in states or (end, True) in states
-
-
-def _closure(tokens: tuple[tuple[int, str], ...], states: set[tuple[int, bool]]) -> set[tuple[int, bool]]:
-    """The states reachable without reading a character: a wildcard may match nothing."""
-    pending = list(states)
-    while pending:
-        index, inside = pending.pop()
-        skippable = index < len(tokens) and (tokens[index][0] in (_STAR, _ANY) or (tokens[index][0] == _FOLDERS and not inside))
-        if skippable and (index + 1, False) not in states:
-            states.add((index + 1, False))
-            pending.append((index + 1, False))
-    return states

@@ -8,8 +8,9 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from spec_hooks.config import DocType, glob_match
+from spec_hooks.config import DocType
 from spec_hooks.findings import ERROR, Finding
+from spec_hooks.globs import matches
 from spec_hooks.header import Field, Header
 from spec_hooks.source import Source
 
@@ -40,19 +41,29 @@ def normalize_key(key: str) -> str:
 
 
 def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocType | None:
-    """A type whose paths claim the file; else the type whose keys the header uses (its first key, or two)."""
+    """A type whose paths claim the file (an index page excepted); else the type the header's keys
+    identify: its first key (`Spec ID`, `System`), or two of its keys and no key of its own."""
+    keys = header.keys() if header else []
     for doc_type in types:
-        if doc_type.paths and any(glob_match(pattern, path) for pattern in doc_type.paths):
+        if doc_type.paths and matches(doc_type.paths, path) and not is_index_page(path, keys):
             return doc_type
-    if header is None:
-        return None
-    present = {normalize_key(key) for key in header.keys()}
     best, best_score = None, 0
+    present = {normalize_key(key) for key in keys}
     for doc_type in types:
-        score = sum(normalize_key(key) in present for key in doc_type.keys)
-        if (score >= 2 or normalize_key(doc_type.keys[0]) in present) and score > best_score:
+        own = {normalize_key(key) for key in doc_type.keys}
+        score = len(present & own)
+        foreign = [key for key in keys if normalize_key(key) not in own and near_miss(key, doc_type.keys) is None]
+        if (normalize_key(doc_type.keys[0]) in present or score >= 2 and not foreign) and score > best_score:
             best, best_score = doc_type, score
     return best
+
+
+_INDEX_NAMES = ("readme.md", "readme.markdown", "index.md", "index.markdown")
+
+
+def is_index_page(path: str, keys: list[str]) -> bool:
+    """`specs/README.md` listing the specs of its folder: not a spec, though the folder's files are."""
+    return path.rsplit("/", 1)[-1].lower() in _INDEX_NAMES and not keys
 
 
 def near_miss(key: str, known: Sequence[str]) -> str | None:

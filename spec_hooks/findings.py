@@ -45,4 +45,8 @@ def printable_finding(finding: Finding) -> Finding:
 
 
 class SpecHooksError(Exception):
-    """A usage, configuration or schema problem: one line on stderr, exit status 2."""
+    """A usage, configuration or schema problem: one line on stderr per message, exit status 2."""
+
+    @property
+    def lines(self) -> list[str]:
+        return [str(message) for message in self.args]

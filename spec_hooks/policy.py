@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spec_hooks.config import Config, glob_match
+from spec_hooks.config import Config
 from spec_hooks.findings import Finding
+from spec_hooks.globs import selects
 
 
 def decide(findings: Iterable[Finding], config: Config) -> list[Finding]:
@@ -19,5 +20,5 @@ def decide(findings: Iterable[Finding], config: Config) -> list[Finding]:
 def reported(finding: Finding, config: Config) -> bool:
     if not config.enabled(finding.code) or config.excluded(finding.path):
         return False
-    return not any(finding.code in codes and glob_match(pattern, finding.path)
+    return not any(finding.code in codes and selects(pattern, finding.path)
                    for pattern, codes in config.per_file_disabled)

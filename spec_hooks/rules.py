@@ -88,6 +88,10 @@ def is_known(code_or_name: str) -> bool:
     return any(code_or_name in (rule.code, rule.name) for rule in RULES.values())
 
 
+def all_names() -> list[str]:
+    return [word for rule in RULES.values() for word in (rule.code, rule.name)]
+
+
 def codes_for(codes_or_names: list[str]) -> frozenset[str]:
     """Map a configuration's mix of codes and names to codes."""
     return frozenset(

@@ -170,8 +170,9 @@ def guarded(run: Callable[[], int]) -> int:
     try:
         return run()
     except SpecHooksError as exc:
-        message = printable(str(exc))  # one line, whatever the input it quotes
-        print(f"spec-hooks: error: {message if len(message) <= 1000 else message[:997] + '...'}", file=sys.stderr)
+        for line in exc.lines:
+            message = printable(line)  # one line, whatever the input it quotes
+            print(f"spec-hooks: error: {message if len(message) <= 1000 else message[:997] + '...'}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

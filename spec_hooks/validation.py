@@ -29,8 +29,19 @@ def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
     """Short `where: what` messages for a configuration-like document (what they quote is cut short)."""
     from jsonschema import Draft202012Validator
 
-    errors = sorted(Draft202012Validator(schema).iter_errors(instance), key=lambda error: list(error.path))
-    return [shorten(f"{'.'.join(map(str, error.path)) or '(top level)'}: {error.message}") for error in errors]
+    errors = sorted(Draft202012Validator(schema).iter_errors(instance), key=lambda error: list(map(str, error.path)))
+    return [shorten(f"{'.'.join(map(str, error.path)) or '(top level)'}: {message}")
+            for error in errors for message in _said(error)]
+
+
+def _said(error: Any) -> list[str]:
+    """What a validation error says, with `did you mean` for a mistyped key."""
+    from spec_hooks.config import did_you_mean
+
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict) or error.validator_value is not False:
+        return [error.message]
+    known = list(error.schema.get("properties", {}))
+    return [f"unknown key {key!r}{did_you_mean(key, known)}" for key in error.instance if key not in known]
 
 
 def shorten(message: str, limit: int = 300) -> str:

@@ -62,8 +62,12 @@ def test_pyproject_configuration(repo: Repo, cli) -> None:
     [
         ("disable: SH111\n", ".spec-hooks.yaml: invalid configuration: disable: 'SH111' is not of type 'array'"),
         ("disable: [SH999]\n", ".spec-hooks.yaml: invalid configuration: disable: unknown rule 'SH999'"),
-        ("colour: blue\n", ".spec-hooks.yaml: invalid configuration: (top level): Additional properties are not allowed "
-                           "('colour' was unexpected)"),
+        ("colour: blue\n", ".spec-hooks.yaml: invalid configuration: (top level): unknown key 'colour'\n"),
+        ("exlude: [a]\n", ".spec-hooks.yaml: invalid configuration: (top level): unknown key 'exlude': "
+                          "did you mean 'exclude'?"),
+        ("disable: [brokn-link]\n", ".spec-hooks.yaml: invalid configuration: disable: unknown rule 'brokn-link': "
+                                    "did you mean 'broken-link'?"),
+        ("exclude: ['specs/[0-9']\n", ".spec-hooks.yaml: invalid configuration: exclude: 'specs/[0-9': `[` is never closed"),
         ("types:\n  rfc:\n    keys: [RFC]\n", ".spec-hooks.yaml: invalid configuration: types.rfc: 'schema' is required"),
         ("types:\n  rfc:\n    schema: s.json\n    keys: []\n", ".spec-hooks.yaml: invalid configuration: types.rfc.keys: [] "
                                                           "should be non-empty"),
@@ -151,7 +155,7 @@ def test_schemas_come_from_the_repository_or_the_package(repo: Repo, cli, tmp_pa
 )
 def test_globs_match_in_time_linear_in_the_path(pattern: str, path: str, matches: bool) -> None:
     """Three wildcards or more run as an automaton: the regex took 24 s on a 30-character name."""
-    from spec_hooks.config import glob_match
+    from spec_hooks.globs import glob_match
 
     assert glob_match(pattern, path) is matches
 
@@ -159,7 +163,7 @@ def test_globs_match_in_time_linear_in_the_path(pattern: str, path: str, matches
 def test_the_glob_automaton_agrees_with_the_glob_regex() -> None:
     import random
 
-    from spec_hooks.config import _glob_automaton, _glob_regex, _glob_tokens
+    from spec_hooks.globs import _glob_automaton, _glob_regex, _glob_tokens
 
     pieces, alphabet = ["*", "**", "**/", "?", "a", "b", "/", "."], "ab/."
     generator = random.Random(0)
@@ -203,3 +207,71 @@ def test_exclude_globs(repo: Repo, cli) -> None:
     repo.write("templates/spec.md", (spec(status="Draft | Final | Deprecated")))
     repo.add()
     assert cli("headers").out == ""
+
+
+def test_every_configuration_error_is_shown_one_line_each(repo: Repo, cli) -> None:
+    repo.write(".spec-hooks.yaml", "disable: [SH999, nope]\nexclude: ['[a']\ntimezone: Mars/Olympus\n")
+    repo.write("a.md", spec())
+    result = cli("headers", "a.md")
+    assert result.status == 2
+    assert result.err.splitlines() == [
+        "spec-hooks: error: .spec-hooks.yaml: invalid configuration: " + line for line in (
+            "disable: unknown rule 'SH999'", "disable: unknown rule 'nope'",
+            "exclude: '[a': `[` is never closed by `]`", "timezone: unknown time zone 'Mars/Olympus'")
+    ]
+
+
+def test_spec_hooks_yml_is_read_and_two_configuration_files_are_an_error(repo: Repo, cli) -> None:
+    repo.write("specs/x.md", spec(spec_id="rest/other"))
+    assert "SH111" in cli("headers", "specs/x.md").codes()
+    repo.write(".spec-hooks.yml", "disable: [SH111]\n")
+    assert "SH111" not in cli("headers", "specs/x.md").codes()
+    repo.write(".spec-hooks.yaml", "disable: []\n")
+    result = cli("headers", "specs/x.md")
+    assert (result.status, result.err) == (
+        2, "spec-hooks: error: both .spec-hooks.yaml and .spec-hooks.yml exist: keep one (they would not be merged)\n")
+
+
+@pytest.mark.parametrize(
+    ("patterns", "path", "selected"),
+    [
+        (["specs/[0-9]*.md"], "specs/1-a.md", True),
+        (["specs/[0-9]*.md"], "specs/a.md", False),
+        (["specs/[!0-9]*.md"], "specs/a.md", True),
+        (["specs/[!0-9]*.md"], "specs/1.md", False),
+        (["a[/]b.md"], "a/b.md", False),
+        (["specs/{rest,grpc}/*.md"], "specs/grpc/x.md", True),
+        (["specs/{rest,grpc}/*.md"], "specs/soap/x.md", False),
+        (["{a,b{c,d}}.md"], "bd.md", True),
+        (["{a}.md"], "{a}.md", True),
+        (["docs/**", "!docs/keep.md"], "docs/keep.md", False),
+        (["docs/**", "!docs/keep.md"], "docs/drop.md", True),
+        (["!docs/keep.md", "docs/**"], "docs/keep.md", True),
+        (["**/*[Tt]emplate*.md"], "templates/spec-Template.md", True),
+    ],
+)
+def test_glob_lists(patterns: list[str], path: str, selected: bool) -> None:
+    from spec_hooks.globs import matches
+
+    assert matches(patterns, path) is selected
+
+
+def test_the_glob_automaton_reads_classes_as_the_regex_does() -> None:
+    import random
+
+    from spec_hooks.globs import _glob_automaton, _glob_regex, _glob_tokens
+
+    pieces, alphabet = ["*", "**", "**/", "?", "a", "[ab]", "[!a]", "/", "."], "ab/."
+    generator = random.Random(1)
+    for _ in range(3000):
+        pattern = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 7)))
+        path = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 9)))
+        expected = _glob_regex(pattern).fullmatch(path) is not None
+        assert _glob_automaton(_glob_tokens(pattern), path) is expected, (pattern, path)
+
+
+def test_brace_expansion_is_bounded(repo: Repo, cli) -> None:
+    repo.write(".spec-hooks.yaml", "exclude: ['" + "{a,b}" * 10 + "']\n")
+    repo.write("a.md", spec())
+    result = cli("headers", "a.md")
+    assert result.status == 2 and "expands to more than 256 patterns" in result.err

@@ -59,7 +59,7 @@ def test_per_file_disable(repo: Repo, cli) -> None:
     result = cli("headers")
     assert [line.split(":")[0] for line in result.lines] == [PATH]
     repo.write(".spec-hooks.yaml", "per_file_disable:\n  'specs/**': [SH999]\n")
-    assert "per_file_disable: unknown rule 'SH999'" in cli("headers").err
+    assert "per_file_disable.specs/**: unknown rule 'SH999'" in cli("headers").err
 
 
 # Bug 2: `exclude` holds in the rename and deletion pass, for findings and for the fixer ------------

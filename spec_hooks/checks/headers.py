@@ -81,7 +81,8 @@ def _check_path(
         return []
     if header is None:
         globs = ", ".join(doc_type.paths)
-        return [Finding(path, 1, 1, "SH104", f"no header: files matching {globs} must start with the {doc_type.name} header")]
+        return [Finding(path, 1, 1, "SH104", f"no header: files matching {globs} must start with the {doc_type.name} "
+                                             "header (not a spec? add it to exclude)")]
     if doc_type.schema not in validators:
         from spec_hooks.validation import load_validator
 
@@ -205,13 +206,23 @@ def _date_findings(document: Spec, today: date) -> list[Finding]:
 
 
 def _id_path_findings(document: Spec, spec_id: str, offset: int) -> list[Finding]:
-    path = document.source.path
-    stem = re.sub(r"\.(md|markdown)$", "", path, flags=re.IGNORECASE)
-    if stem == spec_id or stem.endswith("/" + spec_id):
-        return []
-    expected = "/".join(stem.split("/")[-(spec_id.count("/") + 1):])
-    name = document.doc_type.id_field
-    return [document.at(offset, "SH111", f"{name} {spec_id!r} does not match the file's path {path!r}: expected {name} {expected!r}, or move the file")]
+    path, doc_type = document.source.path, document.doc_type
+    name = doc_type.id_field
+    if doc_type.id_pattern is not None:
+        match = re.search(doc_type.id_pattern, path)
+        if match is None:
+            return [document.at(offset, "SH111", f"the file's path {path!r} does not match the {doc_type.name} "
+                                                 f"type's id_pattern {doc_type.id_pattern!r}: move the file")]
+        if match.group("id") == spec_id:
+            return []
+        expected = match.group("id")
+    else:
+        stem = re.sub(r"\.(md|markdown)$", "", path, flags=re.IGNORECASE)
+        if stem == spec_id or stem.endswith("/" + spec_id):
+            return []
+        expected = "/".join(stem.split("/")[-(spec_id.count("/") + 1):])
+    return [document.at(offset, "SH111", f"{name} {spec_id!r} does not match the file's path {path!r}: "
+                                         f"expected {name} {expected!r}, or move the file")]
 
 
 def _duplicate_ids(project: Project, documents: list[Spec], other_lines: list[tuple[str, int, str]]) -> list[Finding]:

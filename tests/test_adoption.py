@@ -1,0 +1,116 @@
+"""A team's first week (issue 12): each problem a new user met, through the CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Repo, spec
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SPEC_TEMPLATE = "# {{Title}}\n\n- **Spec ID:** {{area/name}}\n- **Status:** Draft | Final | Deprecated\n" \
+                "- **Version:** 0.1\n- **Created:** YYYY-MM-DD  \n- **Updated:** {{YYYY-MM-DD}}  \n\n---\n\n## Goals\n"
+
+
+def _template(name: str) -> str:
+    seed = SEEDS / name
+    return seed.read_text(encoding="utf-8") if seed.is_file() else SPEC_TEMPLATE
+
+
+@pytest.mark.parametrize("template_path", ["templates/spec-template.md", "docs/integration-spec-template.md",
+                                           "specs/Templates/rfc.md"])
+def test_templates_are_never_checked_or_filled(repo: Repo, cli, template_path: str) -> None:
+    text = _template("spec-template.md")
+    repo.write(template_path, text)
+    repo.write("specs/rest/webhooks-v2.md", spec())
+    repo.add()
+    repo.commit()
+    assert cli("check").status == 0
+    assert cli("dates", "--check", "--fix").status == 0
+    assert cli("dates", template_path).status == 0
+    assert repo.read(template_path).decode() == text, "the backfill left the template's placeholders alone"
+    repo.write(".spec-hooks.yaml", "templates: []\n")
+    assert "SH107" in cli("headers", template_path).codes(), "templates: [] checks them like any file"
+
+
+def test_links_to_a_template_resolve(repo: Repo, cli) -> None:
+    repo.write("templates/spec-template.md", SPEC_TEMPLATE)
+    repo.write("README.md", "# Specs\n\nStart from [the template](templates/spec-template.md#goals).\n"
+                            "Not [this one](templates/spec-template.md#nope).\n")
+    repo.add()
+    result = cli("links", "README.md")
+    assert result.codes() == ["SH205"] and "#nope" in result.out
+
+
+PROPOSAL = "# Proposal: faster retries\n\n- **Status:** Draft\n- **Author:** Ada\n- **Created:** 2025-01-02\n" \
+           "- **Updated:** {{YYYY-MM-DD}}\n\n## Motivation\n"
+RFC = "# RFC 1: Idempotency keys\n\n- **RFC:** {rfc}\n- **Status:** Accepted\n- **Created:** 2025-01-02\n" \
+      "- **Updated:** 2025-01-03\n\n## Motivation\n"
+
+
+def test_proposals_and_rfcs_are_not_taken_for_specs(repo: Repo, cli) -> None:
+    repo.write("proposals/2025/faster-retries.md", PROPOSAL)
+    repo.write("rfcs/0001-idempotency-keys.md", RFC.format(rfc="0001"))
+    repo.add()
+    assert (cli("headers").status, cli("headers").out) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("header", "doc_type"),
+    [
+        ({"Spec ID": "a/b", "Status": "Draft"}, "spec"),
+        ({"Spec Id": "a/b"}, "spec"),  # a misspelled first key still identifies the type
+        ({"Status": "Draft", "Version": "1", "Updated": "2025-01-01"}, "spec"),  # only its own keys: missing Spec ID
+        ({"Status": "Draft", "Author": "Ada", "Updated": "2025-01-01"}, None),  # a key of no type: something else
+        ({"RFC": "1", "Status": "Draft", "Created": "2025-01-01", "Updated": "2025-01-01"}, None),
+        ({"Owner": "x", "Type": "API"}, "integration"),
+        ({"System": "Pagar.me"}, "integration"),
+        ({"Updated": "2025-01-01"}, None),
+    ],
+)
+def test_zero_configuration_recognises_a_type_by_its_own_keys(header: dict[str, str], doc_type: str | None) -> None:
+    from spec_hooks.config import BUILTIN_TYPES
+    from spec_hooks.documents import classify
+    from spec_hooks.header import extract_header
+
+    text = "# T\n\n" + "".join(f"- **{key}:** {value}\n" for key, value in header.items())
+    found = classify("docs/x.md", extract_header(text), BUILTIN_TYPES)
+    assert (found.name if found else None) == doc_type
+
+
+def test_an_id_pattern_matches_a_number_prefix(repo: Repo, cli) -> None:
+    repo.write(".spec-hooks.yaml", "types:\n  rfc:\n    schema: builtin:spec\n    keys: [RFC, Status]\n"
+                                   "    id_field: RFC\n    id_pattern: '(?:^|/)(?P<id>[0-9]{4})-[^/]*$'\n"
+                                   "    paths: ['rfcs/**']\n")
+    repo.write("rfcs/0001-idempotency-keys.md", RFC.format(rfc="0001"))
+    repo.write("rfcs/0002-retries.md", RFC.format(rfc="0001"))
+    repo.write("rfcs/notes.md", RFC.format(rfc="0003"))
+    repo.add()
+    result = cli("headers", "--format", "json")
+    found = {(finding["path"], finding["code"], finding["message"]) for finding in result.json()
+             if finding["code"] in ("SH110", "SH111")}
+    assert found == {
+        ("rfcs/0002-retries.md", "SH111",
+         "RFC '0001' does not match the file's path 'rfcs/0002-retries.md': expected RFC '0002', or move the file"),
+        ("rfcs/0001-idempotency-keys.md", "SH110", "RFC '0001' is also used by rfcs/0002-retries.md"),
+        ("rfcs/0002-retries.md", "SH110", "RFC '0001' is also used by rfcs/0001-idempotency-keys.md"),
+        ("rfcs/notes.md", "SH111", "the file's path 'rfcs/notes.md' does not match the rfc type's id_pattern "
+                                   "'(?:^|/)(?P<id>[0-9]{4})-[^/]*$': move the file"),
+    }
+
+
+def test_an_id_pattern_without_its_group_is_a_configuration_error(repo: Repo, cli) -> None:
+    repo.write(".spec-hooks.yaml", "types:\n  spec:\n    id_pattern: '[0-9]+'\n")
+    repo.write("a.md", spec())
+    result = cli("headers", "a.md")
+    assert result.status == 2 and "types.spec.id_pattern: '[0-9]+' has no group named id" in result.err
+
+
+def test_an_index_page_in_a_spec_folder_is_not_a_spec(repo: Repo, cli) -> None:
+    repo.write(".spec-hooks.yaml", "types:\n  spec:\n    paths: ['specs/**']\n")
+    repo.write("specs/README.md", "# Specs\n\n- [Webhooks v2](rest/webhooks-v2.md)\n- [Auth](auth.md)\n")
+    repo.write("specs/rest/webhooks-v2.md", spec())
+    repo.write("specs/notes.md", "# Notes\n\nNo header.\n")
+    repo.add()
+    result = cli("headers")
+    assert result.lines == ["specs/notes.md:1:1: SH104 no header: files matching specs/** must start with the spec "
+                            "header (not a spec? add it to exclude)"]
