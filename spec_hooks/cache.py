@@ -20,7 +20,7 @@ from spec_hooks import __version__
 
 FOLDER = "spec-hooks/documents"
 MAX_SHARD = 64 << 20  # bytes: far beyond any real shard, well below a memory bomb
-_FORMAT = 3
+_FORMAT = 4
 
 
 def _parser_key() -> str:

@@ -6,14 +6,17 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-COMMANDS = {
-    "headers": ("spec_hooks.checks.headers", "validate spec headers against their JSON Schemas"),
-    "links": ("spec_hooks.checks.links", "check that relative links and #fragments resolve in git's index"),
-    "dates": ("spec_hooks.checks.dates", "bump Updated dates on content changes; --check verifies them against history"),
-    "check": ("spec_hooks.checks.all", "headers, links and dates --check together: what CI runs"),
+COMMANDS = {  # name: (module, function, what it does)
+    "headers": ("spec_hooks.checks.headers", "main", "validate spec headers against their JSON Schemas"),
+    "links": ("spec_hooks.checks.links", "main", "check that relative links and #fragments resolve in git's index"),
+    "dates": ("spec_hooks.checks.dates", "main",
+              "bump Updated dates on content changes; --check verifies them against history"),
+    "check": ("spec_hooks.checks.all", "main", "headers, links and dates --check together: what CI runs"),
+    "rule": ("spec_hooks.explain", "rule_main", "explain a rule: what, why, an example, how to fix or switch it off"),
+    "rules": ("spec_hooks.explain", "rules_main", "list every rule with its default severity"),
 }
 
-USAGE = """usage: spec-hooks [--version] COMMAND [options] [FILE ...]
+USAGE = """usage: spec-hooks [-V | --version] COMMAND [options] [FILE ...]
 
 commands:
 {commands}
@@ -26,19 +29,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
         stream = sys.stdout if args else sys.stderr
-        stream.write(USAGE.format(commands="\n".join(f"  {name:<9} {text}" for name, (_, text) in COMMANDS.items())))
+        stream.write(USAGE.format(commands="\n".join(f"  {name:<9} {text}" for name, (_, _, text) in COMMANDS.items())))
         return 0 if args else 2
-    if args[0] == "--version":
+    if args[0] in ("-V", "--version"):
         from spec_hooks import __version__
 
         print(f"spec-hooks {__version__}")
         return 0
     if args[0] not in COMMANDS:
-        print(f"spec-hooks: error: unknown command {args[0]!r} (choose from {', '.join(COMMANDS)})", file=sys.stderr)
+        from spec_hooks.config import did_you_mean
+
+        print(f"spec-hooks: error: unknown command {args[0][:80]!r}{did_you_mean(args[0], list(COMMANDS))} "
+              f"(choose from {', '.join(COMMANDS)})", file=sys.stderr)
         return 2
-    module = import_module(COMMANDS[args[0]][0])
+    module_name, function, _ = COMMANDS[args[0]]
     try:
-        status: int = module.main(args[1:])
+        status: int = getattr(import_module(module_name), function)(args[1:])
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`spec-hooks check | head`): stop quietly, and keep Python's exit-time

@@ -52,6 +52,7 @@ class Config:
     allow_folder_links: bool = True
     ignore_revs_file: str = ".git-blame-ignore-revs"
     date_timezone: str = "author"
+    ignore_whitespace: bool = True  # whitespace-only changes leave dates alone
 
     def enabled(self, code: str) -> bool:
         return code not in self.disabled
@@ -202,6 +203,7 @@ def _build_config(source: str, data: Any) -> Config:
         allow_folder_links=links.get("allow_folders", True),
         ignore_revs_file=dates.get("ignore_revs_file", ".git-blame-ignore-revs"),
         date_timezone=dates.get("timezone", "author"),
+        ignore_whitespace=dates.get("ignore_whitespace", True),
     )
 
 

@@ -34,6 +34,7 @@ from spec_hooks.source import Source
 
 if TYPE_CHECKING:
     from spec_hooks.cache import DocumentCache
+    from spec_hooks.progress import Progress
     from spec_hooks.run import Project
 
 HEADER, BODY = 0, 1  # the two parts of a document a check can ask for (and the cache keeps)
@@ -89,6 +90,10 @@ class Document:
     def ignored_lines(self) -> set[int]:
         return self.parsed.ignored_lines
 
+    @property
+    def directives(self) -> list[tuple[int, int, str]]:
+        return self.parsed.directives
+
     def has(self, part: int) -> bool:
         return ("header", "parsed")[part] in self.__dict__
 
@@ -127,22 +132,25 @@ class Document:
             tuple(sorted(parsed.ignored_lines)),
             self.anchors.headings,
             tuple(sorted(parsed.explicit)),
+            tuple(parsed.directives),
         )
 
     def _adopt_body(self, payload: tuple[Any, ...]) -> None:
-        links, problems, ignored, headings, explicit = payload
+        links, problems, ignored, headings, explicit, directives = payload
         self.__dict__["parsed"] = Parsed([Link(*link) for link in links], [Problem(*problem) for problem in problems],
-                                         explicit=set(explicit), ignored_lines=set(ignored))
+                                         explicit=set(explicit), ignored_lines=set(ignored),
+                                         directives=list(directives))
         self.__dict__["anchors"] = Anchors(tuple(headings), frozenset(explicit))
 
     @staticmethod
     def valid_payload(payload: Any) -> bool:
         """Whether a body payload has exactly the shape `payload()` writes."""
-        if not (isinstance(payload, tuple) and len(payload) == 5 and all(isinstance(part, tuple) for part in payload)):
+        if not (isinstance(payload, tuple) and len(payload) == 6 and all(isinstance(part, tuple) for part in payload)):
             return False
-        links, problems, ignored, headings, explicit = payload
+        links, problems, ignored, headings, explicit, directives = payload
         return (all(_typed(link, _LINK_TYPES) for link in links)
                 and all(_typed(problem, (int, str, str)) for problem in problems)
+                and all(_typed(directive, (int, int, str)) for directive in directives)
                 and set(map(type, ignored)) <= {int} and set(map(type, (*headings, *explicit))) <= {str})
 
     @staticmethod
@@ -205,15 +213,21 @@ class DocumentStore:
 
     def read_all(self, paths: Iterable[str], parts: tuple[int, ...]) -> None:
         """Read `paths` and compute `parts` of each now: on every core when many are not in the cache."""
+        from spec_hooks.progress import Progress
+
         documents = [document for path in paths if isinstance(document := self.read(path), Document)]
         missing = list({d.source.blob: d for d in documents if not all(d.has(part) for part in parts)}.values())
+        progress = Progress(len(missing), "parsing")
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and _can_fork():
             if self.project.git is not None:
                 self.project.git.before_fork()
-            for document, entry in zip(missing, _in_workers(missing, parts), strict=True):
+            for document, entry in zip(missing, _in_workers(missing, parts, progress), strict=True):
                 document.adopt(entry)
         for document in documents:
-            document.ensure(parts)
+            if not all(document.has(part) for part in parts):
+                document.ensure(parts)
+                progress.advance()
+        progress.close()
 
     def save(self, whole_repository: bool = False) -> None:
         """Keep every part parsed in this run. After a whole-repository run, the cache keeps only the
@@ -246,17 +260,20 @@ def _work(indices: list[int]) -> list[Entry]:
     return entries
 
 
-def _in_workers(documents: list[Document], parts: tuple[int, ...]) -> list[Entry]:
+def _in_workers(documents: list[Document], parts: tuple[int, ...], progress: Progress) -> list[Entry]:
     """Each document's entry with `parts` computed, by forked workers (which share the texts read)."""
     import multiprocessing
 
     global _WORK
     workers = min(os.cpu_count() or 2, 4)
-    slices = [list(range(start, len(documents), workers * 2)) for start in range(workers * 2)]
+    slices = [list(range(start, len(documents), workers * 8)) for start in range(workers * 8)]
     _WORK = (documents, parts)
+    results = []
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_work, slices, chunksize=1)
+            for found in pool.imap(_work, slices, chunksize=1):
+                results.append(found)
+                progress.advance(len(found))
     finally:
         _WORK = None
     entries: list[Entry] = [(None, None)] * len(documents)

@@ -90,15 +90,22 @@ def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:
     return named
 
 
-def without_date_lines(document: Document, types: Sequence[DocType]) -> list[str]:
+def without_date_lines(document: Document, types: Sequence[DocType], whitespace: bool = False) -> list[str]:
     """The document's lines without the lines of its header items that hold a date field (of any type):
-    two versions that agree on these differ only in their dates, which is no content change."""
+    two versions that agree on these differ only in their dates, which is no content change. With
+    `whitespace`, without trailing whitespace and trailing blank lines too (what pre-commit-hooks'
+    trailing-whitespace, end-of-file-fixer and mixed-line-ending change; line endings never count)."""
     header = document.header
     names = {name.lower() for doc_type in types for name in doc_type.date_fields}
     text = document.text
     dropped = {len(_LINE_BREAK.findall(text, 0, field.key_offset)) for field in header.fields
                if field.key is not None and field.key.lower() in names} if header else set()
-    return [line for number, line in enumerate(_LINE_BREAK.split(text)) if number not in dropped]
+    lines = [line for number, line in enumerate(_LINE_BREAK.split(text)) if number not in dropped]
+    if whitespace:
+        lines = [line.rstrip(" \t\f\v") for line in lines]
+        while lines and not lines[-1]:
+            lines.pop()
+    return lines
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

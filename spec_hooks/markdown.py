@@ -28,6 +28,7 @@ from mistune.inline_parser import InlineParser
 from mistune.util import unikey
 
 IGNORE_DIRECTIVE = "spec-hooks: ignore-link"
+DIRECTIVE_PREFIX = "spec-hooks:"
 PLUGINS = ("table", "url", "strikethrough", "footnotes", "task_lists")
 
 
@@ -86,6 +87,7 @@ class Parsed:
     headings: list[Heading] = field(default_factory=list)
     explicit: set[str] = field(default_factory=set)
     ignored_lines: set[int] = field(default_factory=set)  # offsets of line starts silenced by a directive
+    directives: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, text) of `spec-hooks:` comments
 
     @property
     def anchors(self) -> Anchors:
@@ -511,6 +513,8 @@ class _Walker:
         for begin, end in comments:
             if IGNORE_DIRECTIVE in raw[begin:end]:
                 self._silence(self._original(state, start + begin), self._original(state, start + end))
+            elif DIRECTIVE_PREFIX in raw[begin:end]:
+                self._directive(raw[begin:end], self._original(state, start + begin), self._original(state, start + end))
         if inline and raw.startswith("<!"):
             return
         if comments:
@@ -531,6 +535,10 @@ class _Walker:
                 elif (key, name) in (("href", "a"), ("src", "img")):
                     self._link("html", html.unescape(value), value, state, start + tag.start() + attribute.start(group),
                                start)
+
+    def _directive(self, comment: str, start: int | None, end: int | None) -> None:
+        if start is not None and end is not None:
+            self.parsed.directives.append((start, end, comment))
 
     def _silence(self, start: int | None, end: int | None) -> None:
         if start is None or end is None:

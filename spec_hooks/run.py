@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,9 +15,11 @@ from spec_hooks.findings import Finding, SpecHooksError, printable, printable_fi
 from spec_hooks.source import Contents
 
 if TYPE_CHECKING:
+    from spec_hooks.directives import Directive
     from spec_hooks.document import DocumentStore
     from spec_hooks.repo.runner import Git
     from spec_hooks.repo.snapshot import Snapshot
+    from spec_hooks.report import Output
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,26 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: text; under GITHUB_ACTIONS=true, text and annotations)")
     parser.add_argument("--config", metavar="PATH", default=None,
                         help="configuration file (default: .spec-hooks.yaml or [tool.spec-hooks] in pyproject.toml)")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text output (default: auto, on a terminal unless NO_COLOR is set)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print the findings only: no summary, notes or progress")
+    parser.add_argument("--sarif-file", metavar="PATH", default=None,
+                        help="also write the findings as SARIF to PATH (annotate and upload from one run)")
+
+
+def output_of(args: argparse.Namespace, fixing: bool = False) -> Output:
+    from spec_hooks import progress
+    from spec_hooks.report import Output, use_color
+
+    progress.enabled = not args.quiet
+    return Output(args.format, use_color(args.color, sys.stdout), args.quiet, args.sarif_file, fixing)
+
+
+def add_hook_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hook", action="store_true",
+                        help="run as the pre-commit hook does (always_run): with no FILE, check only the links "
+                             "that the staged renames and deletions break, never the whole repository")
 
 
 def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
@@ -96,10 +118,13 @@ def open_project(config_path: str | None) -> Project:
     return Project(root, load_config(root, config_path), git)
 
 
-def select_files(project: Project, filenames: Sequence[str]) -> tuple[list[str], bool]:
-    """Repository-relative paths to check, and whether they are the whole repository."""
+def select_files(project: Project, filenames: Sequence[str], hook: bool = False) -> tuple[list[str], bool]:
+    """Repository-relative paths to check, and whether they are the whole repository. A hook given no
+    file (a commit that only deletes or renames) checks none itself."""
     from spec_hooks.source import display_path
 
+    if hook and not filenames:
+        return [], False
     if filenames:
         paths = [path for name in filenames for path in _expanded(project, name, display_path(project.root, name))]
         whole = False
@@ -136,28 +161,92 @@ def _walk_files(folder: Path) -> list[str]:
     return names
 
 
-def report(findings: Sequence[Finding], format_name: str | None, config: Config) -> int:
-    """Apply the configuration's policy (see `policy`) and hand what is left to the reporters."""
+def report(findings: Sequence[Finding], output: Output, project: Project, paths: Sequence[str],
+           families: Iterable[str]) -> int:
+    """Apply the files' inline directives (see `directives`; `families` ran) and the configuration's
+    policy (see `policy`), and hand what is left to the reporters; in text, close with a summary of
+    the checked `paths`."""
+    from spec_hooks.directives import apply_directives
     from spec_hooks.policy import decide
-    from spec_hooks.report import append_step_summary, exit_status, reporters_for
+    from spec_hooks.report import (
+        GithubReporter,
+        TextReporter,
+        advice,
+        append_step_summary,
+        exit_status,
+        explain_hint,
+        reporters_for,
+        summary,
+    )
 
-    ordered = [printable_finding(finding) for finding in decide(findings, config)]
-    for reporter in reporters_for(format_name):
+    by_path = _directives(project, {*paths, *(finding.path for finding in findings)})
+    if by_path:
+        findings = apply_directives(findings, by_path, frozenset(families))
+    ordered = [printable_finding(finding) for finding in decide(findings, project.config)]
+    reporters = reporters_for(output)
+    for reporter in reporters:
         reporter.write(ordered, sys.stdout)
-    append_step_summary(ordered)
+    if output.sarif_file:
+        _write_sarif(output.sarif_file, ordered)
+    if any(isinstance(reporter, GithubReporter) for reporter in reporters):
+        append_step_summary(ordered)
+    if not output.quiet and isinstance(reporters[0], TextReporter):
+        said = summary(ordered, len(paths), output)
+        if said:
+            print(f"\x1b[1m{said}\x1b[0m" if output.color else said)
+        if hint := explain_hint(ordered):
+            print(hint)
+    if not output.quiet:
+        for line in advice(ordered):
+            print(line, file=sys.stderr)
     return exit_status(ordered)
 
 
-def print_fixer_lines(lines: Sequence[str], format_name: str | None) -> None:
-    """One line per file a fixer changed or left alone: on stdout beside text, on stderr beside a
-    machine-readable document, which must stay valid."""
-    stream = sys.stderr if format_name in ("json", "sarif") else sys.stdout
+def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[Directive], list[Finding]]]:
+    """The inline directives of the files that have any (most have none, and are not parsed for them)."""
+    from spec_hooks.directives import read_directives
+    from spec_hooks.document import Document
+    from spec_hooks.markdown import DIRECTIVE_PREFIX
+
+    found = {}
+    for path in sorted(paths):
+        document = project.documents.read(path) if not project.config.excluded(path) else None
+        if isinstance(document, Document) and DIRECTIVE_PREFIX in document.text and document.directives:
+            found[path] = read_directives(document.source, document.directives)
+    return found
+
+
+def _write_sarif(path: str, findings: Sequence[Finding]) -> None:
+    import json
+
+    from spec_hooks.report import sarif_log
+
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(sarif_log(findings), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+    except OSError as exc:
+        raise SpecHooksError(f"{path}: cannot write the SARIF file: {exc.strerror or exc}") from None
+
+
+def print_fixer_lines(lines: Sequence[str], output: Output) -> None:
+    """One line per file a fixer changed or left alone, then what to do next: on stdout beside text,
+    on stderr beside a machine-readable document, which must stay valid."""
+    from spec_hooks.report import MACHINE_FORMATS
+
+    stream = sys.stderr if output.format in MACHINE_FORMATS else sys.stdout
     for line in lines:
         print(printable(line), file=stream)
+    changed = sum(": not fixed: " not in line for line in lines)
+    if changed and not output.quiet:
+        print(f"spec-hooks: changed {changed} file{'s' * (changed != 1)}: review the change and `git add` "
+              f"{'them' if changed != 1 else 'it'} before committing", file=stream)
 
 
-def note_unstaged(project: Project) -> None:
+def note_unstaged(project: Project, output: Output) -> None:
     """Say which files the run read from git's index because their work tree differs (by-hand runs)."""
+    if output.quiet:
+        return
     ignored = [printable(path) for path in project.contents.unstaged_read()]
     if ignored:
         shown = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")

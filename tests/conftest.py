@@ -73,18 +73,30 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
     yield Repo(root)
 
 
+SUMMARY_STARTS = ("Found ", "Checked ", "Run `spec-hooks rule ", "Rules are explained at ", "spec-hooks: changed ")
+
+
 @dataclass
 class Run:
     status: int
     out: str
     err: str
 
+    full: str = ""  # stdout whole; `out` leaves out the closing summary lines (see `summary`)
+
     @property
     def lines(self) -> list[str]:
         return self.out.splitlines()
 
+    @property
+    def summary(self) -> list[str]:
+        return [line for line in self.full.splitlines() if line.startswith(SUMMARY_STARTS)]
+
     def json(self) -> list[dict[str, object]]:
-        return json.loads(self.out)["findings"]
+        records: list[dict[str, object]] = json.loads(self.out)["findings"]
+        for record in records:
+            record.pop("url")  # the rule's documentation, tested in test_output
+        return records
 
     def codes(self) -> list[str]:
         return [line.split(": ", 1)[1].split(" ", 1)[0] for line in self.lines if ": SH" in line]
@@ -95,7 +107,8 @@ def cli(capsys: pytest.CaptureFixture[str]):
     def run(*args: str) -> Run:
         status = main(list(args))
         captured = capsys.readouterr()
-        return Run(status, captured.out, captured.err)
+        out = "".join(line for line in captured.out.splitlines(keepends=True) if not line.startswith(SUMMARY_STARTS))
+        return Run(status, out, captured.err, captured.out)
 
     return run
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import Repo, spec
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -56,12 +56,26 @@ def test_job_summary_table(defects: Repo, cli, monkeypatch: pytest.MonkeyPatch, 
     summary = tmp_path / "summary.md"
     summary.write_text("# Earlier step\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
     cli("check")
-    assert summary.read_text() == (
-        "# Earlier step\n### spec-hooks findings\n\n| File | Rule | Findings |\n| --- | --- | --- |\n"
-        "| `specs/rest/a.md` | SH106 | 1 |\n| `specs/rest/b.md` | SH201 | 1 |\n"
-        "| `specs/rest/b.md` | SH205 | 1 |\n| `specs/rest/b.md` | SH301 | 1 |\n\n"
+    docs = "https://github.com/spec-hooks/spec-hooks/blob/main/docs/rules.md"
+    text = summary.read_text()
+    assert text.startswith("# Earlier step\n<!-- spec-hooks ")
+    assert text.split("-->\n", 1)[1] == (
+        "### spec-hooks findings\n\n| File | Rule | Findings |\n| --- | --- | --- |\n"
+        f"| `specs/rest/a.md` | [SH106]({docs}#sh106-invalid-value) | 1 |\n"
+        f"| `specs/rest/b.md` | [SH201]({docs}#sh201-broken-link) | 1 |\n"
+        f"| `specs/rest/b.md` | [SH205]({docs}#sh205-broken-fragment) | 1 |\n"
+        f"| `specs/rest/b.md` | [SH301]({docs}#sh301-stale-date) | 1 |\n\n"
     )
+    cli("check", "--format", "sarif")
+    cli("check")
+    assert summary.read_text() == text, "a second call with the same findings adds nothing"
+    later_step = tmp_path / "step_summary_2"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(later_step))
+    (tmp_path / "step_summary_1").write_text(text)
+    cli("check")
+    assert not later_step.exists(), "nor does a later step of the same job"
 
 
 def test_annotations_escape_properties_and_messages(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:

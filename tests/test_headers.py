@@ -312,10 +312,11 @@ def test_markdown_mistune_parses_oddly(repo: Repo, cli) -> None:
 def test_json_format(repo: Repo, cli) -> None:
     repo.write("rest/x.md", spec(spec_id="rest/x", status="Approved"))
     result = cli("headers", "--format", "json", "rest/x.md")
-    assert json.loads(result.out) == {"findings": [{
+    assert json.loads(result.out)["findings"] == [{
         "path": "rest/x.md", "line": 4, "column": 15, "code": "SH106", "severity": "error",
         "message": "Status 'Approved' is not one of Draft, Final, Deprecated",
-    }]}
+        "url": "https://github.com/spec-hooks/spec-hooks/blob/main/docs/rules.md#sh106-invalid-value",
+    }]
 
 
 def test_github_format_escapes(repo: Repo, cli) -> None:

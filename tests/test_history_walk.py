@@ -98,3 +98,28 @@ def test_is_date_only(change: Change, expected: bool) -> None:
 ])
 def test_differ_beyond_keys(old: bytes, new: bytes, expected: bool) -> None:
     assert differ_beyond_keys(old, new) is expected
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    (b"# T\nText  \n", b"# T\nText\n", False),  # trailing-whitespace
+    (b"# T\r\nText\r\n", b"# T\nText\n", False),  # mixed-line-ending
+    (b"# T\nText", b"# T\nText\n", False),  # end-of-file-fixer
+    (b"# T\nText\n\n\n", b"# T\nText\n", False),
+    (b"# T\nText\n", b"# T\n Text\n", True),  # leading whitespace is content (it can make code)
+    (b"# T\nA\n\nB\n", b"# T\nA\nB\n", True),  # a blank line between paragraphs is content
+])
+def test_differ_beyond_keys_ignoring_whitespace(old: bytes, new: bytes, expected: bool) -> None:
+    assert differ_beyond_keys(old, new, whitespace=True) is expected
+
+
+@pytest.mark.parametrize(("patch", "whitespace", "expected"), [
+    (b"@@ -3 +3 @@\n-Text  \n+Text\n", True, None),  # only the blobs can say
+    (b"@@ -3 +3 @@\n-Text  \n+Text\n", False, True),
+    (b"@@ -3 +3 @@\n-Text  \n+Other\n", True, True),
+    (b"@@ -3,0 +4 @@\n+\n", True, None),
+])
+def test_patch_verdict_ignoring_whitespace(patch: bytes, whitespace: bool, expected: bool | None) -> None:
+    from spec_hooks.checks.history import patch_verdict
+
+    change = Change("M", "a.md", "a.md", (blob("b0"),), blob("b1"), patch)
+    assert patch_verdict(change, whitespace) is expected

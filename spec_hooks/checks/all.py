@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.run import (
     add_common_arguments,
+    add_hook_argument,
     guarded,
     open_project,
+    output_of,
     parse_arguments,
     report,
     select_files,
@@ -23,13 +25,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run the header, link and date checks (dates --check: nothing is written) in one go.",
     )
     add_common_arguments(parser)
+    add_hook_argument(parser)
     parser.add_argument("--skip", action="append", default=[], choices=FAMILIES, metavar="FAMILY",
                         help=f"leave out a family of rules ({', '.join(FAMILIES)}); repeatable")
     args = parse_arguments(parser, argv)
 
     def run() -> int:
         project = open_project(args.config)
-        paths, whole = select_files(project, args.filenames)
+        paths, whole = select_files(project, args.filenames, args.hook)
         families = [family for family in FAMILIES if family not in args.skip]
         if not project.in_git and any(family != "headers" for family in families):
             raise SpecHooksError("not inside a git repository: links and dates need git (or pass --skip links --skip dates)")
@@ -47,6 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             state = RepositoryState(project)
             findings.extend(verify(state, paths, fix=False, header_problems="headers" not in families)[0])
-        return report(findings, args.format, project.config)
+        return report(findings, output_of(args), project, paths, families)
 
     return guarded(run)

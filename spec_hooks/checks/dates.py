@@ -30,6 +30,7 @@ from spec_hooks.run import (
     guarded,
     note_unstaged,
     open_project,
+    output_of,
     parse_arguments,
     print_fixer_lines,
     report,
@@ -58,17 +59,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not project.in_git:
             raise SpecHooksError("not inside a git repository: dates come from git history")
         paths, _ = select_files(project, args.filenames)
+        if not args.check:
+            paths += fixed_by_earlier_hooks(project, paths)
         state = RepositoryState(project)
         if args.check:
             findings, lines = verify(state, paths, args.fix)
         else:
             findings, lines = bump(state, paths)
-        status = report(findings, args.format, project.config)
-        print_fixer_lines(lines, args.format)
-        note_unstaged(project)
+        output = output_of(args, fixing=args.fix or not args.check)
+        status = report(findings, output, project, paths, ("dates",) if args.check else ())
+        print_fixer_lines(lines, output)
+        note_unstaged(project, output)
         return 1 if lines else status
 
     return guarded(run)
+
+
+def fixed_by_earlier_hooks(project: Project, paths: list[str]) -> list[str]:
+    """Under pre-commit, tracked Markdown files whose work tree differs from the index: pre-commit
+    stashed the unstaged changes, so an earlier hook of this run (`check-spec-links --fix`) wrote them.
+    Their content changed too, so their dates are bumped in the same stop, not at the next attempt."""
+    if not project.contents.under_pre_commit:
+        return []
+    from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
+
+    given = set(paths)
+    modified, _ = project.snapshot.worktree_changes
+    return sorted(path for path in modified if path not in given and path.lower().endswith(MARKDOWN_SUFFIXES)
+                  and not project.config.excluded(path))
 
 
 def load_dated(project: Project, path: str) -> Spec | Finding | None:
@@ -136,8 +154,9 @@ class RepositoryState:
         return self.project.snapshot.index.unmerged
 
     def same_but_dates(self, old: Document, new: Document) -> bool:
-        types = self.project.config.types
-        return without_date_lines(old, types) == without_date_lines(new, types)
+        config = self.project.config
+        whitespace = config.ignore_whitespace
+        return without_date_lines(old, config.types, whitespace) == without_date_lines(new, config.types, whitespace)
 
     def prefetch(self, blobs: set[str]) -> None:
         """Read these blobs now, in one batch, for the comparisons to come."""
@@ -151,7 +170,7 @@ class RepositoryState:
     def blobs_same_but_dates(self, old_blob: str, new_blob: str, path: str) -> bool:
         """Whether two versions of a file in history differ only in their header's date items."""
         old_data, new_data = self._read(old_blob), self._read(new_blob)
-        if old_data is None or new_data is None or differ_beyond_keys(old_data, new_data):
+        if old_data is None or new_data is None or differ_beyond_keys(old_data, new_data, self.project.config.ignore_whitespace):
             return False
         old, new = self._blob_document(old_blob, path, old_data), self._blob_document(new_blob, path, new_data)
         return old is not None and new is not None and self.same_but_dates(old, new)
@@ -206,7 +225,8 @@ class RepositoryState:
             history.close()
             return []
         return trace_history(history.commits(), documents, self.blobs_same_but_dates, ignored,
-                             need_created, snapshot.shallow_boundary, snapshot.tree, self.prefetch)
+                             need_created, snapshot.shallow_boundary, snapshot.tree, self.prefetch,
+                             self.project.config.ignore_whitespace)
 
 
 def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], list[Finding]]:

@@ -24,6 +24,7 @@ from spec_hooks.run import (
     checked,
     guarded,
     open_project,
+    output_of,
     parse_arguments,
     report,
     select_files,
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run() -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames)
-        return report(check_paths(project, paths, whole), args.format, project.config)
+        return report(check_paths(project, paths, whole), output_of(args), project, paths, ("headers",))
 
     return guarded(run)
 

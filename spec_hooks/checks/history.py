@@ -9,6 +9,7 @@ that a merge threw away never produced a blob in the chain, so it does not count
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -72,13 +73,15 @@ def trace_history(
     boundary: frozenset[str] | None,
     tree: Callable[[str], dict[str, str]],
     prefetch: Callable[[set[str]], None] = lambda blobs: None,
+    whitespace: bool = False,
 ) -> list[Trace]:
     """For each document (path -> blob in HEAD), its last content change and, if asked, its creation.
     `commits` is HEAD's history, every child before its parents (see `history.history`); `boundary` the
     commits a shallow clone was cut at (None: a shallow clone whose cut is unknown, so every commit
     without parents may be one); `tree` gives a commit's files and blobs. Changes the patch cannot
     settle wait until the walk ends, then their blobs are read in one batch (`prefetch`) and compared:
-    whether a change is content never alters which blob a chain follows."""
+    whether a change is content never alters which blob a chain follows. `whitespace`: changes to
+    whitespace at line ends, line endings and the final newline are no content change."""
     walk = Walk([Trace(path, path, blob) for path, blob in documents.items()])
     if not walk.waiting:
         return walk.traces
@@ -89,7 +92,7 @@ def trace_history(
         for change in commit.changes:
             for trace in walk.take(change.new_path, change.new_blob):
                 resolved = trace.changed is not None or trace.unknown
-                _step(walk, trace, commit, change, ignored_revisions, boundary)
+                _step(walk, trace, commit, change, ignored_revisions, boundary, whitespace)
                 walk.unresolved -= (not resolved) and (trace.changed is not None or trace.unknown)
         if not walk.waiting or (not need_created and walk.unresolved == 0):
             break
@@ -137,13 +140,14 @@ def _step(
     change: Change,
     ignored_revisions: set[str],
     boundary: frozenset[str] | None,
+    whitespace: bool,
 ) -> None:
     added = all(blob == ZERO_BLOB for blob in change.old_blobs)
     if added and _cut(commit, boundary):
         trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
         return
     if trace.changed is None and commit.sha not in ignored_revisions:
-        verdict = True if added else patch_verdict(change)
+        verdict = True if added else patch_verdict(change, whitespace)
         if verdict:
             trace.changed = commit
         elif verdict is None:
@@ -155,25 +159,26 @@ def _step(
     walk.wait(trace)
 
 
-def is_date_only(change: Change, same_but_dates: SameButDates) -> bool:
+def is_date_only(change: Change, same_but_dates: SameButDates, whitespace: bool = False) -> bool:
     """True when the change touches nothing but the date items of the document's header (the
     documents of both versions say so, against every parent of a merge); a rename or mode change that
     keeps the content is no content change either."""
-    verdict = patch_verdict(change)
+    verdict = patch_verdict(change, whitespace)
     return not verdict if verdict is not None else _blobs_date_only(change, same_but_dates)
 
 
-def patch_verdict(change: Change) -> bool | None:
+def patch_verdict(change: Change, whitespace: bool = False) -> bool | None:
     """Whether a change is content, from what `git log` showed; None when only the blobs can say.
     Most content changes are told from the patch alone: a header item's key is strong emphasis, so a
-    changed line without `**`, `__` or `<` cannot be a date item."""
+    changed line without `**`, `__` or `<` cannot be a date item. With `whitespace`, such lines count
+    only when they differ in more than trailing whitespace."""
     if all(old == change.new_blob for old in change.old_blobs):
         return False
     if change.patch is None:
         return None
     if not change.patch:
         return not (change.status[0] in "RC" and change.old_blobs[0] == change.new_blob)
-    return True if _patch_changes_plain_lines(change.patch, max(1, len(change.old_blobs))) else None
+    return True if _patch_changes_plain_lines(change.patch, max(1, len(change.old_blobs)), whitespace) else None
 
 
 def _blobs_date_only(change: Change, same_but_dates: SameButDates) -> bool:
@@ -181,8 +186,10 @@ def _blobs_date_only(change: Change, same_but_dates: SameButDates) -> bool:
                for old in change.old_blobs)
 
 
-def _patch_changes_plain_lines(patch: bytes, width: int) -> bool:
+def _patch_changes_plain_lines(patch: bytes, width: int, whitespace: bool) -> bool:
     in_hunks = False
+    removed: Counter[bytes] = Counter()
+    added: Counter[bytes] = Counter()
     for line in patch.split(b"\n"):
         if line.startswith(b"@@"):
             in_hunks = True
@@ -190,25 +197,40 @@ def _patch_changes_plain_lines(patch: bytes, width: int) -> bool:
             if line.startswith(b"Binary files"):
                 return True
         elif line[:width].strip(b" ") and not line.startswith(b"\\") and not _could_hold_a_key(line[width:]):
-            return True
-    return False
+            if not whitespace:
+                return True
+            if width > 1:
+                return False  # a merge's combined lines: left to the blobs
+            if body := line[width:].rstrip(_BLANKS):
+                (removed if line.startswith(b"-") else added)[body] += 1
+    return removed != added
+
+
+_BLANKS = b" \t\r\f\v"
 
 
 def _could_hold_a_key(line: bytes) -> bool:
     return b"**" in line or b"__" in line or b"<" in line
 
 
-def differ_beyond_keys(old: bytes, new: bytes) -> bool:
+def differ_beyond_keys(old: bytes, new: bytes, whitespace: bool = False) -> bool:
     """A quick, sound test that two texts differ in more than header items: a header item's key is
     strong emphasis, so a line without `**`, `__` or `<` cannot be a date item, and texts whose other
-    lines differ cannot differ only in dates. (Equal other lines still need the documents compared.)"""
-    return _plain_lines(old) != _plain_lines(new)
+    lines differ cannot differ only in dates. (Equal other lines still need the documents compared.)
+    With `whitespace`, lines are compared as `without_date_lines` compares them."""
+    return _plain_lines(old, whitespace) != _plain_lines(new, whitespace)
 
 
-def _plain_lines(data: bytes) -> list[bytes]:
-    return [line for line in data.split(b"\n") if not _could_hold_a_key(line)]
+def _plain_lines(data: bytes, whitespace: bool) -> list[bytes]:
+    if not whitespace:
+        return [line for line in data.split(b"\n") if not _could_hold_a_key(line)]
+    lines = [line.rstrip(_BLANKS) for line in _LINE_BREAK.split(data) if not _could_hold_a_key(line)]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _MAX_IGNORE_FILE = 1 << 20
 

@@ -18,10 +18,12 @@ from spec_hooks.markdown import Anchors, Link, line_start, parse
 from spec_hooks.run import (
     Project,
     add_common_arguments,
+    add_hook_argument,
     checked,
     guarded,
     note_unstaged,
     open_project,
+    output_of,
     parse_arguments,
     print_fixer_lines,
     report,
@@ -38,17 +40,19 @@ _SHOWN = 80  # characters of a link or fragment quoted in a message
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="spec-hooks links", description="Check that relative links and #fragments resolve.")
     add_common_arguments(parser)
+    add_hook_argument(parser)
     parser.add_argument("--fix", action="store_true",
                         help="rewrite links to files the staged change renames, and wrong-case paths")
     args = parse_arguments(parser, argv)
 
     def run() -> int:
         project = open_project(args.config)
-        paths, whole = select_files(project, args.filenames)
+        paths, whole = select_files(project, args.filenames, args.hook)
         findings, lines = check_links(project, paths, whole, args.fix)
-        status = report(findings, args.format, project.config)
-        print_fixer_lines(lines, args.format)
-        note_unstaged(project)
+        output = output_of(args, fixing=args.fix)
+        status = report(findings, output, project, paths, ("links",))
+        print_fixer_lines(lines, output)
+        note_unstaged(project, output)
         return 1 if lines else status
 
     return guarded(run)
@@ -269,8 +273,7 @@ def _check_path(
     if resolved in repository.renames:
         new = repository.renames[resolved]
         replacement = _rewrite(source, link, new)
-        message = (f"{resolved!r} is renamed to {new!r} in the staged change: link {replacement!r} "
-                   "(`spec-hooks links --fix` rewrites it)")
+        message = f"{resolved!r} is renamed to {new!r} in the staged change: link {replacement!r}"
         return _fixable(source, link, "SH209", message, replacement, new, outcome)
     exact = repository.by_lower_case.get(resolved.lower())
     if exact is not None:

@@ -1,0 +1,108 @@
+"""Inline directives, as markdownlint and remark-lint have them, in HTML comments GitHub does not show:
+
+    <!-- spec-hooks: disable SH201 broken-fragment -->   from this line on (until `enable`)
+    <!-- spec-hooks: enable SH201 -->
+    <!-- spec-hooks: disable-line SH205 -->              the comment's own line
+    <!-- spec-hooks: disable-next-line SH205 -->         the line after the comment
+    <!-- spec-hooks: disable-file SH111 -->              the whole file
+
+Rules are codes or names, separated by spaces or commas (`disable=SH201,SH205` works too); none means
+every rule. Only comments Markdown reads as comments count: one inside code is text. A directive that
+is not understood is `SH004`; one that suppresses nothing, when every rule it names was checked, `SH005`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spec_hooks.findings import WARNING, Finding
+from spec_hooks.source import Source
+
+KINDS = ("disable", "enable", "disable-line", "disable-next-line", "disable-file")
+FAMILY_OF_DIGIT = {"1": "headers", "2": "links", "3": "dates"}  # SH1xx, SH2xx, SH3xx
+ALL_FAMILIES = frozenset(FAMILY_OF_DIGIT.values())
+
+
+@dataclass(frozen=True)
+class Directive:
+    kind: str
+    codes: frozenset[str] | None  # None: every rule
+    line: int  # the comment's first line
+    end_line: int  # its last line
+    column: int
+
+    def names(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+
+def family(code: str) -> str | None:
+    """The family whose run reports `code` (None: every run can, as SH001)."""
+    return FAMILY_OF_DIGIT.get(code[2:3])
+
+
+def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) -> tuple[list[Directive], list[Finding]]:
+    """The directives of a file's `spec-hooks:` comments, and SH004 for those not understood."""
+    from spec_hooks import rules
+    from spec_hooks.config import did_you_mean
+
+    directives, problems = [], []
+    for start, end, comment in comments:
+        body = comment.removeprefix("<!--").removesuffix("-->").split("spec-hooks:", 1)[-1]
+        words = [word for word in re.split(r"[\s,=]+", body.strip()) if word]
+        line, column = source.position(start)
+        if not words or words[0] not in KINDS:
+            given = words[0] if words else ""
+            problems.append(source.finding(start, "SH004", f"unknown directive {given[:40]!r}"
+                                           f"{did_you_mean(given, list(KINDS))} (known: {', '.join(KINDS)})", WARNING))
+            continue
+        unknown = [word for word in words[1:] if not rules.is_known(word)]
+        for word in unknown:
+            problems.append(source.finding(start, "SH004", f"unknown rule {word[:80]!r} in the directive"
+                                           f"{did_you_mean(word, rules.all_names())}", WARNING))
+        codes = rules.codes_for(words[1:]) if len(words) > 1 else None
+        if codes is not None and not codes:
+            continue  # only unknown rules: reported above, suppresses nothing
+        directives.append(Directive(words[0], codes, line, source.position(max(start, end - 1))[0], column))
+    return directives, problems
+
+
+def suppressing(directives: list[Directive], finding: Finding) -> Directive | None:
+    """The directive that silences the finding, if any."""
+    region: Directive | None = None
+    for directive in directives:
+        if not directive.names(finding.code):
+            continue
+        if directive.kind == "disable-file":
+            return directive
+        if directive.kind == "disable-line" and directive.line <= finding.line <= directive.end_line:
+            return directive
+        if directive.kind == "disable-next-line" and finding.line == directive.end_line + 1:
+            return directive
+        if directive.kind in ("disable", "enable") and directive.line <= finding.line:
+            region = directive if directive.kind == "disable" else None
+    return region
+
+
+def apply_directives(
+    findings: Iterable[Finding], by_path: dict[str, tuple[list[Directive], list[Finding]]], families: frozenset[str]
+) -> list[Finding]:
+    """The findings no directive silences, the directives' own problems (SH004), and SH005 for each
+    directive that silenced nothing although every rule it names was checked in this run."""
+    kept: list[Finding] = []
+    used: set[tuple[str, Directive]] = set()
+    for finding in findings:
+        directive = suppressing(by_path[finding.path][0], finding) if finding.path in by_path else None
+        if directive is None:
+            kept.append(finding)
+        else:
+            used.add((finding.path, directive))
+    for path, (directives, problems) in by_path.items():
+        kept.extend(problems)
+        for directive in directives:
+            judged = ALL_FAMILIES if directive.codes is None else {family(code) for code in directive.codes} - {None}
+            if (path, directive) not in used and judged <= families and directive.kind != "enable":
+                named = "every rule" if directive.codes is None else ", ".join(sorted(directive.codes))
+                kept.append(Finding(path, directive.line, directive.column, "SH005",
+                                    f"the directive {directive.kind} {named} suppresses nothing here", WARNING))
+    return kept
