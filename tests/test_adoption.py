@@ -115,3 +115,86 @@ def test_an_index_page_in_a_spec_folder_is_not_a_spec(repo: Repo, cli) -> None:
     result = cli("headers")
     assert result.lines == ["specs/notes.md:1:1: SH104 no header: files matching specs/** must start with the spec "
                             "header (not a spec? add it to exclude)"]
+
+
+def test_the_link_hook_given_no_file_checks_only_what_the_staged_change_breaks(repo: Repo, cli) -> None:
+    repo.write("specs/a.md", "# A\n\n[p](../proposals/p.md)\n")
+    repo.write("specs/old-broken.md", "# B\n\n[gone](gone.md)\n")
+    repo.write("proposals/p.md", "# P\n")
+    repo.add()
+    repo.commit()
+    assert cli("links", "--hook").lines == [], "no file and no rename or deletion: nothing to check"
+    repo.git("rm", "-q", "proposals/p.md")
+    result = cli("links", "--hook")
+    assert result.lines == ["specs/a.md:3:5: SH201 'proposals/p.md' is deleted in the staged change"]
+    assert cli("check", "--hook", "--skip", "dates").codes() == ["SH201"]
+    assert "specs/old-broken.md" in cli("links").out, "by hand, no file still means every file"
+
+
+def test_under_pre_commit_the_date_fixer_also_bumps_what_earlier_hooks_fixed(
+        repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("specs/rest/webhooks-v2.md", spec(updated="2025-03-04") + "\n[p](../../p.md)\n")
+    repo.write("p.md", "# P\n")
+    repo.add()
+    repo.commit()
+    repo.git("mv", "p.md", "q.md")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert cli("links", "--fix", "q.md").status == 1  # pre-commit passes the renamed file only
+    bumped = cli("dates", "q.md")
+    assert bumped.status == 1
+    assert bumped.lines[0].startswith("specs/rest/webhooks-v2.md: Updated 2025-03-04 -> ")
+    monkeypatch.delenv("PRE_COMMIT")
+    repo.git("checkout", "--", "specs")
+    assert cli("dates", "q.md").lines == [], "by hand, only the files named"
+
+
+def test_by_hand_the_date_commands_say_they_read_the_staged_content(repo: Repo, cli) -> None:
+    repo.write("specs/rest/webhooks-v2.md", spec())
+    repo.add()
+    repo.commit()
+    repo.write("specs/rest/webhooks-v2.md", spec() + "\nMore.\n")
+    note = ("spec-hooks: note: checked the staged content of specs/rest/webhooks-v2.md; unstaged changes are not "
+            "checked (git add them to include them)\n")
+    for args in (("dates",), ("dates", "--check")):
+        result = cli(*args, "specs/rest/webhooks-v2.md")
+        assert (result.status, result.err) == (0, note), args
+    assert cli("dates", "-q", "specs/rest/webhooks-v2.md").err == ""
+
+
+def test_a_whitespace_only_change_keeps_the_dates(repo: Repo, cli) -> None:
+    spaced = spec().replace("\n- **", "  \n- **") + "Trailing.   \n\n\n"
+    repo.write("specs/rest/webhooks-v2.md", spaced)
+    repo.add()
+    repo.commit("start", when="2025-03-04T10:00:00+00:00")
+    clean = spaced.replace("  \n", "\n").replace("   \n", "\n").rstrip("\n").replace("\n", "\r\n") + "\r\n"
+    repo.write("specs/rest/webhooks-v2.md", clean)
+    repo.add()
+    assert cli("dates", "specs/rest/webhooks-v2.md").lines == [], "the fixer leaves the dates"
+    repo.commit("whitespace", when="2025-06-01T10:00:00+00:00")
+    assert cli("dates", "--check").lines == [], "the verifier does not count the commit"
+    repo.write(".spec-hooks.yaml", "dates:\n  ignore_whitespace: false\n")
+    assert cli("dates", "--check").codes() == ["SH301"], "configurable"
+    repo.write("specs/rest/webhooks-v2.md", clean.replace("Trailing.", " Trailing."))
+    repo.add()
+    repo.write(".spec-hooks.yaml", "")
+    assert cli("dates", "specs/rest/webhooks-v2.md").status == 1, "leading whitespace is content"
+
+
+def test_a_shallow_clone_gives_short_warnings_and_its_advice_once(repo: Repo, cli, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(11):
+        repo.write(f"specs/rest/s{number}.md", spec(spec_id=f"rest/s{number}"))
+    repo.add()
+    repo.commit("old", when="2025-03-04T10:00:00+00:00")
+    repo.write("README.md", "# Specs\n")
+    repo.add()
+    repo.commit("new", when="2025-03-05T10:00:00+00:00")
+    clone = tmp_path / "shallow"
+    repo.git("clone", "-q", "--depth", "1", repo.root.as_uri(), str(clone))
+    monkeypatch.chdir(clone)
+    result = cli("dates", "--check")
+    assert result.codes() == ["SH302"] * 11
+    assert all(line.endswith("SH302 cannot verify Updated: its last change lies beyond this shallow clone's history")
+               for line in result.lines)
+    assert result.err.count("fetch-depth: 0") == 1
+    assert result.err.startswith("spec-hooks: note: 11 dates cannot be verified in this shallow clone")

@@ -272,9 +272,10 @@ def test_shallow_clone_reports_unknown_not_stale(repo: Repo, cli, tmp_path, monk
     assert result.lines == [
         "specs/rest/other.md:7:16: SH301 Updated 2025-02-14 but content changed on 2025-04-01 "
         f"({subprocess.run(['git', 'rev-parse', '--short=7', 'HEAD'], cwd=clone, capture_output=True, text=True).stdout.strip()})",
-        f"{PATH}:7:16: SH302 cannot verify Updated: its last change lies beyond this shallow clone's history; "
-        "fetch it all (actions/checkout: `fetch-depth: 0`, or `git fetch --filter=blob:none --unshallow`)",
+        f"{PATH}:7:16: SH302 cannot verify Updated: its last change lies beyond this shallow clone's history",
     ]
+    assert result.err == ("spec-hooks: note: 1 date cannot be verified in this shallow clone: fetch the whole history "
+                          "(actions/checkout: `fetch-depth: 0`; or `git fetch --filter=blob:none --unshallow`)\n")
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(tmp_path / "one")], check=True)
     monkeypatch.chdir(tmp_path / "one")
     depth_one = cli("dates", "--check")

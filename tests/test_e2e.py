@@ -197,3 +197,44 @@ def test_hooks_read_the_index_git_hands_them(repo: Repo, pre_commit, hook_repo) 
     assert "specs/a.md:3:35: SH202 'specs/new.md' is not tracked by git" in only.stdout + only.stderr
     both = git(repo, "commit", "-m", "edit a", "specs/a.md", "specs/new.md")
     assert both.returncode == 0, both.stdout + both.stderr
+
+
+def test_first_week_commits_through_pre_commit(repo: Repo, pre_commit, hook_repo) -> None:
+    """Issue 12's problems 2, 3 and 7, each a real commit: a deletion alone runs the link hook, a rename
+    with --fix stops the commit once (links rewritten and the rewritten spec's date bumped in the same
+    run), and a whitespace-only clean-up bumps no date."""
+    root, sha = hook_repo
+    repo.write(".pre-commit-config.yaml", f"repos:\n  - repo: {root.as_uri()}\n    rev: {sha}\n    hooks:\n"
+                                          "      - id: check-spec-headers\n      - id: check-spec-links\n"
+                                          "        args: [--fix]\n      - id: bump-spec-dates\n")
+    template_style = spec(spec_id="rest/webhooks").replace("\n- **", "  \n- **").replace("2025-03-04\n", "2025-03-04  \n")
+    repo.write("specs/rest/webhooks.md", template_style + "\nSee [the proposal](../../proposals/p.md).\n")
+    repo.write("proposals/p.md", "# Proposal\n")
+    repo.add()
+    repo.commit("start")
+    assert pre_commit("install").returncode == 0
+
+    # 7: trailing-whitespace's clean-up commits without a date bump.
+    stripped = repo.read("specs/rest/webhooks.md").decode().replace("  \n", "\n")
+    repo.write("specs/rest/webhooks.md", stripped)
+    repo.add()
+    cleanup = git(repo, "commit", "-m", "strip trailing whitespace")
+    assert cleanup.returncode == 0, cleanup.stdout + cleanup.stderr
+    assert repo.read("specs/rest/webhooks.md").decode() == stripped
+
+    # 2: a commit that only deletes the linked proposal is stopped by the link hook.
+    repo.git("rm", "-q", "proposals/p.md")
+    deleted = git(repo, "commit", "-m", "drop the proposal")
+    assert deleted.returncode != 0
+    assert "specs/rest/webhooks.md:15:20: SH201 'proposals/p.md' is deleted in the staged change" in deleted.stdout + deleted.stderr
+    repo.git("reset", "-q", "--hard")
+
+    # 3: a rename with --fix stops once; staging what the hooks wrote is enough.
+    repo.git("mv", "proposals/p.md", "proposals/q.md")
+    renamed = git(repo, "commit", "-m", "rename the proposal")
+    assert renamed.returncode != 0
+    text = repo.read("specs/rest/webhooks.md").decode()
+    assert "(../../proposals/q.md)" in text and f"**Updated:** {date.today().isoformat()}" in text
+    repo.add()
+    again = git(repo, "commit", "-m", "rename the proposal")
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -380,9 +380,8 @@ def _judge(document: Spec, trace: Trace | None, today: date, zone: str) -> tuple
     current = field_date(updated)
     if trace is not None and (trace.unknown or trace.changed is None):
         return [document.at(updated.value_offset, "SH302",
-                            f"cannot verify {updated_name}: its last change lies beyond this shallow clone's history; "
-                            "fetch it all (actions/checkout: `fetch-depth: 0`, or "
-                            "`git fetch --filter=blob:none --unshallow`)", WARNING)], {}
+                            f"cannot verify {updated_name}: its last change lies beyond this shallow clone's history",
+                            WARNING)], {}
     if trace is None:
         low = today
         when = f"the staged change edits the content today ({today})"
