@@ -23,6 +23,7 @@ class DocType:
     paths: tuple[str, ...] = ()  # globs whose files must carry this type's header
     id_field: str | None = None
     id_pattern: str | None = None  # a regex whose group `id` is the ID, searched in the path
+    disable: frozenset[str] = frozenset()  # rule codes switched off in documents of this type
     created_field: str | None = None
     updated_field: str | None = None
 
@@ -213,6 +214,8 @@ def _rule_errors(data: dict[str, Any]) -> list[str]:
     named = [("disable", name) for name in data.get("disable", [])]
     named += [(f"per_file_disable.{pattern}", name) for pattern, names in data.get("per_file_disable", {}).items()
               for name in names]
+    named += [(f"types.{type_name}.disable", name) for type_name, settings in data.get("types", {}).items()
+              for name in settings.get("disable", [])]
     return [f"{where}: unknown rule {name[:80]!r}{did_you_mean(name, rules.all_names())}"
             for where, name in named if not rules.is_known(name)]
 
@@ -265,10 +268,14 @@ def _timezone_errors(timezone: str) -> list[str]:
 
 
 def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[DocType, ...]:
+    from spec_hooks import rules
+
     by_name = {doc_type.name: doc_type for doc_type in BUILTIN_TYPES}
     user_types = []
     for name, settings in overrides.items():
         values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in settings.items()}
+        if "disable" in values:
+            values["disable"] = rules.codes_for(list(values["disable"]))
         if name in by_name:
             by_name[name] = replace(by_name[name], **values)
             continue

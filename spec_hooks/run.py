@@ -6,11 +6,11 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from spec_hooks.config import Config, load_config
+from spec_hooks.config import Config, DocType, load_config
 from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
 from spec_hooks.source import Contents
 
@@ -182,7 +182,7 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
     by_path = _directives(project, {*paths, *(finding.path for finding in findings)})
     if by_path:
         findings = apply_directives(findings, by_path, frozenset(families))
-    ordered = [printable_finding(finding) for finding in decide(findings, project.config)]
+    ordered = [printable_finding(finding) for finding in decide(findings, project.config, partial(_type_of, project))]
     reporters = reporters_for(output)
     for reporter in reporters:
         reporter.write(ordered, sys.stdout)
@@ -200,6 +200,14 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
         for line in advice(ordered):
             print(line, file=sys.stderr)
     return exit_status(ordered)
+
+
+def _type_of(project: Project, path: str) -> DocType | None:
+    from spec_hooks.document import Document
+    from spec_hooks.documents import classify
+
+    document = project.documents.read(path)
+    return classify(path, document.header, project.config.types) if isinstance(document, Document) else None
 
 
 def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[Directive], list[Finding]]]:

@@ -198,3 +198,16 @@ def test_a_shallow_clone_gives_short_warnings_and_its_advice_once(repo: Repo, cl
                for line in result.lines)
     assert result.err.count("fetch-depth: 0") == 1
     assert result.err.startswith("spec-hooks: note: 11 dates cannot be verified in this shallow clone")
+
+
+def test_rules_can_be_switched_off_per_document_type(repo: Repo, cli) -> None:
+    from conftest import integration
+
+    repo.write("specs/x.md", spec(spec_id="rest/other", status="Approved"))
+    repo.write("integrations/pagarme.md", integration(type="Carrier pigeon"))
+    repo.add()
+    assert sorted(cli("headers").codes()) == ["SH106", "SH106", "SH111"]
+    repo.write(".spec-hooks.yaml", "types:\n  spec:\n    disable: [spec-id-path-mismatch, SH106]\n")
+    result = cli("headers")
+    assert [line.split(":")[0] + " " + code for line, code in zip(result.lines, result.codes(), strict=True)] == [
+        "integrations/pagarme.md SH106"]

@@ -63,36 +63,94 @@ def test_readme_workflow_commands_run(flawed, tmp_path: Path) -> None:
     checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
     commands = [step["run"] for step in steps if "run" in step and step["run"].startswith("spec-hooks")]
-    assert commands == ["spec-hooks check", "spec-hooks check --format sarif > spec-hooks.sarif"]
+    assert commands == ["spec-hooks check --sarif-file spec-hooks.sarif"]
     summary = tmp_path / "summary.md"
     env = _spec_hooks_env(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary))
     results = [subprocess.run(["bash", "-c", command], cwd=flawed.root, env=env, capture_output=True, text=True)
                for command in commands]
-    assert [result.returncode for result in results] == [1, 1]
+    assert [result.returncode for result in results] == [1]
     assert "::error file=specs/rest/a.md,line=4,col=15,title=SH106::" in results[0].stdout
     assert "| `specs/rest/a.md` | [SH106](" in summary.read_text()
-    assert summary.read_text().count("### spec-hooks findings") == 1, "the SARIF step adds no second table"
+    rerun = subprocess.run(["bash", "-c", commands[0]], cwd=flawed.root, env=env, capture_output=True, text=True)
+    assert rerun.returncode == 1
+    assert summary.read_text().count("### spec-hooks findings") == 1, "a second call adds no second table"
     sarif = json.loads((flawed.root / "spec-hooks.sarif").read_text())
     assert sarif["runs"][0]["results"][0]["ruleId"] == "SH106"
 
 
-def test_action_check_step(flawed) -> None:
-    import subprocess
-
+def _action_steps() -> dict[str, dict[str, object]]:
     action = yaml.safe_load((PROJECT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    install, check = action["runs"]["steps"]
-    assert install["run"].endswith('"$GITHUB_ACTION_PATH"')
-    base = {"GITHUB_ACTION_PATH": str(PROJECT), "SPEC_HOOKS_FILES": "", "SPEC_HOOKS_CONFIG": "",
-            "SPEC_HOOKS_SARIF_FILE": "out.sarif"}
-    plain = subprocess.run(["bash", "-c", check["run"]], cwd=flawed.root, capture_output=True, text=True,
-                           env=_spec_hooks_env(**base, SPEC_HOOKS_FORMAT="", GITHUB_ACTIONS="true"))
-    assert plain.returncode == 1
-    assert plain.stdout.splitlines()[0] == "specs/rest/a.md:4:15: SH106 Status 'Approved' is not one of Draft, Final, Deprecated"
-    sarif = subprocess.run(["bash", "-c", check["run"]], cwd=flawed.root, capture_output=True, text=True,
-                           env=_spec_hooks_env(**{**base, "SPEC_HOOKS_FILES": "specs/rest/a.md"}, SPEC_HOOKS_FORMAT="sarif"))
-    assert sarif.returncode == 1 and sarif.stdout == ""
+    return {step["name"]: step for step in action["runs"]["steps"]}
+
+
+def _run_step(step: dict[str, object], cwd: Path, tmp_path: Path, **env: str):
+    """One shell step as the runner runs it: bash, the GITHUB_* files set; its outputs read back."""
+    import subprocess
+
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    result = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", str(step["run"])], cwd=cwd, capture_output=True,
+                            text=True, env=_spec_hooks_env(GITHUB_OUTPUT=str(outputs), GITHUB_ACTION_PATH=str(PROJECT),
+                                                           RUNNER_TEMP=str(tmp_path), **env))
+    pairs = dict(line.split("=", 1) for line in outputs.read_text().splitlines() if "=" in line)
+    return result, pairs
+
+
+def test_action_locates_python_and_keys_its_cache_by_its_own_files(tmp_path: Path) -> None:
+    import sys
+
+    step = _action_steps()["Locate Python"]
+    result, outputs = _run_step(step, tmp_path, tmp_path, SPEC_HOOKS_PYTHON=sys.executable, RUNNER_OS="Linux")
+    assert result.returncode == 0, result.stderr
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert outputs["python"] == sys.executable
+    assert re.fullmatch(rf"spec-hooks-Linux-\S+-py{re.escape(version)}-[0-9a-f]{{16}}", outputs["key"])
+    assert outputs["venv"].startswith(str(tmp_path) + "/spec-hooks-venv-")
+    again, same = _run_step(step, tmp_path, tmp_path, SPEC_HOOKS_PYTHON=sys.executable, RUNNER_OS="Linux")
+    assert same["key"] == outputs["key"]
+
+
+def test_action_check_step(flawed, tmp_path: Path) -> None:
+    import sys
+
+    step = _action_steps()["Check specs"]
+    assert step["working-directory"] == "${{ inputs.working-directory }}"
+    flawed.write("specs/rest/my spec.md", "# Mine\n\n[gone](gone.md)\n")
+    flawed.add()
+    base = {"SPEC_HOOKS_VENV": sys.prefix, "SPEC_HOOKS_CONFIG": "", "SPEC_HOOKS_FORMAT": "", "GITHUB_ACTIONS": "true"}
+    result, outputs = _run_step(step, flawed.root, tmp_path, **base, SPEC_HOOKS_SARIF_FILE="out.sarif",
+                                SPEC_HOOKS_FILES="specs/rest/a.md\nspecs/rest/my spec.md\n")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "specs/rest/a.md:4:15: SH106 Status 'Approved' is not one of Draft, Final, Deprecated",
+        "specs/rest/my spec.md:3:8: SH201 'gone.md' does not exist"]
+    assert "::error file=specs/rest/a.md,line=4,col=15,title=SH106::" in result.stdout, "annotations and SARIF at once"
+    assert outputs == {"errors": "2", "warnings": "0", "sarif-file": "out.sarif"}
     assert json.loads((flawed.root / "out.sarif").read_text())["version"] == "2.1.0"
+    spaced, counts = _run_step(step, flawed.root, tmp_path, **base, SPEC_HOOKS_SARIF_FILE="",
+                               SPEC_HOOKS_FILES="specs/rest/a.md")
+    assert spaced.returncode == 1 and counts == {"errors": "1", "warnings": "0"}
+    flawed.write("docs/ok.md", "# OK\n")
+    flawed.add()
+    clean, none = _run_step(step, flawed.root, tmp_path, **{**base, "SPEC_HOOKS_FORMAT": "json"},
+                            SPEC_HOOKS_SARIF_FILE="", SPEC_HOOKS_FILES="docs/ok.md")
+    assert clean.returncode == 0 and json.loads(clean.stdout)["findings"] == [] and none["errors"] == "0"
+
+
+@pytest.mark.e2e
+def test_action_installs_into_a_virtual_environment_of_its_own(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    steps = _action_steps()
+    _, located = _run_step(steps["Locate Python"], tmp_path, tmp_path, SPEC_HOOKS_PYTHON=sys.executable)
+    result, _ = _run_step(steps["Install spec-hooks"], tmp_path, tmp_path,
+                          SPEC_HOOKS_PYTHON=located["python"], SPEC_HOOKS_VENV=located["venv"])
+    assert result.returncode == 0, result.stderr
+    version = subprocess.run([str(Path(located["venv"]) / "bin" / "spec-hooks"), "--version"], capture_output=True,
+                             text=True)
+    assert version.stdout.startswith("spec-hooks ")
 
 
 def test_readme_demo_command(tmp_path: Path) -> None:
