@@ -162,3 +162,24 @@ def test_readme_demo_command(tmp_path: Path) -> None:
     codes = set(re.findall(r": (SH\d{3}) ", result.stdout))
     assert {"SH106", "SH107", "SH103", "SH111", "SH201", "SH205", "SH301"} <= codes
     assert result.stdout.rstrip().endswith("(exit status 1)")
+
+
+def test_readme_configuration_example_is_valid(repo) -> None:
+    """The example in "Configuration" passes the shipped schema and loads (its rfc schema file aside)."""
+    from jsonschema import Draft202012Validator
+
+    from spec_hooks.config import load_config
+
+    block = re.search(r"```yaml\n(# \.spec-hooks\.yaml\n.*?)```", README, re.S)
+    assert block is not None
+    schema = json.loads((PROJECT / "schemas" / "config.schema.json").read_text())
+    assert schema["$id"].endswith("/schemas/config.schema.json")
+    Draft202012Validator.check_schema(schema)
+    assert list(Draft202012Validator(schema).iter_errors(yaml.safe_load(block.group(1)))) == []
+    repo.write(".spec-hooks.yaml", block.group(1))
+    config = load_config(repo.root)
+    rfc = next(doc_type for doc_type in config.types if doc_type.name == "rfc")
+    assert rfc.id_pattern and config.is_template("scaffolds/x.md") and config.excluded("docs/archive/old.md")
+    assert not config.excluded("docs/archive/index.md")
+    modeline = f"# yaml-language-server: $schema={schema['$id']}"
+    assert modeline in README
