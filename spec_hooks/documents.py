@@ -52,10 +52,15 @@ def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocT
     for doc_type in types:
         own = {normalize_key(key) for key in doc_type.keys}
         score = len(present & own)
-        foreign = [key for key in keys if normalize_key(key) not in own and near_miss(key, doc_type.keys) is None]
-        if (normalize_key(doc_type.keys[0]) in present or score >= 2 and not foreign) and score > best_score:
+        if score > best_score and (normalize_key(doc_type.keys[0]) in present
+                                   or score >= 2 and _only_own_keys(keys, own, doc_type.keys)):
             best, best_score = doc_type, score
     return best
+
+
+def _only_own_keys(keys: list[str], own: set[str], known: Sequence[str]) -> bool:
+    """Whether every key is the type's, or a misspelling of one."""
+    return all(normalize_key(key) in own or near_miss(key, known) is not None for key in keys)
 
 
 _INDEX_NAMES = ("readme.md", "readme.markdown", "index.md", "index.markdown")

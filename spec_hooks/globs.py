@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from functools import cache
 
 MAX_ALTERNATIVES = 256  # `{a,b}` expansions of one pattern: far beyond any real configuration
+MAX_PATTERN = 1000  # characters: paths are far shorter, and brace parsing is quadratic in the worst case
 
 _LITERAL, _ONE, _STAR, _ANY, _FOLDERS, _CLASS = range(6)  # a char; `?`; `*`; `**`; `**/`; `[...]`
 Token = tuple[int, str]
@@ -20,6 +21,8 @@ class GlobError(ValueError):
 
 def glob_problem(pattern: str) -> str | None:
     """Why `pattern` is not a glob spec-hooks can use, or None."""
+    if len(pattern) > MAX_PATTERN:
+        return f"{pattern[:40]!r}... is longer than {MAX_PATTERN} characters"
     try:
         for alternative in expand_braces(pattern.removeprefix("!")):
             _glob_tokens(alternative)
@@ -31,6 +34,8 @@ def glob_problem(pattern: str) -> str | None:
 def glob_match(pattern: str, path: str) -> bool:
     """Whether `path` matches `pattern` (or lies in a folder it matches). A leading `!` is read by
     `matches`, not here; an unreadable pattern matches nothing (the configuration rejects those)."""
+    if len(pattern) > MAX_PATTERN:
+        return False
     try:
         alternatives = expand_braces(pattern)
     except GlobError:

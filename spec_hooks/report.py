@@ -124,8 +124,8 @@ class GithubReporter:
             out.write(f"::{finding.severity} {properties}::{escape_data(finding.message)}\n")
         hidden = {kind: count - ANNOTATIONS_PER_KIND for kind, count in shown.items() if count > ANNOTATIONS_PER_KIND}
         if hidden:
-            said = " and ".join(_count(count, kind) for kind, count in sorted(hidden.items()))
-            out.write(f"::notice title=spec-hooks::{said} more are not annotated (GitHub shows "
+            said = " and ".join(f"{count} more {kind}{'s' * (count != 1)}" for kind, count in sorted(hidden.items()))
+            out.write(f"::notice title=spec-hooks::{said} not annotated (GitHub shows "
                       f"{ANNOTATIONS_PER_KIND} of each kind per step): see the log or the job summary\n")
 
 

@@ -150,7 +150,7 @@ def test_annotations_are_capped_as_github_shows_them(repo: Repo, cli) -> None:
     repo.add()
     lines = cli("links", "--format", "github", "a.md").lines
     assert sum(line.startswith("::error ") for line in lines) == 10
-    assert lines[-1] == ("::notice title=spec-hooks::2 errors more are not annotated (GitHub shows 10 of each kind "
+    assert lines[-1] == ("::notice title=spec-hooks::2 more errors not annotated (GitHub shows 10 of each kind "
                          "per step): see the log or the job summary")
 
 
