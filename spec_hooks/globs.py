@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 MAX_ALTERNATIVES = 256  # `{a,b}` expansions of one pattern: far beyond any real configuration
 MAX_PATTERN = 1000  # characters: paths are far shorter, and brace parsing is quadratic in the worst case
@@ -46,6 +46,11 @@ def glob_match(pattern: str, path: str) -> bool:
 def matches(patterns: Sequence[str], path: str) -> bool:
     """Whether a list of patterns selects `path`: the last pattern that matches decides, and a
     `!pattern` that matches deselects (gitignore's rule)."""
+    return _matches(tuple(patterns), path) if patterns else False
+
+
+@lru_cache(maxsize=1 << 16)
+def _matches(patterns: tuple[str, ...], path: str) -> bool:
     for pattern in reversed(patterns):
         negated = pattern.startswith("!")
         if glob_match(pattern[1:] if negated else pattern, path):
@@ -152,9 +157,24 @@ def _match_one(pattern: str, path: str) -> bool:
         tokens = _glob_tokens(pattern)
     except GlobError:
         return False
+    if any(literal not in path for literal in _literal_runs(tokens)):
+        return False  # a text the pattern spells out is missing: the common case, decided at once
     if sum(kind in (_STAR, _ANY, _FOLDERS) for kind, _ in tokens) < 3:
         return _glob_regex(pattern).fullmatch(path) is not None
     return _glob_automaton(tokens, path)
+
+
+@cache
+def _literal_runs(tokens: tuple[Token, ...]) -> tuple[str, ...]:
+    """The runs of literal characters of a pattern: every path it matches contains each of them."""
+    runs, current = [], ""
+    for kind, text in tokens:
+        if kind == _LITERAL:
+            current += text
+        elif current:
+            runs.append(current)
+            current = ""
+    return (*runs, current) if current else tuple(runs)
 
 
 @cache
