@@ -167,7 +167,7 @@ def test_globs_match_in_time_linear_in_the_path(pattern: str, path: str, matches
 def test_the_glob_automaton_agrees_with_the_glob_regex(pieces: list[str], seed: int) -> None:
     import random
 
-    from spec_hooks.globs import _glob_automaton, _glob_regex, _glob_tokens
+    from spec_hooks.globs import _glob_automaton, _glob_regex, _glob_tokens, glob_match
 
     alphabet = "ab/."
     generator = random.Random(seed)
@@ -176,6 +176,7 @@ def test_the_glob_automaton_agrees_with_the_glob_regex(pieces: list[str], seed: 
         path = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 9)))
         expected = _glob_regex(pattern).fullmatch(path) is not None
         assert _glob_automaton(_glob_tokens(pattern), path) is expected, (pattern, path)
+        assert glob_match(pattern, path) is expected, ("the literal pre-check", pattern, path)
 
 
 @pytest.mark.parametrize(
