@@ -47,7 +47,8 @@ def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) ->
     from spec_hooks.config import did_you_mean
 
     directives, problems = [], []
-    for start, end, comment in comments:
+    # In text order: the parse meets footnotes after the rest, and `enable` must follow its `disable`.
+    for start, end, comment in sorted(comments):
         body = comment.removeprefix("<!--").removesuffix("-->").split("spec-hooks:", 1)[-1]
         words = [word for word in re.split(r"[\s,=]+", body.strip()) if word]
         line, column = source.position(start)
@@ -67,21 +68,45 @@ def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) ->
     return directives, problems
 
 
+class Suppressions:
+    """A file's directives, indexed so that each finding is looked up in time logarithmic in their
+    number (a file of a thousand lines each with a finding and a directive is no quadratic case)."""
+
+    def __init__(self, directives: list[Directive]) -> None:
+        from bisect import insort
+
+        from spec_hooks.rules import RULES
+
+        self.whole_file = [directive for directive in directives if directive.kind == "disable-file"]
+        self.by_line: dict[int, list[Directive]] = {}
+        self.regions: dict[str, list[tuple[int, int, Directive]]] = {}  # code -> (line, order, directive)
+        for order, directive in enumerate(directives):
+            if directive.kind == "disable-line":
+                for line in range(directive.line, directive.end_line + 1):
+                    self.by_line.setdefault(line, []).append(directive)
+            elif directive.kind == "disable-next-line":
+                self.by_line.setdefault(directive.end_line + 1, []).append(directive)
+            elif directive.kind in ("disable", "enable"):
+                for code in RULES if directive.codes is None else directive.codes:
+                    insort(self.regions.setdefault(code, []), (directive.line, order, directive),
+                           key=lambda entry: entry[:2])
+
+    def find(self, finding: Finding) -> Directive | None:
+        """The directive that silences the finding, if any."""
+        from bisect import bisect_right
+
+        for directive in (*self.whole_file, *self.by_line.get(finding.line, [])):
+            if directive.names(finding.code):
+                return directive
+        region = self.regions.get(finding.code, [])
+        at = bisect_right(region, finding.line, key=lambda entry: entry[0])
+        latest: Directive | None = region[at - 1][2] if at else None
+        return latest if latest is not None and latest.kind == "disable" else None
+
+
 def suppressing(directives: list[Directive], finding: Finding) -> Directive | None:
     """The directive that silences the finding, if any."""
-    region: Directive | None = None
-    for directive in directives:
-        if not directive.names(finding.code):
-            continue
-        if directive.kind == "disable-file":
-            return directive
-        if directive.kind == "disable-line" and directive.line <= finding.line <= directive.end_line:
-            return directive
-        if directive.kind == "disable-next-line" and finding.line == directive.end_line + 1:
-            return directive
-        if directive.kind in ("disable", "enable") and directive.line <= finding.line:
-            region = directive if directive.kind == "disable" else None
-    return region
+    return Suppressions(directives).find(finding)
 
 
 def apply_directives(
@@ -91,8 +116,9 @@ def apply_directives(
     directive that silenced nothing although every rule it names was checked in this run."""
     kept: list[Finding] = []
     used: set[tuple[str, Directive]] = set()
+    indexes = {path: Suppressions(directives) for path, (directives, _) in by_path.items()}
     for finding in findings:
-        directive = suppressing(by_path[finding.path][0], finding) if finding.path in by_path else None
+        directive = indexes[finding.path].find(finding) if finding.path in indexes else None
         if directive is None:
             kept.append(finding)
         else:

@@ -42,7 +42,7 @@ def normalize_key(key: str) -> str:
 
 def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocType | None:
     """A type whose paths claim the file (an index page excepted); else the type the header's keys
-    identify: its first key (`Spec ID`, `System`), or two of its keys and no key of its own."""
+    identify: its first key (`Spec ID`, `System`), or two of its keys and no key foreign to it."""
     keys = header.keys() if header else []
     for doc_type in types:
         if doc_type.paths and matches(doc_type.paths, path) and not is_index_page(path, keys):

@@ -17,9 +17,9 @@ def rule_main(argv: Sequence[str] | None = None) -> int:
     rule = find_rule(args.rule)
     if rule is None:
         from spec_hooks.config import did_you_mean
+        from spec_hooks.rules import all_names
 
-        names = [word for known in RULES.values() for word in (known.code, known.name)]
-        print(f"spec-hooks: error: unknown rule {args.rule[:80]!r}{did_you_mean(args.rule, names)} "
+        print(f"spec-hooks: error: unknown rule {args.rule[:80]!r}{did_you_mean(args.rule, all_names())} "
               "(`spec-hooks rules` lists them)", file=sys.stderr)
         return 2
     sys.stdout.write(describe(rule, heading="#"))
