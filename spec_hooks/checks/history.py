@@ -224,13 +224,13 @@ def differ_beyond_keys(old: bytes, new: bytes, whitespace: bool = False) -> bool
 def _plain_lines(data: bytes, whitespace: bool) -> list[bytes]:
     if not whitespace:
         return [line for line in data.split(b"\n") if not _could_hold_a_key(line)]
-    lines = [line.rstrip(_BLANKS) for line in _LINE_BREAK.split(data) if not _could_hold_a_key(line)]
+    unified = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data  # as without_date_lines splits
+    lines = [line.rstrip(_BLANKS) for line in unified.split(b"\n") if not _could_hold_a_key(line)]
     while lines and not lines[-1]:
         lines.pop()
     return lines
 
 
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _MAX_IGNORE_FILE = 1 << 20
 
