@@ -278,7 +278,8 @@ def _count(count: int, kind: str) -> str:
 def summary(findings: Sequence[Finding], checked: int, output: Output, environ: dict[str, str] | None = None) -> str:
     """`Found 2 errors and 1 warning in 2 files (1 fixable with ...)`, or `Checked 9 files: no problems`."""
     if not findings:
-        return f"Checked {_count(checked, 'file')}: no problems." if checked else ""
+        left = " left" if output.fixing else ""  # the fixer's lines follow: what it fixed is no longer a problem
+        return f"Checked {_count(checked, 'file')}: no problems{left}." if checked else ""
     counts = Counter(finding.severity for finding in findings)
     said = " and ".join(_count(counts[kind], kind) for kind in (ERROR, WARNING) if counts[kind])
     files = len({finding.path for finding in findings})

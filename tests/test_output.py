@@ -47,6 +47,7 @@ def test_a_fixer_says_git_add(broken: Repo, cli) -> None:
     broken.write("docs/d.md", "# D\n\n[C](C.md)\n")
     broken.add()
     result = cli("links", "--fix", "docs/d.md")
+    assert result.summary[0] == "Checked 1 file: no problems left."
     assert result.full.splitlines()[-1] == "spec-hooks: changed 1 file: review the change and `git add` it before committing"
     assert cli("links", "--fix", "-q", "docs/d.md").full == ""
 
