@@ -12,6 +12,11 @@ COMMANDS = {  # name: (module, function, what it does)
     "dates": ("spec_hooks.checks.dates", "main",
               "bump Updated dates on content changes; --check verifies them against history"),
     "check": ("spec_hooks.checks.all", "main", "headers, links and dates --check together: what CI runs"),
+    "index": ("spec_hooks.checks.index", "main",
+              "print the catalogue of specs; --check / --fix keep a file's <!-- spec-hooks:index --> block true"),
+    "refs": ("spec_hooks.commands.refs", "main", "list every link to a file or heading (backlinks)"),
+    "new": ("spec_hooks.commands.new", "main", "start a new spec from the repository's template"),
+    "stale": ("spec_hooks.commands.stale", "main", "list specs whose content has not changed for --days N"),
     "rule": ("spec_hooks.explain", "rule_main", "explain a rule: what, why, an example, how to fix or switch it off"),
     "rules": ("spec_hooks.explain", "rules_main", "list every rule with its default severity"),
 }

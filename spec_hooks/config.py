@@ -26,15 +26,50 @@ class DocType:
     disable: frozenset[str] = frozenset()  # rule codes switched off in documents of this type
     created_field: str | None = None
     updated_field: str | None = None
+    lifecycle: Lifecycle | None = None
+    template: str | None = None  # the file `spec-hooks new` starts from (default: the bundled seed)
 
     @property
     def date_fields(self) -> tuple[str, ...]:
         return tuple(name for name in (self.created_field, self.updated_field) if name)
 
 
+@dataclass(frozen=True)
+class Lifecycle:
+    """How a document type's status may change, and what each status asks of its documents."""
+
+    field: str = "Status"
+    transitions: tuple[tuple[str, tuple[str, ...]], ...] = ()  # status -> the statuses it may become
+    required: tuple[tuple[str, tuple[str, ...]], ...] = ()  # status -> fields a document in it must have
+    stable: tuple[str, ...] = ()  # statuses whose documents should link only to documents in one of them
+    idle_days: tuple[tuple[str, int], ...] = ()  # status -> days without a content change before a warning
+
+    def allows(self, old: str, new: str) -> bool | None:
+        """Whether `old` may become `new`; None when `old` is not a status the lifecycle knows."""
+        following = dict(self.transitions).get(old)
+        return None if following is None else new == old or new in following
+
+    def required_fields(self, status: str) -> tuple[str, ...]:
+        return dict(self.required).get(status, ())
+
+    @property
+    def statuses(self) -> list[str]:
+        """Every status named, in the order the lifecycle lists them."""
+        named = [old for old, _ in self.transitions] + [new for _, news in self.transitions for new in news]
+        return list(dict.fromkeys(named + [status for status, _ in self.required] + list(self.stable)))
+
+
+SPEC_LIFECYCLE = Lifecycle(
+    transitions=(("Draft", ("Final", "Deprecated")), ("Final", ("Deprecated",)), ("Deprecated", ())),
+    stable=("Final",),
+)
+# Relation keys and the key the other document answers with (None: one-sided, as a dependency is).
+DEFAULT_RELATIONS = (("Replaces", "Superseded by"), ("Superseded by", "Replaces"), ("Depends on", None))
+
+
 BUILTIN_TYPES = (
     DocType("spec", "builtin:spec", ("Spec ID", "Status", "Version", "Created", "Updated"),
-            id_field="Spec ID", created_field="Created", updated_field="Updated"),
+            id_field="Spec ID", created_field="Created", updated_field="Updated", lifecycle=SPEC_LIFECYCLE),
     DocType("integration", "builtin:integration", ("System", "Type", "Owner", "Last updated"),
             updated_field="Last updated"),
 )
@@ -54,6 +89,14 @@ class Config:
     ignore_revs_file: str = ".git-blame-ignore-revs"
     date_timezone: str = "author"
     ignore_whitespace: bool = True  # whitespace-only changes leave dates alone
+    relations: tuple[tuple[str, str | None], ...] = DEFAULT_RELATIONS
+    index_file: str | None = None  # where the catalogue block lives (default: every file holding its marker)
+    index_group: str = "status"
+    index_graph: bool = False
+    stale_days: int = 180
+
+    def reciprocal(self, key: str) -> str | None:
+        return dict(self.relations).get(key)
 
     def enabled(self, code: str) -> bool:
         return code not in self.disabled
@@ -192,6 +235,7 @@ def _build_config(source: str, data: Any) -> Config:
     per_file = data.get("per_file_disable", {})
     links = data.get("links", {})
     dates = data.get("dates", {})
+    index = data.get("index", {})
     return Config(
         source=source,
         types=_merge_types(source, data.get("types", {})),
@@ -205,6 +249,11 @@ def _build_config(source: str, data: Any) -> Config:
         ignore_revs_file=dates.get("ignore_revs_file", ".git-blame-ignore-revs"),
         date_timezone=dates.get("timezone", "author"),
         ignore_whitespace=dates.get("ignore_whitespace", True),
+        relations=tuple(data["relations"].items()) if "relations" in data else DEFAULT_RELATIONS,
+        index_file=index.get("file"),
+        index_group=index.get("group_by", "status"),
+        index_graph=index.get("graph", False),
+        stale_days=data.get("stale", {}).get("days", 180),
     )
 
 
@@ -267,6 +316,22 @@ def _timezone_errors(timezone: str) -> list[str]:
     return []
 
 
+def _lifecycle(settings: dict[str, Any] | None, builtin: DocType | None) -> Lifecycle | None:
+    """A type's lifecycle: the built-in one with the settings given replacing its parts; null for none."""
+    if settings is None:
+        return None
+    base = builtin.lifecycle if builtin is not None and builtin.lifecycle is not None else Lifecycle()
+    return Lifecycle(
+        field=settings.get("field", base.field),
+        transitions=tuple((old, tuple(new)) for old, new in settings["transitions"].items())
+        if "transitions" in settings else base.transitions,
+        required=tuple((status, tuple(fields)) for status, fields in settings["required"].items())
+        if "required" in settings else base.required,
+        stable=tuple(settings.get("stable", base.stable)),
+        idle_days=tuple(settings["idle_days"].items()) if "idle_days" in settings else base.idle_days,
+    )
+
+
 def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[DocType, ...]:
     from spec_hooks import rules
 
@@ -276,6 +341,8 @@ def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[Doc
         values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in settings.items()}
         if "disable" in values:
             values["disable"] = rules.codes_for(list(values["disable"]))
+        if "lifecycle" in values:
+            values["lifecycle"] = _lifecycle(settings["lifecycle"], by_name.get(name))
         if name in by_name:
             by_name[name] = replace(by_name[name], **values)
             continue

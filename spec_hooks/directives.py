@@ -51,6 +51,8 @@ def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) ->
     for start, end, comment in sorted(comments):
         body = comment.removeprefix("<!--").removesuffix("-->").split("spec-hooks:", 1)[-1]
         words = [word for word in re.split(r"[\s,=]+", body.strip()) if word]
+        if words and words[0] == "index":
+            continue  # an index block's marker (see checks.index), not a directive
         line, column = source.position(start)
         if not words or words[0] not in KINDS:
             given = words[0] if words else ""

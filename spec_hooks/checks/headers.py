@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
@@ -26,9 +26,13 @@ from spec_hooks.run import (
     open_project,
     output_of,
     parse_arguments,
+    print_fixer_lines,
     report,
     select_files,
 )
+
+if TYPE_CHECKING:
+    from spec_hooks.checks.lifecycle import Fixes
 
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|YYYY-MM-DD|(?<!\])\[[^\]\n]+\](?![(\[])")
 _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", "type")
@@ -37,17 +41,33 @@ _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="spec-hooks headers", description="Validate spec headers against their schemas.")
     add_common_arguments(parser)
+    parser.add_argument("--fix", action="store_true",
+                        help="add the missing side of one-sided relations (Replaces / Superseded by) to the other spec")
     args = parse_arguments(parser, argv)
 
     def run() -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames)
-        return report(check_paths(project, paths, whole), output_of(args), project, paths, ("headers",))
+        fixes: Fixes = {}
+        findings = check_paths(project, paths, whole, fixes)
+        lines: list[str] = []
+        if args.fix and fixes:
+            from spec_hooks.checks.lifecycle import write_relation_fixes
+            from spec_hooks.fix import without_resolved
+
+            lines, applied = write_relation_fixes(project, fixes)
+            findings = without_resolved(findings, applied)
+        output = output_of(args, fixing=args.fix)
+        status = report(findings, output, project, paths, ("headers",))
+        print_fixer_lines(lines, output)
+        return 1 if lines else status
 
     return guarded(run)
 
 
-def check_paths(project: Project, paths: list[str], whole_repository: bool) -> list[Finding]:
+def check_paths(project: Project, paths: list[str], whole_repository: bool, fixes: Fixes | None = None) -> list[Finding]:
+    """Each file's header; then, across files, duplicate IDs, the lifecycle and relations (whose fixes,
+    the missing sides, go into `fixes`)."""
     config = project.config
     id_fields = sorted({t.id_field for t in config.types if t.id_field})
     others = None
@@ -56,22 +76,39 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool) -> l
     validators: dict[str, Callable[[Any], list[Any]]] = {}
     findings: list[Finding] = []
     documents: list[Spec] = []
+    specs: list[Spec] = []
     today = config.today()
     store = project.documents
     if len(paths) > CACHE_FROM:
         store.open_cache()
         store.read_all(paths, (HEADER,))
     for path in paths:
-        findings.extend(checked(path, partial(_check_path, project, path, validators, today, documents)))
-    store.save(whole_repository)
+        findings.extend(checked(path, partial(_check_path, project, path, validators, today, documents, specs)))
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, others() if others else []))
+    findings.extend(_collection_findings(project, specs, whole_repository, {} if fixes is None else fixes))
+    store.save(whole_repository)
+    return findings
+
+
+def _collection_findings(project: Project, specs: list[Spec], whole: bool, fixes: Fixes) -> list[Finding]:
+    """The lifecycle (SH401, SH402) and relations (SH404, SH405) of the checked specs."""
+    from spec_hooks.catalogue import Catalogue
+    from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings
+
+    config = project.config
+    findings = lifecycle_findings(project, specs)
+    if project.in_git and config.relations and any(config.enabled(code) for code in ("SH404", "SH405")):
+        catalogue = Catalogue(project)
+        for spec in specs:
+            catalogue.adopt(spec)
+        findings.extend(relation_findings(project, specs, catalogue, whole, fixes))
     return findings
 
 
 def _check_path(
     project: Project, path: str, validators: dict[str, Callable[[Any], list[Any]]], today: date,
-    documents: list[Spec],
+    documents: list[Spec], specs: list[Spec],
 ) -> list[Finding]:
     document = project.documents.read(path)
     if isinstance(document, Finding):
@@ -88,8 +125,10 @@ def _check_path(
         from spec_hooks.validation import load_validator
 
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
-    spec = Spec(document.source, doc_type, header, named_fields(header, doc_type.keys))
+    relation_keys = (key for key, _ in project.config.relations)
+    spec = Spec(document.source, doc_type, header, named_fields(header, (*doc_type.keys, *relation_keys)))
     findings, invalid_fields = check_document(spec, validators[doc_type.schema], today)
+    specs.append(spec)
     if doc_type.id_field not in invalid_fields:
         documents.append(spec)  # a placeholder or malformed ID is reported once, not as a duplicate
     return findings

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from spec_hooks.document import BODY, Document
@@ -30,6 +31,9 @@ from spec_hooks.run import (
     select_files,
 )
 from spec_hooks.source import Source, inside
+
+if TYPE_CHECKING:
+    from spec_hooks.catalogue import Catalogue
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
@@ -130,6 +134,12 @@ class Repository:
         document = self.project.documents.read(path)
         return document if isinstance(document, Finding) else (document.source, document)
 
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        from spec_hooks.catalogue import Catalogue
+
+        return Catalogue(self.project)
+
     def suggestion(self, resolved: str) -> str | None:
         if resolved not in self._suggestions:
             self._suggestions[resolved] = _closest_path(self, resolved)
@@ -204,8 +214,32 @@ def _check_file(
             continue
         finding, fix = _check_link(repository, source, markdown, link, only_moved, outcome)
         findings.extend(outcome.record(source, link, finding, fix))
+    if not only_moved and repository.project.config.enabled("SH403"):
+        findings.extend(_unstable_links(repository, source, markdown))
     if only_moved:
         outcome.findings.extend(findings)
+    return findings
+
+
+def _unstable_links(repository: Repository, source: Source, markdown: Document) -> list[Finding]:
+    """SH403 for each link from a spec in a stable status (Final) to a spec that is not (Draft, Deprecated)."""
+    from spec_hooks.checks.lifecycle import unstable_link
+
+    spec = repository.catalogue.get(source.path)
+    lifecycle = spec.doc_type.lifecycle if spec is not None else None
+    if lifecycle is None or not lifecycle.stable or spec is None:
+        return []
+    findings = []
+    for link in markdown.links:
+        target = link.target.strip()
+        if (link.kind == "definition" and not link.used) or not target or is_external(target):
+            continue
+        resolved = resolve_link(source.path, target)
+        if resolved is None or resolved == source.path or resolved not in repository.entries:
+            continue
+        message = unstable_link(spec, repository.catalogue.get(resolved), repository.project.config.relations)
+        if message is not None:
+            findings.append(source.finding(link.offset, "SH403", message, WARNING))
     return findings
 
 

@@ -1,0 +1,118 @@
+"""The repository's specs as a whole: every document recognised as a configured type, with its header,
+read through the run's document store (headers only, from the cache when it holds them). The index,
+the lifecycle and relation rules, `refs`, `new` and `stale` all look specs up here."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from spec_hooks.document import CACHE_FROM, HEADER, Document
+from spec_hooks.documents import Spec, classify, named_fields
+
+if TYPE_CHECKING:
+    from spec_hooks.run import Project
+
+
+def spec_of(project: Project, path: str) -> Spec | None:
+    """The spec at `path` as this run reads it, or None when it is not one (or cannot be read)."""
+    document = project.documents.read(path)
+    if not isinstance(document, Document) or document.header is None:
+        return None
+    doc_type = classify(path, document.header, project.config.types)
+    if doc_type is None:
+        return None
+    known = (*doc_type.keys, *(key for key, _ in project.config.relations))
+    return Spec(document.source, doc_type, document.header, named_fields(document.header, known))
+
+
+def read_specs(project: Project, paths: Iterable[str]) -> list[Spec]:
+    """The specs among `paths`, their headers read on every core and kept in the cache when they are many."""
+    paths = list(paths)
+    store = project.documents
+    if len(paths) > CACHE_FROM:
+        store.open_cache()
+        store.read_all(paths, (HEADER,))
+    return [spec for path in paths if (spec := spec_of(project, path)) is not None]
+
+
+def field_value(spec: Spec, name: str | None) -> str:
+    field = spec.fields.get(name) if name else None
+    return field.value if field is not None else ""
+
+
+def identifier(spec: Spec) -> str:
+    """What names the spec: its ID field (`Spec ID`), else its type's first key (`System`)."""
+    return field_value(spec, spec.doc_type.id_field or spec.doc_type.keys[0])
+
+
+def status(spec: Spec) -> str | None:
+    lifecycle = spec.doc_type.lifecycle
+    return None if lifecycle is None else field_value(spec, lifecycle.field) or None
+
+
+class Catalogue:
+    """Specs by path and by ID. A run that needs a few looks them up by path (an ID names its file's
+    path, as SH111 requires); `every` reads all of them once, when a run needs the whole picture."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._by_path: dict[str, Spec | None] = {}
+
+    @cached_property
+    def paths(self) -> list[str]:
+        excluded = self.project.config.excluded
+        return [path for path in self.project.snapshot.tracked_markdown() if not excluded(path)]
+
+    @cached_property
+    def every(self) -> list[Spec]:
+        missing = [path for path in self.paths if path not in self._by_path]
+        for spec in read_specs(self.project, missing):
+            self._by_path[spec.path] = spec
+        return [spec for path in self.paths if (spec := self.get(path)) is not None]
+
+    def adopt(self, spec: Spec) -> None:
+        """A spec the run has already read (with the same fields), so that it is not read twice."""
+        self._by_path.setdefault(spec.path, spec)
+
+    def get(self, path: str) -> Spec | None:
+        if path not in self._by_path:
+            self._by_path[path] = spec_of(self.project, path) if path in self._tracked else None
+        return self._by_path[path]
+
+    @cached_property
+    def _tracked(self) -> frozenset[str]:
+        return frozenset(self.paths)
+
+    @cached_property
+    def _by_id(self) -> dict[str, list[Spec]]:
+        found: dict[str, list[Spec]] = {}
+        for spec in self.every:
+            if spec.doc_type.id_field and (value := identifier(spec)):
+                found.setdefault(value, []).append(spec)
+        return found
+
+    def find(self, spec_id: str) -> Spec | None:
+        """The spec whose ID field holds `spec_id`: first among the files whose path names it, then, when
+        none does, among every spec."""
+        for path in self._paths_naming(spec_id):
+            spec = self.get(path)
+            if spec is not None and spec.doc_type.id_field and identifier(spec) == spec_id:
+                return spec
+        found = self._by_id.get(spec_id, [])
+        return found[0] if len(found) == 1 else None
+
+    def _paths_naming(self, spec_id: str) -> list[str]:
+        names = []
+        for path in self.paths:
+            stem = _SUFFIX.sub("", path)
+            if stem == spec_id or stem.endswith("/" + spec_id):
+                names.append(path)
+            else:
+                names.extend(path for doc_type in self.project.config.types if doc_type.id_pattern
+                             and (match := re.search(doc_type.id_pattern, path)) and match.group("id") == spec_id)
+        return names
+
+
+_SUFFIX = re.compile(r"\.(md|markdown)$", re.IGNORECASE)

@@ -1,0 +1,340 @@
+"""Rules about specs as members of a collection, run with the headers: the status lifecycle (a status
+may change only as its document type allows, and some statuses require fields) and the relations
+between specs (Replaces, Superseded by, Depends on: each names an existing spec, and reciprocal pairs
+agree, with the missing side as a fix)."""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spec_hooks.catalogue import Catalogue, identifier, status
+from spec_hooks.documents import Spec
+from spec_hooks.findings import Finding
+from spec_hooks.fix import Edit
+from spec_hooks.header import Field
+
+if TYPE_CHECKING:
+    from spec_hooks.run import Project
+
+
+# The lifecycle -----------------------------------------------------------------------------------
+
+
+def transition_finding(spec: Spec, old_status: str | None) -> Finding | None:
+    """SH401 when the status moved from `old_status` (HEAD's) to one its lifecycle does not allow."""
+    lifecycle = spec.doc_type.lifecycle
+    new_status = status(spec)
+    if lifecycle is None or old_status is None or new_status is None or old_status == new_status:
+        return None
+    if lifecycle.allows(old_status, new_status) is not False:
+        return None
+    allowed = dict(lifecycle.transitions).get(old_status, ())
+    field = spec.fields[lifecycle.field]
+    return spec.at(field.value_offset, "SH401", f"{lifecycle.field} may not go from {old_status!r} (in HEAD) to "
+                                                f"{new_status!r}: allowed from {old_status!r}: "
+                                                f"{', '.join(allowed) or 'none (it is final)'}")
+
+
+def required_findings(spec: Spec) -> list[Finding]:
+    """SH402 for each field the spec's status requires that is missing or empty."""
+    lifecycle = spec.doc_type.lifecycle
+    current = status(spec)
+    if lifecycle is None or current is None:
+        return []
+    at = spec.fields[lifecycle.field].value_offset
+    return [spec.at(at, "SH402", f"a {current} {spec.doc_type.name} must have {name!r}")
+            for name in lifecycle.required_fields(current) if not (spec.fields.get(name) and spec.fields[name].value)]
+
+
+def head_statuses(project: Project, specs: Sequence[Spec]) -> dict[str, str | None]:
+    """Each spec's status in HEAD (under its name there, when the staged change renames it)."""
+    from spec_hooks.catalogue import spec_of
+    from spec_hooks.source import decode_source
+
+    snapshot = project.snapshot
+    if not snapshot.head:
+        return {}
+    renames, _ = snapshot.staged_moves
+    old_name = {new: old for old, new in renames.items()}
+    wanted = {spec.path: snapshot.head_tree.get(old_name.get(spec.path, spec.path)) for spec in specs
+              if spec.doc_type.lifecycle is not None}
+    changed = {path: blob for path, blob in wanted.items() if blob is not None}
+    data = snapshot.read_objects(sorted(set(changed.values())))
+    result: dict[str, str | None] = {}
+    by_path = {spec.path: spec for spec in specs}
+    for path, blob in changed.items():
+        if blob == by_path[path].source.blob:
+            result[path] = status(by_path[path])
+            continue
+        source = decode_source(path, data[blob]) if blob in data else None
+        if source is None or isinstance(source, Finding):
+            continue
+        old = _spec_of_source(project, source, spec_of)
+        result[path] = status(old) if old is not None and old.doc_type == by_path[path].doc_type else None
+    return result
+
+
+def _spec_of_source(project: Project, source: object, spec_of: Callable[..., Spec | None]) -> Spec | None:
+    from spec_hooks.documents import classify, named_fields
+    from spec_hooks.source import Source
+
+    assert isinstance(source, Source)
+    document = project.documents.of(source)
+    header = document.header
+    doc_type = classify(source.path, header, project.config.types) if header else None
+    if header is None or doc_type is None:
+        return None
+    return Spec(source, doc_type, header, named_fields(header, doc_type.keys))
+
+
+def lifecycle_findings(project: Project, specs: Sequence[Spec]) -> list[Finding]:
+    """SH401 and SH402 for the checked specs."""
+    findings = [finding for spec in specs for finding in required_findings(spec)]
+    if project.in_git and any(spec.doc_type.lifecycle for spec in specs):
+        before = head_statuses(project, specs)
+        findings.extend(finding for spec in specs if (finding := transition_finding(spec, before.get(spec.path))))
+    return findings
+
+
+def unstable_link(source: Spec | None, target: Spec | None, relations: Sequence[tuple[str, str | None]]) -> str | None:
+    """Why a link from `source` to `target` leans on an unstable spec (SH403), or None."""
+    if source is None or target is None or source.doc_type.lifecycle is None or target.doc_type.lifecycle is None:
+        return None
+    stable = source.doc_type.lifecycle.stable
+    here, there = status(source), status(target)
+    if here not in stable or there is None or there in target.doc_type.lifecycle.stable:
+        return None
+    message = f"this {here} {source.doc_type.name} links to {target.path!r}, which is {there}"
+    successor = dict(relations).get("Replaces")
+    replaced_by = target.fields.get(successor) if successor else None
+    if replaced_by is not None and replaced_by.value:
+        message += f": {successor.lower() if successor else ''} {replaced_by.value!r}"
+    return message
+
+
+# Relations ---------------------------------------------------------------------------------------
+
+
+Fixes = dict[str, list[tuple[Edit, str, str]]]  # path -> (edit, the key it adds to, the value it adds)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One spec named by a relation field: `written` as the header has it, `target` when it names one."""
+
+    source: Spec
+    key: str
+    written: str
+    offset: int
+    target: Spec | None
+
+
+_NOTHING = frozenset({"", "-", "none", "n/a", "na", "—"})
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|^\[[^\]]*\]$")
+
+
+def relations_of(spec: Spec, catalogue: Catalogue, keys: Sequence[str]) -> list[Relation]:
+    """The relations the spec's header states: links in a relation field name their targets; otherwise
+    the field holds Spec IDs separated by commas."""
+    found = []
+    for key in keys:
+        field = spec.fields.get(key)
+        if field is None or field.value.strip().lower() in _NOTHING or _PLACEHOLDER.search(field.value):
+            continue
+        links = _links_in(spec, field, catalogue)
+        if links:
+            found.extend(Relation(spec, key, written, offset, catalogue.get(path) if path else None)
+                         for written, offset, path in links)
+            continue
+        at = 0
+        for part in field.value.split(","):
+            written = part.strip().strip("`")
+            start = field.value.find(written, at) if written else -1
+            at = max(at, start + len(written))
+            if written and written.lower() not in _NOTHING:
+                offset = field.value_offset + start if field.exact and start >= 0 else field.value_offset
+                found.append(Relation(spec, key, written, offset, catalogue.find(written)))
+    return found
+
+
+def _links_in(spec: Spec, field: Field, catalogue: Catalogue) -> list[tuple[str, int, str | None]]:
+    """(destination, offset, the repository path it resolves to) of the links in a header item."""
+    text = spec.source.text
+    end = text.find("\n", field.value_offset)
+    end = len(text) if end < 0 else end
+    if "[" not in text[field.key_offset : end] and "<a" not in text[field.key_offset : end]:
+        return []
+    from spec_hooks.checks.links import resolve_link
+    from spec_hooks.document import Document
+
+    document = catalogue.project.documents.read(spec.path)
+    if not isinstance(document, Document):
+        return []
+    return [(link.target, link.offset, resolve_link(spec.path, link.target.strip().partition("#")[0] or "."))
+            for link in document.links if field.key_offset <= link.offset <= end and link.kind != "definition"]
+
+
+def relation_findings(project: Project, specs: Sequence[Spec], catalogue: Catalogue, whole: bool,
+                      fixes: Fixes) -> list[Finding]:
+    """SH404 for relations that name nothing, SH405 for pairs that disagree (the fix for the missing
+    side goes into `fixes`, by the path it edits)."""
+    keys = [key for key, _ in project.config.relations]
+    findings: list[Finding] = []
+    checked = {spec.path for spec in specs}
+    for spec in specs:
+        for relation in relations_of(spec, catalogue, keys):
+            if relation.target is None:
+                findings.append(_unknown(relation, catalogue))
+                continue
+            answer = project.config.reciprocal(relation.key)
+            if answer is None or relation.target.path == spec.path:
+                continue
+            if not _names(relation.target, answer, spec, catalogue, keys):
+                findings.append(_one_sided(relation, answer, fixes))
+    if not whole:
+        findings.extend(_answers_missing(project, specs, catalogue, keys, checked, fixes))
+    return findings
+
+
+def _names(spec: Spec, key: str, other: Spec, catalogue: Catalogue, keys: Sequence[str]) -> bool:
+    return any(relation.key == key and relation.target is not None and relation.target.path == other.path
+               for relation in relations_of(spec, catalogue, [key] if key in keys else []))
+
+
+def _unknown(relation: Relation, catalogue: Catalogue) -> Finding:
+    from spec_hooks.config import did_you_mean
+
+    known = [identifier(spec) for spec in catalogue.every if spec.doc_type.id_field]
+    hint = did_you_mean(relation.written, known) if "/" in relation.written or relation.written in known else ""
+    return relation.source.at(relation.offset, "SH404", f"{relation.key} {relation.written[:80]!r} names no spec{hint}")
+
+
+def _one_sided(relation: Relation, answer: str, fixes: Fixes) -> Finding:
+    target = relation.target
+    assert target is not None
+    name = reference_to(target, relation.source)
+    finding = relation.source.at(relation.offset, "SH405", f"{relation.key} {relation.written!r}, but "
+                                 f"{target.path!r} does not say {answer}: {name}")
+    edit = add_to_field(target, answer, name, (finding,))
+    if edit is not None:
+        fixes.setdefault(target.path, []).append((edit, answer, name))
+    return finding
+
+
+def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalogue, keys: Sequence[str],
+                     checked: set[str], fixes: Fixes) -> list[Finding]:
+    """SH405 on a checked spec that another, unchecked spec names in a relation it does not answer
+    (the checked change removed its side, or it never had one)."""
+    answering = [spec for spec in specs if any(answer for _, answer in project.config.relations)]
+    if not answering:
+        return []
+    names = {name for spec in answering for name in (identifier(spec), posixpath.basename(spec.path)) if name}
+    referrers = [path for path in project.snapshot.files_containing(sorted(names)) if path not in checked]
+    findings = []
+    for path in referrers:
+        other = catalogue.get(path)
+        if other is None:
+            continue
+        for relation in relations_of(other, catalogue, keys):
+            answer = project.config.reciprocal(relation.key)
+            target = relation.target
+            if answer is None or target is None or target.path not in checked or target.path == other.path:
+                continue
+            if _names(target, answer, other, catalogue, keys):
+                continue
+            name = reference_to(target, other)
+            field = target.fields.get(answer)
+            offset = field.value_offset if field is not None else target.header.offset
+            finding = target.at(offset, "SH405", f"{other.path!r} says {relation.key}: {relation.written}, but this "
+                                                 f"{target.doc_type.name} does not say {answer}: {name}")
+            findings.append(finding)
+            edit = add_to_field(target, answer, name, (finding,))
+            if edit is not None:
+                fixes.setdefault(target.path, []).append((edit, answer, name))
+    return findings
+
+
+def reference_to(spec: Spec, other: Spec) -> str:
+    """How `spec`'s header names `other`: its ID, or a relative link when it has none."""
+    if other.doc_type.id_field and (value := identifier(other)):
+        return value
+    from spec_hooks.checks.links import destination
+
+    return f"[{other.header.title}]({destination(posixpath.relpath(other.path, posixpath.dirname(spec.path) or '.'))})"
+
+
+def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]) -> Edit | None:
+    """The edit that makes `spec`'s header name `value` under `key`: appended to the field when it has
+    one, else a new item after the last, written like it. None when the header's text is not exactly
+    known there."""
+    text = spec.source.text
+    field = spec.fields.get(key)
+    if field is not None:
+        if not field.exact:
+            return None
+        end = field.value_offset + len(field.value)
+        current = field.value
+        empty = current.strip().lower() in _NOTHING or bool(_PLACEHOLDER.search(current))
+        return Edit(field.value_offset, end, current, value if empty else f"{current}, {value}", resolves)
+    items = [item for item in spec.header.fields if item.key is not None]
+    if not items or not items[-1].exact:
+        return None
+    last = items[-1]
+    line_start = text.rfind("\n", 0, last.key_offset) + 1
+    line_end = text.find("\n", last.value_offset)
+    if line_end < 0 or "\n" in text[last.key_offset : last.value_offset]:
+        return None
+    marker = text[line_start : last.key_offset - 2]
+    if not marker.strip() or text[last.key_offset - 2 : last.key_offset] not in ("**", "__"):
+        return None
+    line = text[line_start : line_end + 1]
+    trailing = line[len(line.rstrip(" \r\n")) :].replace("\n", "")
+    ending = "\r\n" if line.endswith("\r\n") else "\n"
+    new_line = f"{marker}**{key}:** {value}{trailing.rstrip(chr(13))}{ending}"
+    return Edit(line_end + 1, line_end + 1, "", new_line, resolves)
+
+
+def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], list[Edit]]:
+    """Apply the missing sides through the verified writer: one line per file, and the edits applied."""
+    from spec_hooks.fix import write_edits
+
+    lines, applied = [], []
+    for path, planned in sorted(fixes.items()):
+        spec = spec_of_path(project, path)
+        if spec is None:
+            continue
+        edits = [edit for edit, _, _ in planned]
+        written = write_edits(project.root, path, spec.source.text, edits, relations_hold([(k, v) for _, k, v in planned]))
+        if written.declined:
+            lines.append(f"{path}: not fixed: {written.declined}")
+        elif written.changed:
+            lines.append(f"{path}: added {len(edits)} relation{'s' * (len(edits) != 1)}")
+            applied.extend(edits)
+    return lines, applied
+
+
+def spec_of_path(project: Project, path: str) -> Spec | None:
+    from spec_hooks.catalogue import spec_of
+
+    return spec_of(project, path)
+
+
+def relations_hold(wanted: Sequence[tuple[str, str]]) -> Callable[[str], str | None]:
+    """A check of a fixed text: its header still parses, and each (key, value) added reads back in it."""
+    def verify(new_text: str) -> str | None:
+        from spec_hooks.header import extract_header
+
+        header = extract_header(new_text)
+        if header is None:
+            return "the header would no longer be read"
+        for key, value in wanted:
+            field = header.get(key)
+            shown = value.partition("](")[0].lstrip("[")
+            if field is None or shown not in field.value:
+                return f"{key}: {value!r} would not read back in the header"
+        return None
+
+    return verify
