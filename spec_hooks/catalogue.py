@@ -70,7 +70,7 @@ class Catalogue:
         missing = [path for path in self.paths if path not in self._by_path]
         for spec in read_specs(self.project, missing):
             self._by_path[spec.path] = spec
-        return [spec for path in self.paths if (spec := self.get(path)) is not None]
+        return [found for path in self.paths if (found := self.get(path)) is not None]
 
     def adopt(self, spec: Spec) -> None:
         """A spec the run has already read (with the same fields), so that it is not read twice."""
@@ -78,12 +78,9 @@ class Catalogue:
 
     def get(self, path: str) -> Spec | None:
         if path not in self._by_path:
-            self._by_path[path] = spec_of(self.project, path) if path in self._tracked else None
+            readable = path.lower().endswith((".md", ".markdown")) and not self.project.config.excluded(path)
+            self._by_path[path] = spec_of(self.project, path) if readable else None
         return self._by_path[path]
-
-    @cached_property
-    def _tracked(self) -> frozenset[str]:
-        return frozenset(self.paths)
 
     @cached_property
     def _by_id(self) -> dict[str, list[Spec]]:

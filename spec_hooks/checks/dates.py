@@ -5,7 +5,7 @@ import argparse
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
 
@@ -137,7 +137,6 @@ class RepositoryState:
     what a commit changes."""
 
     project: Project
-    _blobs: dict[str, bytes] = field(default_factory=dict)
     _history: History | None = None
 
     @property
@@ -160,12 +159,10 @@ class RepositoryState:
 
     def prefetch(self, blobs: set[str]) -> None:
         """Read these blobs now, in one batch, for the comparisons to come."""
-        wanted = sorted(blob for blob in blobs if blob not in self._blobs)
-        self._blobs.update(self.project.snapshot.read_objects(wanted))
+        self.project.snapshot.read_objects(sorted(blobs))
 
     def _read(self, blob: str) -> bytes | None:
-        data = self._blobs.get(blob)
-        return self.project.snapshot.read_object(blob) if data is None else data
+        return self.project.snapshot.kept_object(blob)
 
     def blobs_same_but_dates(self, old_blob: str, new_blob: str, path: str) -> bool:
         """Whether two versions of a file in history differ only in their header's date items."""
@@ -359,12 +356,40 @@ def verify(
         trace = None if staged_change else by_head_path.get(state.head_path(document.path))
         history_problems, new_values = _judge(document, trace, today, config.date_timezone)
         problems.extend(history_problems)
+        if trace is not None and trace.changed is not None and not trace.unknown:
+            problems.extend(idle_findings(document, commit_dates(trace.changed, config.date_timezone)[0], today))
         findings.extend(problems)
         if fix and new_values:
             line, edits = _rewrite_dates(state, document, new_values, [p for p in problems if p.code in _BACKFILLED])
             lines.extend([line] if line else [])
             applied.extend(edits)
     return without_resolved(findings, applied), lines
+
+
+def last_changes(state: RepositoryState, paths: list[str]) -> list[tuple[Spec, Trace | None]]:
+    """Each dated spec among `paths` with its history (None: the staged change edits its content),
+    from one history walk."""
+    documents, _ = _load_all(state, paths)
+    changes = state.content_changes(documents)
+    in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
+    by_head_path = {trace.document: trace for trace in state.traces(in_history, need_created=False)}
+    state.project.documents.save()
+    return [(document, None if changes.get(document.path) is not False else by_head_path.get(state.head_path(document.path)))
+            for document in documents]
+
+
+def idle_findings(document: Spec, last_change: date, today: date) -> list[Finding]:
+    """SH304 when the document has kept its status longer than its lifecycle's idle_days allow."""
+    lifecycle = document.doc_type.lifecycle
+    field = document.fields.get(lifecycle.field) if lifecycle is not None else None
+    if lifecycle is None or field is None:
+        return []
+    limit = dict(lifecycle.idle_days).get(field.value)
+    idle = (today - last_change).days
+    if limit is None or idle <= limit:
+        return []
+    return [document.at(field.value_offset, "SH304", f"{field.value} for {idle} days (last content change "
+                                                     f"{last_change}; idle_days allows {limit})", WARNING)]
 
 
 _BACKFILLED = ("SH301", "SH108", "SH109")  # what writing the dates history gives settles

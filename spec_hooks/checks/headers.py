@@ -92,13 +92,13 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool, fixe
 
 
 def _collection_findings(project: Project, specs: list[Spec], whole: bool, fixes: Fixes) -> list[Finding]:
-    """The lifecycle (SH401, SH402) and relations (SH404, SH405) of the checked specs."""
+    """The lifecycle (SH113, SH114) and relations (SH115, SH116) of the checked specs."""
     from spec_hooks.catalogue import Catalogue
     from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings
 
     config = project.config
     findings = lifecycle_findings(project, specs)
-    if project.in_git and config.relations and any(config.enabled(code) for code in ("SH404", "SH405")):
+    if project.in_git and config.relations and any(config.enabled(code) for code in ("SH115", "SH116")):
         catalogue = Catalogue(project)
         for spec in specs:
             catalogue.adopt(spec)

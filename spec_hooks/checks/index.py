@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Print the catalogue of specs, or keep the <!-- spec-hooks:index --> block of a Markdown file true.")
     add_common_arguments(parser)
     action = parser.add_mutually_exclusive_group()
-    action.add_argument("--check", action="store_true", help="fail when an index block is out of date (SH501)")
+    action.add_argument("--check", action="store_true", help="fail when an index block is out of date (SH401)")
     action.add_argument("--fix", action="store_true", help="rewrite every index block that is out of date")
     parser.add_argument("--group-by", choices=GROUPS, default=None,
                         help="how the printed catalogue is split into sections (default: index.group_by, status)")
@@ -89,7 +89,7 @@ class Block:
 
 
 def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool = False) -> tuple[list[Finding], list[str]]:
-    """SH501 for every block that differs from what the specs' headers make of it; with `fix`, the
+    """SH401 for every block that differs from what the specs' headers make of it; with `fix`, the
     blocks rewritten instead (one line per file)."""
     blocks, findings = find_blocks(project, catalogue)
     if not blocks and not findings and not quiet:
@@ -102,7 +102,7 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
         current = block.source.text[block.start : block.end]
         if current == wanted:
             continue
-        finding = block.source.finding(block.marker, "SH501", f"the index is out of date: {_difference(current, wanted)}")
+        finding = block.source.finding(block.marker, "SH401", f"the index is out of date: {_difference(current, wanted)}")
         findings.append(finding)
         edits.setdefault(block.source.path, []).append(Edit(block.start, block.end, current, wanted, (finding,)))
         sources[block.source.path] = block.source
@@ -151,7 +151,7 @@ def find_blocks(project: Project, catalogue: Catalogue) -> tuple[list[Block], li
             continue
         found, problems = blocks_of(document, Options(project.config.index_group, project.config.index_graph))
         if configured and not found and not problems:
-            problems = [Finding(path, 1, 1, "SH501", f"no index block: add <!-- {MARKER} --> and <!-- /{MARKER} --> "
+            problems = [Finding(path, 1, 1, "SH401", f"no index block: add <!-- {MARKER} --> and <!-- /{MARKER} --> "
                                                      "on lines of their own where the catalogue belongs")]
         blocks.extend(found)
         findings.extend(problems)
@@ -166,18 +166,18 @@ def _mentions_marker(project: Project, path: str) -> bool:
 def blocks_of(document: Document, defaults: Options) -> tuple[list[Block], list[Finding]]:
     """The blocks between real HTML-comment markers (a marker inside code is text), each on its own line."""
     document.ensure((BODY,))
-    source, text = document.source, document.text
+    source = document.source
     blocks, problems = [], []
     opening: tuple[int, int, str] | None = None
     for start, end, comment in sorted(document.directives):
         body = comment.removeprefix("<!--").removesuffix("-->").strip()
         if body.startswith(MARKER):
             if opening is not None:
-                problems.append(source.finding(opening[0], "SH501", "index block not closed before the next one opens"))
+                problems.append(source.finding(opening[0], "SH402", "index block not closed before the next one opens"))
             opening = (start, end, body)
         elif body.startswith("/" + MARKER):
             if opening is None:
-                problems.append(source.finding(start, "SH501", f"closing <!-- /{MARKER} --> without an opening marker"))
+                problems.append(source.finding(start, "SH402", f"closing <!-- /{MARKER} --> without an opening marker"))
                 continue
             block = _block(source, opening, start, defaults)
             if isinstance(block, Finding):
@@ -186,7 +186,7 @@ def blocks_of(document: Document, defaults: Options) -> tuple[list[Block], list[
                 blocks.append(block)
             opening = None
     if opening is not None:
-        problems.append(source.finding(opening[0], "SH501", f"index block never closed: add <!-- /{MARKER} --> after it"))
+        problems.append(source.finding(opening[0], "SH402", f"index block never closed: add <!-- /{MARKER} --> after it"))
     return blocks, problems
 
 
@@ -196,12 +196,12 @@ def _block(source: Source, opening: tuple[int, int, str], closing: int, defaults
     line_end = text.find("\n", end - 1)
     closing_line = text.rfind("\n", 0, closing) + 1
     if line_end < 0 or text[end:line_end].strip() or text[closing_line:closing].strip() or line_end + 1 > closing_line:
-        return source.finding(start, "SH501", "the index markers must stand on lines of their own")
+        return source.finding(start, "SH402", "the index markers must stand on lines of their own")
     values = dict(_OPTION.findall(body[len(MARKER):]))
     unknown = set(values) - {"group_by", "graph", "type"}
     group_by = values.get("group_by", defaults.group_by)
     if unknown or group_by not in GROUPS or values.get("graph", "false") not in ("true", "false"):
-        return source.finding(start, "SH501", f"unknown index option in {body!r}: write group_by=status|type|area|none, "
+        return source.finding(start, "SH402", f"unknown index option in {body!r}: write group_by=status|type|area|none, "
                                               "graph=true|false or type=NAME")
     graph = values["graph"] == "true" if "graph" in values else defaults.graph
     newline = "\r\n" if text[line_end - 1 : line_end] == "\r" else "\n"

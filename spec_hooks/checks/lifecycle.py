@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def transition_finding(spec: Spec, old_status: str | None) -> Finding | None:
-    """SH401 when the status moved from `old_status` (HEAD's) to one its lifecycle does not allow."""
+    """SH113 when the status moved from `old_status` (HEAD's) to one its lifecycle does not allow."""
     lifecycle = spec.doc_type.lifecycle
     new_status = status(spec)
     if lifecycle is None or old_status is None or new_status is None or old_status == new_status:
@@ -33,19 +33,19 @@ def transition_finding(spec: Spec, old_status: str | None) -> Finding | None:
         return None
     allowed = dict(lifecycle.transitions).get(old_status, ())
     field = spec.fields[lifecycle.field]
-    return spec.at(field.value_offset, "SH401", f"{lifecycle.field} may not go from {old_status!r} (in HEAD) to "
+    return spec.at(field.value_offset, "SH113", f"{lifecycle.field} may not go from {old_status!r} (in HEAD) to "
                                                 f"{new_status!r}: allowed from {old_status!r}: "
                                                 f"{', '.join(allowed) or 'none (it is final)'}")
 
 
 def required_findings(spec: Spec) -> list[Finding]:
-    """SH402 for each field the spec's status requires that is missing or empty."""
+    """SH114 for each field the spec's status requires that is missing or empty."""
     lifecycle = spec.doc_type.lifecycle
     current = status(spec)
     if lifecycle is None or current is None:
         return []
     at = spec.fields[lifecycle.field].value_offset
-    return [spec.at(at, "SH402", f"a {current} {spec.doc_type.name} must have {name!r}")
+    return [spec.at(at, "SH114", f"a {current} {spec.doc_type.name} must have {name!r}")
             for name in lifecycle.required_fields(current) if not (spec.fields.get(name) and spec.fields[name].value)]
 
 
@@ -62,11 +62,12 @@ def head_statuses(project: Project, specs: Sequence[Spec]) -> dict[str, str | No
     wanted = {spec.path: snapshot.head_tree.get(old_name.get(spec.path, spec.path)) for spec in specs
               if spec.doc_type.lifecycle is not None}
     changed = {path: blob for path, blob in wanted.items() if blob is not None}
-    data = snapshot.read_objects(sorted(set(changed.values())))
-    result: dict[str, str | None] = {}
     by_path = {spec.path: spec for spec in specs}
+    unchanged = {path for path, blob in changed.items() if blob == by_path[path].source.blob}
+    data = snapshot.read_objects(sorted({blob for path, blob in changed.items() if path not in unchanged}))
+    result: dict[str, str | None] = {}
     for path, blob in changed.items():
-        if blob == by_path[path].source.blob:
+        if path in unchanged:
             result[path] = status(by_path[path])
             continue
         source = decode_source(path, data[blob]) if blob in data else None
@@ -91,7 +92,7 @@ def _spec_of_source(project: Project, source: object, spec_of: Callable[..., Spe
 
 
 def lifecycle_findings(project: Project, specs: Sequence[Spec]) -> list[Finding]:
-    """SH401 and SH402 for the checked specs."""
+    """SH113 and SH114 for the checked specs."""
     findings = [finding for spec in specs for finding in required_findings(spec)]
     if project.in_git and any(spec.doc_type.lifecycle for spec in specs):
         before = head_statuses(project, specs)
@@ -100,7 +101,7 @@ def lifecycle_findings(project: Project, specs: Sequence[Spec]) -> list[Finding]
 
 
 def unstable_link(source: Spec | None, target: Spec | None, relations: Sequence[tuple[str, str | None]]) -> str | None:
-    """Why a link from `source` to `target` leans on an unstable spec (SH403), or None."""
+    """Why a link from `source` to `target` leans on an unstable spec (SH213), or None."""
     if source is None or target is None or source.doc_type.lifecycle is None or target.doc_type.lifecycle is None:
         return None
     stable = source.doc_type.lifecycle.stable
@@ -139,7 +140,7 @@ _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|^\[[^\]]*\]$")
 def relations_of(spec: Spec, catalogue: Catalogue, keys: Sequence[str]) -> list[Relation]:
     """The relations the spec's header states: links in a relation field name their targets; otherwise
     the field holds Spec IDs separated by commas."""
-    found = []
+    found: list[Relation] = []
     for key in keys:
         field = spec.fields.get(key)
         if field is None or field.value.strip().lower() in _NOTHING or _PLACEHOLDER.search(field.value):
@@ -179,7 +180,7 @@ def _links_in(spec: Spec, field: Field, catalogue: Catalogue) -> list[tuple[str,
 
 def relation_findings(project: Project, specs: Sequence[Spec], catalogue: Catalogue, whole: bool,
                       fixes: Fixes) -> list[Finding]:
-    """SH404 for relations that name nothing, SH405 for pairs that disagree (the fix for the missing
+    """SH115 for relations that name nothing, SH116 for pairs that disagree (the fix for the missing
     side goes into `fixes`, by the path it edits)."""
     keys = [key for key, _ in project.config.relations]
     findings: list[Finding] = []
@@ -209,14 +210,14 @@ def _unknown(relation: Relation, catalogue: Catalogue) -> Finding:
 
     known = [identifier(spec) for spec in catalogue.every if spec.doc_type.id_field]
     hint = did_you_mean(relation.written, known) if "/" in relation.written or relation.written in known else ""
-    return relation.source.at(relation.offset, "SH404", f"{relation.key} {relation.written[:80]!r} names no spec{hint}")
+    return relation.source.at(relation.offset, "SH115", f"{relation.key} {relation.written[:80]!r} names no spec{hint}")
 
 
 def _one_sided(relation: Relation, answer: str, fixes: Fixes) -> Finding:
     target = relation.target
     assert target is not None
     name = reference_to(target, relation.source)
-    finding = relation.source.at(relation.offset, "SH405", f"{relation.key} {relation.written!r}, but "
+    finding = relation.source.at(relation.offset, "SH116", f"{relation.key} {relation.written!r}, but "
                                  f"{target.path!r} does not say {answer}: {name}")
     edit = add_to_field(target, answer, name, (finding,))
     if edit is not None:
@@ -226,7 +227,7 @@ def _one_sided(relation: Relation, answer: str, fixes: Fixes) -> Finding:
 
 def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalogue, keys: Sequence[str],
                      checked: set[str], fixes: Fixes) -> list[Finding]:
-    """SH405 on a checked spec that another, unchecked spec names in a relation it does not answer
+    """SH116 on a checked spec that another, unchecked spec names in a relation it does not answer
     (the checked change removed its side, or it never had one)."""
     answering = [spec for spec in specs if any(answer for _, answer in project.config.relations)]
     if not answering:
@@ -248,7 +249,7 @@ def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalog
             name = reference_to(target, other)
             field = target.fields.get(answer)
             offset = field.value_offset if field is not None else target.header.offset
-            finding = target.at(offset, "SH405", f"{other.path!r} says {relation.key}: {relation.written}, but this "
+            finding = target.at(offset, "SH116", f"{other.path!r} says {relation.key}: {relation.written}, but this "
                                                  f"{target.doc_type.name} does not say {answer}: {name}")
             findings.append(finding)
             edit = add_to_field(target, answer, name, (finding,))

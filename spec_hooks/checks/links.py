@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from spec_hooks.document import BODY, Document
-from spec_hooks.findings import WARNING, Finding, SpecHooksError
+from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.markdown import Anchors, Link, line_start, parse
 from spec_hooks.run import (
@@ -30,7 +30,7 @@ from spec_hooks.run import (
     report,
     select_files,
 )
-from spec_hooks.source import Source, inside
+from spec_hooks.source import Source, decode_source, inside
 
 if TYPE_CHECKING:
     from spec_hooks.catalogue import Catalogue
@@ -135,6 +135,27 @@ class Repository:
         return document if isinstance(document, Finding) else (document.source, document)
 
     @cached_property
+    def heading_changes(self) -> dict[str, dict[str, str | None]]:
+        """For each Markdown file the staged change edits: the anchors it loses, each with the anchor
+        that replaces it when the change renames one heading at the same place (None: removed)."""
+        snapshot = self.project.snapshot
+        head = snapshot.head_tree
+        edited = {path: head[path] for path, (_, blob) in self.entries.items()
+                  if path.lower().endswith(_MARKDOWN) and head.get(path, blob) != blob}
+        snapshot.read_objects(sorted(edited.values()))
+        changes = {}
+        for path, old_blob in edited.items():
+            new = self.file(path)
+            data = snapshot.kept_object(old_blob)
+            old = decode_source(path, data) if data is not None else None
+            if isinstance(new, Finding) or old is None or isinstance(old, Finding):
+                continue
+            lost = heading_renames(self.project.documents.of(old).anchors, new[1].anchors)
+            if lost:
+                changes[path] = lost
+        return changes
+
+    @cached_property
     def catalogue(self) -> Catalogue:
         from spec_hooks.catalogue import Catalogue
 
@@ -178,7 +199,7 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
     outcome = Outcome()
     for path in paths:
         outcome.findings.extend(checked(path, partial(_check_file, repository, path, ignore, outcome)))
-    if not whole and (repository.renames or repository.deletes):
+    if not whole and (repository.renames or repository.deletes or repository.heading_changes):
         for path in _referrers(repository, set(paths)):
             checked(path, partial(_check_file, repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
@@ -195,6 +216,25 @@ def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
         except re.error as exc:
             raise SpecHooksError(f"{project.config.source}: invalid configuration: links.ignore: {pattern!r}: {exc}") from None
     return patterns
+
+
+def heading_renames(old: Anchors, new: Anchors) -> dict[str, str | None]:
+    """The anchors of `old` that `new` lacks, each mapped to its replacement when a heading gave way to
+    one other at the same place in the sequence of headings (a run of n headings replaced by n others
+    pairs them in order), else to None."""
+    import difflib
+
+    present = set(new.all())
+    lost: dict[str, str | None] = {anchor: None for anchor in old.all() if anchor not in present}
+    if not lost:
+        return {}
+    matcher = difflib.SequenceMatcher(None, old.headings, new.headings, autojunk=False)
+    for kind, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if kind == "replace" and old_end - old_start == new_end - new_start:
+            for before, after in zip(old.headings[old_start:old_end], new.headings[new_start:new_end], strict=True):
+                if before in lost and after not in old.all():
+                    lost[before] = after
+    return lost
 
 
 def _check_file(
@@ -214,7 +254,7 @@ def _check_file(
             continue
         finding, fix = _check_link(repository, source, markdown, link, only_moved, outcome)
         findings.extend(outcome.record(source, link, finding, fix))
-    if not only_moved and repository.project.config.enabled("SH403"):
+    if not only_moved and repository.project.config.enabled("SH213"):
         findings.extend(_unstable_links(repository, source, markdown))
     if only_moved:
         outcome.findings.extend(findings)
@@ -222,7 +262,7 @@ def _check_file(
 
 
 def _unstable_links(repository: Repository, source: Source, markdown: Document) -> list[Finding]:
-    """SH403 for each link from a spec in a stable status (Final) to a spec that is not (Draft, Deprecated)."""
+    """SH213 for each link from a spec in a stable status (Final) to a spec that is not (Draft, Deprecated)."""
     from spec_hooks.checks.lifecycle import unstable_link
 
     spec = repository.catalogue.get(source.path)
@@ -239,7 +279,7 @@ def _unstable_links(repository: Repository, source: Source, markdown: Document) 
             continue
         message = unstable_link(spec, repository.catalogue.get(resolved), repository.project.config.relations)
         if message is not None:
-            findings.append(source.finding(link.offset, "SH403", message, WARNING))
+            findings.append(source.finding(link.offset, "SH213", message, WARNING))
     return findings
 
 
@@ -279,7 +319,8 @@ def _check_link(
         return None, None
     resolved = resolve_link(source.path, target)
     fragment = split_target(target)[1]
-    if only_moved and resolved not in repository.renames and resolved not in repository.deletes:
+    if only_moved and resolved not in repository.renames and resolved not in repository.deletes and not (
+            fragment and unquote(fragment) in repository.heading_changes.get(resolved or "", {})):
         return None, None
     if resolved is None:
         return source.finding(link.offset, "SH204", f"link {_short(target)!r} leaves the repository"), None
@@ -438,6 +479,8 @@ def _check_fragment(
             target = repository.file(resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
         verdict = _fragment_verdict(fragment, resolved, found)
+        if verdict is not None and fragment in repository.heading_changes.get(resolved, {}):
+            verdict = _lost_heading(fragment, resolved, repository.heading_changes[resolved][fragment])
         return (None, None) if verdict is None else _fragment_finding(source, link, resolved, verdict, outcome)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
@@ -456,10 +499,19 @@ def _check_fragment(
 
 @dataclass(frozen=True)
 class Verdict:
-    """What is wrong with a fragment; `anchor` is the exact anchor a case-only mismatch means."""
+    """What is wrong with a fragment; `anchor` is the anchor it should name, when that is certain (a
+    case-only mismatch, a renamed heading)."""
 
     message: str
     anchor: str | None = None
+    code: str = "SH211"
+
+
+def _lost_heading(fragment: str, resolved: str, renamed: str | None) -> Verdict:
+    shown = _short(fragment)
+    if renamed is None:
+        return Verdict(f"#{shown} names a heading of {resolved!r} that the staged change removes", code="SH205")
+    return Verdict(f"#{shown} of {resolved!r} is renamed to #{visible(renamed)} in the staged change", renamed, "SH212")
 
 
 def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> Verdict | None:
@@ -487,10 +539,11 @@ def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> Ver
 def _fragment_finding(
     source: Source, link: Link, resolved: str, verdict: Verdict, outcome: Outcome
 ) -> tuple[Finding, Edit | None]:
-    """SH205, or for a case-only mismatch the SH211 warning with the exact anchor as its fix."""
+    """SH205; for a case-only mismatch the SH211 warning and for a renamed heading SH212, with the
+    anchor as their fix."""
     if verdict.anchor is None:
         return source.finding(link.offset, "SH205", verdict.message), None
-    finding = source.finding(link.offset, "SH211", verdict.message, WARNING)
+    finding = source.finding(link.offset, verdict.code, verdict.message, WARNING if verdict.code == "SH211" else ERROR)
     original = source.text[link.target_start : link.target_end]
     if not link.exact or "#" not in original:
         return finding, None
@@ -530,9 +583,11 @@ def _classify_untracked(repository: Repository, pending: list[tuple[Finding, str
 
 
 def _referrers(repository: Repository, already: set[str]) -> list[str]:
-    """Tracked Markdown files, not among those checked, that may link to a renamed or deleted path."""
+    """Tracked Markdown files, not among those checked, that may link to a renamed or deleted path, or
+    to a heading the staged change renames or removes."""
     names = {posixpath.basename(path) for path in [*repository.renames, *repository.deletes]}
-    strings = sorted(names | {quote(name) for name in names})
+    anchors = {"#" + anchor for lost in repository.heading_changes.values() for anchor in lost}
+    strings = sorted(names | {quote(name) for name in names} | anchors | {quote(anchor, safe="#") for anchor in anchors})
     excluded = repository.project.config.excluded
     found = repository.project.snapshot.files_containing(strings)
     return [path for path in found if path not in already and not excluded(path)]

@@ -45,6 +45,7 @@ class Snapshot:
     """What one run knows of the repository, loaded lazily and once."""
 
     def __init__(self, git: Git) -> None:
+        self._objects: dict[str, bytes] = {}
         self.git = git
         self.root = git.root
         self._trees: dict[str, dict[str, str]] = {}
@@ -142,9 +143,19 @@ class Snapshot:
 
     def read_objects(self, names: list[str]) -> dict[str, bytes]:
         """Many objects by id through one `git cat-file --batch` (no round trip per object); missing
-        ones are left out."""
-        if not names:
-            return {}
+        ones are left out. Objects read are kept for the run: the checks of one run ask for the same
+        HEAD blobs, and one process reads them."""
+        wanted = sorted({name for name in names if name not in self._objects})
+        if wanted:
+            self._objects.update(self._read_batch(wanted))
+        return {name: self._objects[name] for name in names if name in self._objects}
+
+    def kept_object(self, name: str) -> bytes | None:
+        """An object an earlier `read_objects` read, else read now."""
+        data = self._objects.get(name)
+        return self.git.read_object(name) if data is None else data
+
+    def _read_batch(self, names: list[str]) -> dict[str, bytes]:
         output = self.git.run("cat-file", "--batch", stdin=b"".join(name.encode() + b"\n" for name in names))
         objects = {}
         at = 0

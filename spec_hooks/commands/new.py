@@ -1,0 +1,211 @@
+"""`spec-hooks new PATH`: a new spec from the repository's template for its document type (the bundled
+templates otherwise), its header filled in: the ID from the path, the title, Draft, today's dates."""
+from __future__ import annotations
+
+import argparse
+import posixpath
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from spec_hooks.config import DocType
+from spec_hooks.findings import Finding, SpecHooksError
+from spec_hooks.fix import Edit, splice, write_atomic
+from spec_hooks.run import Project, guarded, open_project
+from spec_hooks.source import Source, display_path, inside
+
+BUNDLED = {"spec": "spec.md", "integration": "integration.md"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spec-hooks new", description="Start a new spec from the template of its type.")
+    parser.add_argument("path", metavar="PATH", help="the file to create, e.g. specs/rest/webhooks-v3.md")
+    parser.add_argument("--type", dest="type_name", default=None,
+                        help="the document type (default: the type whose paths match PATH, else spec)")
+    parser.add_argument("--title", default=None, help="the title (default: made from the file name)")
+    parser.add_argument("--keep-instructions", action="store_true",
+                        help="keep the template's instruction text under each heading (default: headings only)")
+    parser.add_argument("--config", metavar="PATH", default=None, help="configuration file")
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        project = open_project(args.config)
+        path = display_path(project.root, args.path)
+        target = project.root / path
+        if not path.lower().endswith((".md", ".markdown")):
+            raise SpecHooksError(f"{path}: a spec is a Markdown file: give a path ending in .md")
+        if os_exists(target):
+            raise SpecHooksError(f"{path}: already exists; spec-hooks new never overwrites a file")
+        if not inside(project.root, target.parent if target.parent.exists() else project.root):
+            raise SpecHooksError(f"{path}: lies outside the repository")
+        doc_type = choose_type(project, path, args.type_name)
+        template, template_path = read_template(project, doc_type)
+        title = args.title or title_from_path(path)
+        text = new_document(template, template_path, path, doc_type, title, project.config.today().isoformat(),
+                            keep_instructions=args.keep_instructions)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
+        print(f"{path}: created from {template_path} ({doc_type.name}); fill in what only you know, then git add it")
+        return 0
+
+    return guarded(run)
+
+
+def os_exists(path: Path) -> bool:
+    import os
+
+    return os.path.lexists(path)
+
+
+def choose_type(project: Project, path: str, name: str | None) -> DocType:
+    from spec_hooks.config import did_you_mean
+    from spec_hooks.globs import matches
+
+    types = project.config.types
+    if name is not None:
+        chosen = next((doc_type for doc_type in types if doc_type.name == name), None)
+        if chosen is None:
+            names = [doc_type.name for doc_type in types]
+            raise SpecHooksError(f"unknown document type {name!r}{did_you_mean(name, names)} (known: {', '.join(names)})")
+        return chosen
+    by_path = next((doc_type for doc_type in types if doc_type.paths and matches(doc_type.paths, path)), None)
+    return by_path or next(doc_type for doc_type in types if doc_type.name == "spec")
+
+
+def read_template(project: Project, doc_type: DocType) -> tuple[str, str]:
+    """The template's text, and where it came from (a repository path, or `bundled NAME`)."""
+    if doc_type.template is not None:
+        loaded = project.contents.read(doc_type.template) if project.in_git else None
+        if loaded is None:
+            from spec_hooks.source import read_source
+
+            loaded = read_source(project.root, doc_type.template)
+        if isinstance(loaded, Finding):
+            raise SpecHooksError(f"{doc_type.template}: the {doc_type.name} template {loaded.message}")
+        return loaded.text, doc_type.template
+    if doc_type.name not in BUNDLED:
+        raise SpecHooksError(f"the {doc_type.name} type has no template: set types.{doc_type.name}.template")
+    from importlib import resources
+
+    return (resources.files("spec_hooks").joinpath("templates", BUNDLED[doc_type.name]).read_text("utf-8"),
+            f"the bundled {doc_type.name} template")
+
+
+def title_from_path(path: str) -> str:
+    stem = re.sub(r"\.(md|markdown)$", "", posixpath.basename(path), flags=re.IGNORECASE)
+    words = re.sub(r"^[0-9]+[-_]", "", stem).replace("_", " ").replace("-", " ").split()
+    return " ".join([words[0].capitalize(), *words[1:]]) if words else stem
+
+
+def spec_id_for(path: str, doc_type: DocType) -> str:
+    """The ID SH111 expects for a file at `path`: the id_pattern's group, else `folder/name`."""
+    if doc_type.id_pattern is not None:
+        match = re.search(doc_type.id_pattern, path)
+        if match is not None:
+            return match.group("id")
+    parts = re.sub(r"\.(md|markdown)$", "", path, flags=re.IGNORECASE).split("/")
+    return "/".join(parts[-2:])
+
+
+def new_document(template: str, template_path: str, path: str, doc_type: DocType, title: str, today: str,
+                 keep_instructions: bool = False) -> str:
+    """The template's text for a new file at `path`: links re-pointed for its folder, title and header
+    filled, instruction text dropped unless kept."""
+    from spec_hooks.document import Document
+
+    source = Source(path, template)
+    document = Document(source)
+    edits = _link_edits(document, template_path, path) + _header_edits(document, doc_type, path, title, today)
+    text = splice(template, edits)
+    return text if keep_instructions else skeleton(text)
+
+
+def _link_edits(document: object, template_path: str, path: str) -> list[Edit]:
+    from spec_hooks.checks.links import destination, is_external, resolve_link, split_target
+    from spec_hooks.document import Document
+
+    assert isinstance(document, Document)
+    if template_path.startswith("the bundled") or posixpath.dirname(template_path) == posixpath.dirname(path):
+        return []
+    edits = []
+    for link in document.links:
+        target = link.target.strip()
+        path_part, fragment = split_target(target)
+        if not link.exact or not path_part or is_external(target) or path_part.startswith("/"):
+            continue
+        resolved = resolve_link(template_path, target)
+        if resolved is None:
+            continue
+        new = destination(posixpath.relpath(resolved, posixpath.dirname(path) or ".")) + (f"#{fragment}" if fragment else "")
+        original = document.text[link.target_start : link.target_end]
+        edits.append(Edit(link.target_start, link.target_end, original, new))
+    return edits
+
+
+def _header_edits(document: object, doc_type: DocType, path: str, title: str, today: str) -> list[Edit]:
+    from spec_hooks.document import Document
+    from spec_hooks.documents import named_fields
+
+    assert isinstance(document, Document)
+    header = document.header
+    if header is None:
+        raise SpecHooksError(f"the {doc_type.name} template has no header (an H1 and a list of **Key:** value)")
+    text = document.text
+    edits = [_title_edit(text, header.title_offset, title)]
+    values = {name: today for name in doc_type.date_fields}
+    if doc_type.id_field:
+        values[doc_type.id_field] = spec_id_for(path, doc_type)
+    if doc_type.lifecycle and doc_type.lifecycle.transitions:
+        values[doc_type.lifecycle.field] = doc_type.lifecycle.transitions[0][0]
+    if not doc_type.id_field and doc_type.keys:
+        values.setdefault(doc_type.keys[0], title)
+    for name, field in named_fields(header, doc_type.keys).items():
+        if name in values and field.key is not None:
+            end = text.find("\n", field.value_offset)
+            end = len(text) if end < 0 else end
+            stop = len(text[field.value_offset : end].rstrip(" \t\r\\"))
+            edits.append(Edit(field.value_offset, field.value_offset + stop,
+                              text[field.value_offset : field.value_offset + stop], values[name]))
+    return edits
+
+
+def _title_edit(text: str, offset: int, title: str) -> Edit:
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    line = text[offset:end].rstrip("\r")
+    placeholder = re.search(r"\{\{[^}]*\}\}", line)
+    if placeholder is not None:  # `{{SYSTEM_NAME}} – Integration Spec`: the name goes where the placeholder is
+        return Edit(offset + placeholder.start(), offset + placeholder.end(), placeholder.group(), title)
+    start = offset + len(line) - len(line.lstrip("# "))
+    return Edit(start, offset + len(line), text[start : offset + len(line)], title)
+
+
+_BREAK = re.compile(r"^ {0,3}---+[ \t]*$")
+
+
+def skeleton(text: str) -> str:
+    """The title, the header and the headings (with the thematic breaks between sections); the
+    template's instructions under each heading dropped."""
+    from bisect import bisect_right
+
+    from spec_hooks.markdown import parse
+
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    heading_lines = sorted({bisect_right(starts, heading.offset) - 1 for heading in parse(text).headings})
+    if len(heading_lines) < 2:
+        return text
+    kept = lines[: heading_lines[1]]
+    after_break = False
+    for index in range(heading_lines[1], len(lines)):
+        if index in heading_lines:
+            kept.extend([lines[index], "\n"])
+            after_break = False
+        elif _BREAK.match(lines[index].rstrip("\r\n")) and not after_break:
+            kept.extend([lines[index], "\n"])
+            after_break = True
+    while kept and kept[-1] == "\n":
+        kept.pop()
+    return "".join(kept)

@@ -1,0 +1,92 @@
+"""`spec-hooks refs PATH[#anchor]`: every link to a file, or to one of its headings (backlinks), for a
+reviewer about to rename or delete it."""
+from __future__ import annotations
+
+import argparse
+import json
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from spec_hooks.document import BODY, Document
+from spec_hooks.findings import SpecHooksError, printable
+from spec_hooks.run import Project, guarded, open_project
+
+
+@dataclass(frozen=True)
+class Reference:
+    path: str
+    line: int
+    column: int
+    target: str  # the link's destination as written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spec-hooks refs",
+                                     description="List every link to a file, or to a heading with PATH#anchor.")
+    parser.add_argument("target", metavar="PATH[#anchor]", help="the file (and heading anchor) links point at")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--config", metavar="PATH", default=None, help="configuration file")
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        from spec_hooks.source import display_path
+
+        project = open_project(args.config)
+        if not project.in_git:
+            raise SpecHooksError("not inside a git repository: refs searches the files git tracks")
+        given, _, anchor = args.target.partition("#")
+        path = display_path(project.root, given)
+        found = references(project, path, unquote(anchor) if anchor else None)
+        if args.format == "json":
+            print(json.dumps({"version": 1, "target": path, "anchor": anchor or None,
+                              "references": [ref.__dict__ for ref in found]}, indent=2, ensure_ascii=False))
+        else:
+            for ref in found:
+                print(printable(f"{ref.path}:{ref.line}:{ref.column}: {ref.target}"))
+        _note_anchor(project, path, anchor)
+        return 0
+
+    return guarded(run)
+
+
+def references(project: Project, path: str, anchor: str | None) -> list[Reference]:
+    """The links of tracked Markdown files that resolve to `path` (and name `anchor`, when given)."""
+    from spec_hooks.checks.links import is_external, resolve_link, split_target
+
+    name = posixpath.basename(path)
+    candidates = set(project.snapshot.files_containing([name, quote(name)]))
+    if path in set(project.snapshot.tracked_markdown()):
+        candidates.add(path)  # its own #fragment links name no file
+    excluded = project.config.excluded
+    paths = sorted(candidate for candidate in candidates if not excluded(candidate))
+    project.documents.open_cache()
+    project.documents.read_all(paths, (BODY,))
+    found = []
+    for candidate in paths:
+        document = project.documents.read(candidate)
+        if not isinstance(document, Document):
+            continue
+        for link in document.links:
+            target = link.target.strip()
+            if not target or is_external(target) or (link.kind == "definition" and not link.used):
+                continue
+            if resolve_link(candidate, target) != path:
+                continue
+            fragment = unquote(split_target(target)[1])
+            if anchor is None or fragment == anchor:
+                line, column = document.source.position(link.offset)
+                found.append(Reference(candidate, line, column, target))
+    project.documents.save()
+    return found
+
+
+def _note_anchor(project: Project, path: str, anchor: str) -> None:
+    import sys
+
+    if not anchor:
+        return
+    document = project.documents.read(path)
+    if isinstance(document, Document) and unquote(anchor) not in document.anchors:
+        print(f"spec-hooks: note: {path!r} has no heading or anchor #{anchor}", file=sys.stderr)
