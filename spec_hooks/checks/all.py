@@ -16,7 +16,7 @@ from spec_hooks.run import (
     select_files,
 )
 
-FAMILIES = ("headers", "links", "dates")
+FAMILIES = ("headers", "links", "dates", "index")  # index: whole-repository runs only (the catalogue is of every spec)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames, args.hook)
         families = [family for family in FAMILIES if family not in args.skip]
+        if not project.in_git:
+            families = [family for family in families if family != "index"]
         if not project.in_git and any(family != "headers" for family in families):
             raise SpecHooksError("not inside a git repository: links and dates need git (or pass --skip links --skip dates)")
         findings: list[Finding] = []
@@ -50,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             state = RepositoryState(project)
             findings.extend(verify(state, paths, fix=False, header_problems="headers" not in families)[0])
+        if "index" in families and whole:
+            from spec_hooks.catalogue import Catalogue
+            from spec_hooks.checks.index import check_index
+
+            findings.extend(check_index(project, Catalogue(project), fix=False, quiet=True)[0])
         return report(findings, output_of(args), project, paths, families)
 
     return guarded(run)

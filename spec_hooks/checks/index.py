@@ -195,7 +195,8 @@ def _block(source: Source, opening: tuple[int, int, str], closing: int, defaults
     start, end, body = opening
     line_end = text.find("\n", end - 1)
     closing_line = text.rfind("\n", 0, closing) + 1
-    if line_end < 0 or text[end:line_end].strip() or text[closing_line:closing].strip() or line_end + 1 > closing_line:
+    opening_line = text.rfind("\n", 0, start) + 1
+    if line_end < 0 or text[opening_line:start].strip() or text[end:line_end].strip() or text[closing_line:closing].strip() or line_end + 1 > closing_line:
         return source.finding(start, "SH402", "the index markers must stand on lines of their own")
     values = dict(_OPTION.findall(body[len(MARKER):]))
     unknown = set(values) - {"group_by", "graph", "type"}

@@ -87,7 +87,7 @@ def read_template(project: Project, doc_type: DocType) -> tuple[str, str]:
         raise SpecHooksError(f"the {doc_type.name} type has no template: set types.{doc_type.name}.template")
     from importlib import resources
 
-    return (resources.files("spec_hooks").joinpath("templates", BUNDLED[doc_type.name]).read_text("utf-8"),
+    return (resources.files("spec_hooks").joinpath("templates").joinpath(BUNDLED[doc_type.name]).read_text("utf-8"),
             f"the bundled {doc_type.name} template")
 
 
