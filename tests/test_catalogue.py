@@ -330,3 +330,15 @@ def test_stale_groups_by_owner_and_status(repo: Repo, cli) -> None:
         ("integrations/pay.md", "Payments team", "(no status)", "2024-01-02")]
     markdown = cli("stale", "--days", "365", "--format", "markdown").out
     assert "### Payments team" in markdown and "| [Webhooks v2](specs/rest/old.md) | rest/old | Draft | 2024-01-02 |" in markdown
+
+
+def test_transitions_against_a_base_commit_in_ci(specs: Repo, cli) -> None:
+    base = specs.git("rev-parse", "HEAD").strip()
+    specs.write("specs/rest/a.md", spec(spec_id="rest/a", status="Draft"))
+    specs.add()
+    specs.commit("back to draft")
+    assert "SH113" not in cli("check", "--skip", "dates").codes()  # HEAD already holds the change
+    result = cli("headers", "--base", base, "specs/rest/a.md")
+    assert result.lines == [f"specs/rest/a.md:4:15: SH113 Status may not go from 'Final' (in {base}) to 'Draft': "
+                            "allowed from 'Final': Deprecated"]
+    assert cli("check", "--base", "nope", "specs/rest/a.md").status == 2

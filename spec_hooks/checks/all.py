@@ -28,6 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_hook_argument(parser)
     parser.add_argument("--skip", action="append", default=[], choices=FAMILIES, metavar="FAMILY",
                         help=f"leave out a family of rules ({', '.join(FAMILIES)}); repeatable")
+    from spec_hooks.checks.headers import add_base_argument
+
+    add_base_argument(parser)
     args = parse_arguments(parser, argv)
 
     def run() -> int:
@@ -42,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "headers" in families:
             from spec_hooks.checks.headers import check_paths
 
-            findings.extend(check_paths(project, paths, whole))
+            findings.extend(check_paths(project, paths, whole, base=args.base))
         if "links" in families:
             from spec_hooks.checks.links import check_links
 

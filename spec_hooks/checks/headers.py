@@ -43,13 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_common_arguments(parser)
     parser.add_argument("--fix", action="store_true",
                         help="add the missing side of one-sided relations (Replaces / Superseded by) to the other spec")
+    add_base_argument(parser)
     args = parse_arguments(parser, argv)
 
     def run() -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames)
         fixes: Fixes = {}
-        findings = check_paths(project, paths, whole, fixes)
+        findings = check_paths(project, paths, whole, fixes, args.base)
         lines: list[str] = []
         if args.fix and fixes:
             from spec_hooks.checks.lifecycle import write_relation_fixes
@@ -65,7 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return guarded(run)
 
 
-def check_paths(project: Project, paths: list[str], whole_repository: bool, fixes: Fixes | None = None) -> list[Finding]:
+def add_base_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base", metavar="REV", default=None,
+                        help="judge status transitions against this commit instead of HEAD (a pull request's "
+                             "target in CI, e.g. origin/main)")
+
+
+def check_paths(project: Project, paths: list[str], whole_repository: bool, fixes: Fixes | None = None,
+                base: str | None = None) -> list[Finding]:
     """Each file's header; then, across files, duplicate IDs, the lifecycle and relations (whose fixes,
     the missing sides, go into `fixes`)."""
     config = project.config
@@ -86,18 +94,19 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool, fixe
         findings.extend(checked(path, partial(_check_path, project, path, validators, today, documents, specs)))
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, others() if others else []))
-    findings.extend(_collection_findings(project, specs, whole_repository, {} if fixes is None else fixes))
+    findings.extend(_collection_findings(project, specs, whole_repository, {} if fixes is None else fixes, base))
     store.save(whole_repository)
     return findings
 
 
-def _collection_findings(project: Project, specs: list[Spec], whole: bool, fixes: Fixes) -> list[Finding]:
+def _collection_findings(project: Project, specs: list[Spec], whole: bool, fixes: Fixes,
+                         base: str | None) -> list[Finding]:
     """The lifecycle (SH113, SH114) and relations (SH115, SH116) of the checked specs."""
     from spec_hooks.catalogue import Catalogue
     from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings
 
     config = project.config
-    findings = lifecycle_findings(project, specs)
+    findings = lifecycle_findings(project, specs, base)
     if project.in_git and config.relations and any(config.enabled(code) for code in ("SH115", "SH116")):
         catalogue = Catalogue(project)
         for spec in specs:

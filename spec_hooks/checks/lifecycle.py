@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # The lifecycle -----------------------------------------------------------------------------------
 
 
-def transition_finding(spec: Spec, old_status: str | None) -> Finding | None:
+def transition_finding(spec: Spec, old_status: str | None, since: str = "in HEAD") -> Finding | None:
     """SH113 when the status moved from `old_status` (HEAD's) to one its lifecycle does not allow."""
     lifecycle = spec.doc_type.lifecycle
     new_status = status(spec)
@@ -33,7 +33,7 @@ def transition_finding(spec: Spec, old_status: str | None) -> Finding | None:
         return None
     allowed = dict(lifecycle.transitions).get(old_status, ())
     field = spec.fields[lifecycle.field]
-    return spec.at(field.value_offset, "SH113", f"{lifecycle.field} may not go from {old_status!r} (in HEAD) to "
+    return spec.at(field.value_offset, "SH113", f"{lifecycle.field} may not go from {old_status!r} ({since}) to "
                                                 f"{new_status!r}: allowed from {old_status!r}: "
                                                 f"{', '.join(allowed) or 'none (it is final)'}")
 
@@ -49,17 +49,19 @@ def required_findings(spec: Spec) -> list[Finding]:
             for name in lifecycle.required_fields(current) if not (spec.fields.get(name) and spec.fields[name].value)]
 
 
-def head_statuses(project: Project, specs: Sequence[Spec]) -> dict[str, str | None]:
-    """Each spec's status in HEAD (under its name there, when the staged change renames it)."""
+def head_statuses(project: Project, specs: Sequence[Spec], base: str | None = None) -> dict[str, str | None]:
+    """Each spec's status in HEAD (under its name there, when the staged change renames it), or in the
+    commit `base` names (a pull request's target, in CI)."""
     from spec_hooks.catalogue import spec_of
     from spec_hooks.source import decode_source
 
     snapshot = project.snapshot
-    if not snapshot.head:
+    if not snapshot.head and base is None:
         return {}
-    renames, _ = snapshot.staged_moves
+    renames, _ = snapshot.staged_moves if base is None else ({}, frozenset())
     old_name = {new: old for old, new in renames.items()}
-    wanted = {spec.path: snapshot.head_tree.get(old_name.get(spec.path, spec.path)) for spec in specs
+    tree = snapshot.head_tree if base is None else snapshot.tree(base)
+    wanted = {spec.path: tree.get(old_name.get(spec.path, spec.path)) for spec in specs
               if spec.doc_type.lifecycle is not None}
     changed = {path: blob for path, blob in wanted.items() if blob is not None}
     by_path = {spec.path: spec for spec in specs}
@@ -91,12 +93,13 @@ def _spec_of_source(project: Project, source: object, spec_of: Callable[..., Spe
     return Spec(source, doc_type, header, named_fields(header, doc_type.keys))
 
 
-def lifecycle_findings(project: Project, specs: Sequence[Spec]) -> list[Finding]:
-    """SH113 and SH114 for the checked specs."""
+def lifecycle_findings(project: Project, specs: Sequence[Spec], base: str | None = None) -> list[Finding]:
+    """SH113 (against HEAD, or `base`) and SH114 for the checked specs."""
     findings = [finding for spec in specs for finding in required_findings(spec)]
     if project.in_git and any(spec.doc_type.lifecycle for spec in specs):
-        before = head_statuses(project, specs)
-        findings.extend(finding for spec in specs if (finding := transition_finding(spec, before.get(spec.path))))
+        before = head_statuses(project, specs, base)
+        since = "in HEAD" if base is None else f"in {base}"
+        findings.extend(finding for spec in specs if (finding := transition_finding(spec, before.get(spec.path), since)))
     return findings
 
 
