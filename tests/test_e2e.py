@@ -238,3 +238,48 @@ def test_first_week_commits_through_pre_commit(repo: Repo, pre_commit, hook_repo
     repo.add()
     again = git(repo, "commit", "-m", "rename the proposal")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_collection_rules_through_pre_commit(repo: Repo, pre_commit, hook_repo) -> None:
+    """Issue 13 through real commits: the index hook writes its block once and then leaves it, a Final
+    spec cannot go back to Draft, and renaming a heading stops the commit once, with the link in the
+    untouched file rewritten."""
+    root, sha = hook_repo
+    repo.write(".pre-commit-config.yaml", f"repos:\n  - repo: {root.as_uri()}\n    rev: {sha}\n    hooks:\n"
+                                          "      - id: check-spec-headers\n      - id: check-spec-links\n"
+                                          "        args: [--fix]\n      - id: update-spec-index\n")
+    repo.write("specs/rest/a.md", spec(spec_id="rest/a", status="Final") + "\nSee [goals](b.md#goals).\n")
+    repo.write("specs/rest/b.md", spec(spec_id="rest/b") + "\n## Goals\n\n## Notes\n")
+    repo.write("README.md", "# Specs\n\n<!-- spec-hooks:index -->\n<!-- /spec-hooks:index -->\n")
+    repo.add()
+    repo.commit("start")
+    assert pre_commit("install").returncode == 0
+
+    # The index: the first commit after adding a spec stops once, with the block written.
+    repo.write("specs/rest/c.md", spec(spec_id="rest/c"))
+    repo.add()
+    first = git(repo, "commit", "-m", "add c")
+    assert first.returncode != 0 and "README.md: rewrote the index" in first.stdout + first.stderr
+    assert "| [Webhooks v2](specs/rest/c.md) | rest/c | Draft | 1.0 | 2025-03-04 |" in repo.read("README.md").decode()
+    repo.add()
+    second = git(repo, "commit", "-m", "add c")
+    assert second.returncode == 0, second.stdout + second.stderr
+
+    # The lifecycle: Final never goes back to Draft.
+    repo.write("specs/rest/a.md", spec(spec_id="rest/a", status="Draft") + "\nSee [goals](b.md#goals).\n")
+    repo.add()
+    back = git(repo, "commit", "-m", "back to draft")
+    assert back.returncode != 0
+    assert "specs/rest/a.md:4:15: SH113 Status may not go from 'Final' (in HEAD) to 'Draft'" in back.stdout + back.stderr
+    repo.git("reset", "-q", "--hard")
+
+    # A heading rename in b breaks a's link; --fix rewrites it, and staging that is enough.
+    repo.write("specs/rest/b.md", spec(spec_id="rest/b") + "\n## Objectives\n\n## Notes\n")
+    repo.add("specs/rest/b.md")
+    renamed = git(repo, "commit", "-m", "rename a heading")
+    assert renamed.returncode != 0
+    assert "specs/rest/a.md: rewrote 1 link" in renamed.stdout + renamed.stderr
+    assert "See [goals](b.md#objectives).\n" in repo.read("specs/rest/a.md").decode()
+    repo.add()
+    again = git(repo, "commit", "-m", "rename a heading")
+    assert again.returncode == 0, again.stdout + again.stderr
