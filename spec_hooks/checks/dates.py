@@ -369,6 +369,8 @@ def verify(
 def last_changes(state: RepositoryState, paths: list[str]) -> list[tuple[Spec, Trace | None]]:
     """Each dated spec among `paths` with its history (None: the staged change edits its content),
     from one history walk."""
+    if len(paths) > CACHE_FROM:
+        state.start_history()  # git walks the history while the documents are read
     documents, _ = _load_all(state, paths)
     changes = state.content_changes(documents)
     in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}

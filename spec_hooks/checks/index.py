@@ -53,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalogue = Catalogue(project)
         if not (args.check or args.fix):
             specs = catalogue.every
+            project.documents.save()
             if args.format == "json":
                 print(json.dumps(catalogue_json(specs), indent=2, ensure_ascii=False))
             else:
@@ -91,6 +92,7 @@ class Block:
 def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool = False) -> tuple[list[Finding], list[str]]:
     """SH401 for every block that differs from what the specs' headers make of it; with `fix`, the
     blocks rewritten instead (one line per file)."""
+    project.documents.open_cache()  # before the first read: documents read earlier are not looked up in it
     blocks, findings = find_blocks(project, catalogue)
     if not blocks and not findings and not quiet:
         print(f"spec-hooks: note: no <!-- {MARKER} --> block in any tracked Markdown file: put one (with its "
@@ -106,6 +108,7 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
         findings.append(finding)
         edits.setdefault(block.source.path, []).append(Edit(block.start, block.end, current, wanted, (finding,)))
         sources[block.source.path] = block.source
+    project.documents.save(whole_repository=True)
     if not fix:
         return findings, []
     lines = []
