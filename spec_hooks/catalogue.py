@@ -8,23 +8,34 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from spec_hooks.config import Config, DocType
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import Spec, classify, named_fields
 
 if TYPE_CHECKING:
+    from spec_hooks.header import Header
     from spec_hooks.run import Project
+    from spec_hooks.source import Source
+
+
+def as_spec(config: Config, source: Source, header: Header, doc_type: DocType) -> Spec:
+    """A header read as its type's: a near-miss of one of the type's keys or of a relation key stands
+    for that key."""
+    known = (*doc_type.keys, *(key for key, _ in config.relations))
+    return Spec(source, doc_type, header, named_fields(header, known))
+
+
+def spec_of_document(config: Config, document: Document) -> Spec | None:
+    """The document as a spec, or None when its header makes it none of the configured types."""
+    header = document.header
+    doc_type = classify(document.path, header, config.types) if header is not None else None
+    return None if header is None or doc_type is None else as_spec(config, document.source, header, doc_type)
 
 
 def spec_of(project: Project, path: str) -> Spec | None:
     """The spec at `path` as this run reads it, or None when it is not one (or cannot be read)."""
     document = project.documents.read(path)
-    if not isinstance(document, Document) or document.header is None:
-        return None
-    doc_type = classify(path, document.header, project.config.types)
-    if doc_type is None:
-        return None
-    known = (*doc_type.keys, *(key for key, _ in project.config.relations))
-    return Spec(document.source, doc_type, document.header, named_fields(document.header, known))
+    return spec_of_document(project.config, document) if isinstance(document, Document) else None
 
 
 def read_specs(project: Project, paths: Iterable[str]) -> list[Spec]:
@@ -93,22 +104,25 @@ class Catalogue:
     def find(self, spec_id: str) -> Spec | None:
         """The spec whose ID field holds `spec_id`: first among the files whose path names it, then, when
         none does, among every spec."""
-        for path in self._paths_naming(spec_id):
+        for path in self._paths_by_id.get(spec_id, ()):
             spec = self.get(path)
             if spec is not None and spec.doc_type.id_field and identifier(spec) == spec_id:
                 return spec
         found = self._by_id.get(spec_id, [])
         return found[0] if len(found) == 1 else None
 
-    def _paths_naming(self, spec_id: str) -> list[str]:
-        names = []
+    @cached_property
+    def _paths_by_id(self) -> dict[str, list[str]]:
+        """The paths each ID could name, as SH111 matches them: every tail of the path without its
+        suffix (`specs/rest/a.md`: `a`, `rest/a`, `specs/rest/a`), and the id_pattern's group."""
+        patterns = [re.compile(doc_type.id_pattern) for doc_type in self.project.config.types if doc_type.id_pattern]
+        names: dict[str, list[str]] = {}
         for path in self.paths:
-            stem = _SUFFIX.sub("", path)
-            if stem == spec_id or stem.endswith("/" + spec_id):
-                names.append(path)
-            else:
-                names.extend(path for doc_type in self.project.config.types if doc_type.id_pattern
-                             and (match := re.search(doc_type.id_pattern, path)) and match.group("id") == spec_id)
+            parts = _SUFFIX.sub("", path).split("/")
+            candidates = {"/".join(parts[start:]) for start in range(len(parts))}
+            candidates.update(match.group("id") for pattern in patterns if (match := pattern.search(path)))
+            for candidate in candidates:
+                names.setdefault(candidate, []).append(path)
         return names
 
 

@@ -116,6 +116,46 @@ def without_date_lines(document: Document, types: Sequence[DocType], whitespace:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def find_placeholder(text: str) -> str | None:
+    """The first template placeholder in `text`: `{{...}}`, `YYYY-MM-DD`, or a bracketed `[area/name]`
+    that is not a link's text, each within one line. It is what the regex
+    `\\{\\{.*?\\}\\}|YYYY-MM-DD|(?<!\\])\\[[^\\]\n]+\\](?![(\\[])` finds, found in linear time: that regex
+    rescans the rest of the line from every `{{` or `[` and took 50 s on a 100 KB value of `{{`."""
+    for line in text.split("\n"):
+        found = [match for match in (_braces(line), _date(line), _brackets(line)) if match is not None]
+        if found:
+            return min(found)[1]
+    return None
+
+
+def _braces(line: str) -> tuple[int, str] | None:
+    start = line.find("{{")
+    end = line.find("}}", start + 2) if start >= 0 else -1
+    return (start, line[start : end + 2]) if end >= 0 else None
+
+
+def _date(line: str) -> tuple[int, str] | None:
+    start = line.find("YYYY-MM-DD")
+    return (start, "YYYY-MM-DD") if start >= 0 else None
+
+
+def _brackets(line: str) -> tuple[int, str] | None:
+    """`[text]` not right after a `]` and not followed by `(` or `[`. Every `[` before the same first
+    `]` shares that `]`, so one failure settles them all."""
+    at = 0
+    while (start := line.find("[", at)) >= 0:
+        end = line.find("]", start + 1)
+        if end < 0:
+            return None
+        if start > 0 and line[start - 1] == "]" or end == start + 1:
+            at = start + 1
+        elif line[end + 1 : end + 2] in ("(", "["):
+            at = end + 1
+        else:
+            return start, line[start : end + 1]
+    return None
+
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

@@ -342,3 +342,30 @@ def test_transitions_against_a_base_commit_in_ci(specs: Repo, cli) -> None:
     assert result.lines == [f"specs/rest/a.md:4:15: SH113 Status may not go from 'Final' (in {base}) to 'Draft': "
                             "allowed from 'Final': Deprecated"]
     assert cli("check", "--base", "nope", "specs/rest/a.md").status == 2
+
+
+PLACEHOLDER = __import__("re").compile(r"\{\{.*?\}\}|YYYY-MM-DD|(?<!\])\[[^\]\n]+\](?![(\[])")
+
+
+@pytest.mark.parametrize("text", ["{{a}} x", "[area/name] (e.g.)", "[x](y) [z]", "a]][b] c", "[]x[y]", "{{x\n}}{{y}}",
+                                  "[a][b]", "]{{ [q]Y YYYY-MM-DD", "[a\n] [b]"])
+def test_find_placeholder_table(text: str) -> None:
+    from spec_hooks.documents import find_placeholder
+
+    match = PLACEHOLDER.search(text)
+    assert find_placeholder(text) == (match.group() if match else None)
+
+
+def test_find_placeholder_agrees_with_the_regex_it_replaces() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from spec_hooks.documents import find_placeholder
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.text(alphabet="{}[]()YMD- x\n", max_size=40))
+    def agrees(text: str) -> None:
+        match = PLACEHOLDER.search(text)
+        assert find_placeholder(text) == (match.group() if match else None)
+
+    agrees()

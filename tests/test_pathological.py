@@ -87,3 +87,38 @@ def test_ignore_directive_on_lines_ending_in_a_lone_cr() -> None:
 
     silenced = [link.target for link in parsed.links if line_start(text, link.offset) in parsed.ignored_lines]
     assert silenced == ["a.md", "c.md"]
+
+
+HEADER_SHAPES = {name: text for name, text in SHAPES.items() if name.startswith(("header value", "title"))} | {
+    "title of {{": "# " + "{{" * (SIZE // 2) + "\n\n- **Spec ID:** a/b\n",
+    "title of [": "# " + "[" * SIZE + "\n\n- **Spec ID:** a/b\n",
+    "relation of {{": "# T\n\n- **Spec ID:** a/b\n- **Replaces:** " + "{{" * (SIZE // 2) + "\n",
+    "relation of commas": "# T\n\n- **Spec ID:** a/b\n- **Depends on:** " + "a/b, " * (SIZE // 5) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", HEADER_SHAPES)
+def test_the_header_rules_take_bounded_time(repo, cli, name: str) -> None:
+    """The rules, not only the reading: the placeholder pattern once rescanned a line from every `{{`
+    and took 50 s on one 100 KB header value."""
+    repo.write("a/b.md", HEADER_SHAPES[name])
+    repo.add()
+    start = time.perf_counter()
+    result = cli("check", "a/b.md")
+    elapsed = time.perf_counter() - start
+    assert result.status in (0, 1) and "Traceback" not in result.err
+    assert elapsed < 3 * BOUND, f"{elapsed:.1f} s"
+
+
+def test_heading_renames_take_bounded_time() -> None:
+    from spec_hooks.checks.links import heading_renames
+    from spec_hooks.markdown import Anchors
+
+    old = tuple(f"h{index}" for index in range(20_000))
+    interleaved = tuple(f"{'h' if index % 2 else 'g'}{index}" for index in range(20_000))
+    for new in (interleaved, (*interleaved, "extra"), ("first", *old[::-1])):
+        start = time.perf_counter()
+        heading_renames(Anchors(old, frozenset()), Anchors(new, frozenset()))
+        assert time.perf_counter() - start < BOUND
+    renamed = heading_renames(Anchors(old, frozenset()), Anchors(interleaved, frozenset()))
+    assert renamed["h0"] == "g0" and "h1" not in renamed

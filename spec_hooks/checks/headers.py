@@ -8,12 +8,13 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from spec_hooks.catalogue import as_spec
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
     Spec,
     classify,
     date_problems,
-    named_fields,
+    find_placeholder,
     near_miss,
     normalize_key,
 )
@@ -34,7 +35,6 @@ from spec_hooks.run import (
 if TYPE_CHECKING:
     from spec_hooks.checks.lifecycle import Fixes
 
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|YYYY-MM-DD|(?<!\])\[[^\]\n]+\](?![(\[])")
 _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", "type")
 
 
@@ -134,8 +134,7 @@ def _check_path(
         from spec_hooks.validation import load_validator
 
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
-    relation_keys = (key for key, _ in project.config.relations)
-    spec = Spec(document.source, doc_type, header, named_fields(header, (*doc_type.keys, *relation_keys)))
+    spec = as_spec(project.config, document.source, header, doc_type)
     findings, invalid_fields = check_document(spec, validators[doc_type.schema], today)
     specs.append(spec)
     if doc_type.id_field not in invalid_fields:
@@ -149,15 +148,15 @@ def check_document(
     """The document's findings, and the fields whose values are placeholders or invalid."""
     header, doc_type = document.header, document.doc_type
     findings = _item_findings(document)
-    if match := _PLACEHOLDER.search(header.title):
-        findings.append(document.at(header.title_offset, "SH107", f"title is still the template placeholder {match.group()!r}"))
+    if placeholder := find_placeholder(header.title):
+        findings.append(document.at(header.title_offset, "SH107", f"title is still the template placeholder {placeholder!r}"))
     instance = {name: field.value for name, field in document.fields.items()}
     placeholders = set()
     for name, field in document.fields.items():
-        if match := _PLACEHOLDER.search(field.value):
+        if placeholder := find_placeholder(field.value):
             placeholders.add(name)
             findings.append(document.at(
-                field.value_offset, "SH107", f"{name} is still the template placeholder {match.group()!r}"
+                field.value_offset, "SH107", f"{name} is still the template placeholder {placeholder!r}"
             ))
     errors = validate(instance)
     invalid = frozenset(placeholders | {str(error.path[0]) for error in errors if error.path})

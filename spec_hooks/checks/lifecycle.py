@@ -5,13 +5,12 @@ agree, with the missing side as a fix)."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spec_hooks.catalogue import Catalogue, identifier, status
-from spec_hooks.documents import Spec
+from spec_hooks.documents import Spec, find_placeholder
 from spec_hooks.findings import Finding
 from spec_hooks.fix import Edit
 from spec_hooks.header import Field
@@ -52,7 +51,7 @@ def required_findings(spec: Spec) -> list[Finding]:
 def head_statuses(project: Project, specs: Sequence[Spec], base: str | None = None) -> dict[str, str | None]:
     """Each spec's status in HEAD (under its name there, when the staged change renames it), or in the
     commit `base` names (a pull request's target, in CI)."""
-    from spec_hooks.catalogue import spec_of
+    from spec_hooks.catalogue import spec_of_document
     from spec_hooks.source import decode_source
 
     snapshot = project.snapshot
@@ -75,22 +74,9 @@ def head_statuses(project: Project, specs: Sequence[Spec], base: str | None = No
         source = decode_source(path, data[blob]) if blob in data else None
         if source is None or isinstance(source, Finding):
             continue
-        old = _spec_of_source(project, source, spec_of)
+        old = spec_of_document(project.config, project.documents.of(source))
         result[path] = status(old) if old is not None and old.doc_type == by_path[path].doc_type else None
     return result
-
-
-def _spec_of_source(project: Project, source: object, spec_of: Callable[..., Spec | None]) -> Spec | None:
-    from spec_hooks.documents import classify, named_fields
-    from spec_hooks.source import Source
-
-    assert isinstance(source, Source)
-    document = project.documents.of(source)
-    header = document.header
-    doc_type = classify(source.path, header, project.config.types) if header else None
-    if header is None or doc_type is None:
-        return None
-    return Spec(source, doc_type, header, named_fields(header, doc_type.keys))
 
 
 def lifecycle_findings(project: Project, specs: Sequence[Spec], base: str | None = None) -> list[Finding]:
@@ -114,8 +100,8 @@ def unstable_link(source: Spec | None, target: Spec | None, relations: Sequence[
     message = f"this {here} {source.doc_type.name} links to {target.path!r}, which is {there}"
     successor = dict(relations).get("Replaces")
     replaced_by = target.fields.get(successor) if successor else None
-    if replaced_by is not None and replaced_by.value:
-        message += f": {successor.lower() if successor else ''} {replaced_by.value!r}"
+    if successor is not None and replaced_by is not None and replaced_by.value:
+        message += f": {successor.lower()} {replaced_by.value!r}"
     return message
 
 
@@ -137,7 +123,6 @@ class Relation:
 
 
 _NOTHING = frozenset({"", "-", "none", "n/a", "na", "—"})
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|^\[[^\]]*\]$")
 
 
 def relations_of(spec: Spec, catalogue: Catalogue, keys: Sequence[str]) -> list[Relation]:
@@ -146,7 +131,7 @@ def relations_of(spec: Spec, catalogue: Catalogue, keys: Sequence[str]) -> list[
     found: list[Relation] = []
     for key in keys:
         field = spec.fields.get(key)
-        if field is None or field.value.strip().lower() in _NOTHING or _PLACEHOLDER.search(field.value):
+        if field is None or field.value.strip().lower() in _NOTHING or find_placeholder(field.value):
             continue
         links = _links_in(spec, field, catalogue)
         if links:
@@ -177,7 +162,7 @@ def _links_in(spec: Spec, field: Field, catalogue: Catalogue) -> list[tuple[str,
     document = catalogue.project.documents.read(spec.path)
     if not isinstance(document, Document):
         return []
-    return [(link.target, link.offset, resolve_link(spec.path, link.target.strip().partition("#")[0] or "."))
+    return [(link.target, link.offset, resolve_link(spec.path, link.target.strip()))
             for link in document.links if field.key_offset <= link.offset <= end and link.kind != "definition"]
 
 
@@ -232,10 +217,12 @@ def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalog
                      checked: set[str], fixes: Fixes) -> list[Finding]:
     """SH116 on a checked spec that another, unchecked spec names in a relation it does not answer
     (the checked change removed its side, or it never had one)."""
-    answering = [spec for spec in specs if any(answer for _, answer in project.config.relations)]
-    if not answering:
+    if not specs or not any(answer for _, answer in project.config.relations):
         return []
-    names = {name for spec in answering for name in (identifier(spec), posixpath.basename(spec.path)) if name}
+    # What another header would write to name a checked spec; an ID no header could hold is not searched
+    # for (git grep refuses patterns of many kilobytes).
+    names = {name for spec in specs for name in (identifier(spec), posixpath.basename(spec.path))
+             if name and len(name) <= _NAME_AT_MOST}
     referrers = [path for path in project.snapshot.files_containing(sorted(names)) if path not in checked]
     findings = []
     for path in referrers:
@@ -261,6 +248,9 @@ def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalog
     return findings
 
 
+_NAME_AT_MOST = 200
+
+
 def reference_to(spec: Spec, other: Spec) -> str:
     """How `spec`'s header names `other`: its ID, or a relative link when it has none."""
     if other.doc_type.id_field and (value := identifier(other)):
@@ -281,7 +271,7 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
             return None
         end = field.value_offset + len(field.value)
         current = field.value
-        empty = current.strip().lower() in _NOTHING or bool(_PLACEHOLDER.search(current))
+        empty = current.strip().lower() in _NOTHING or find_placeholder(current) is not None
         return Edit(field.value_offset, end, current, value if empty else f"{current}, {value}", resolves)
     items = [item for item in spec.header.fields if item.key is not None]
     if not items or not items[-1].exact:
@@ -303,11 +293,12 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
 
 def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], list[Edit]]:
     """Apply the missing sides through the verified writer: one line per file, and the edits applied."""
+    from spec_hooks.catalogue import spec_of
     from spec_hooks.fix import write_edits
 
     lines, applied = [], []
     for path, planned in sorted(fixes.items()):
-        spec = spec_of_path(project, path)
+        spec = spec_of(project, path)
         if spec is None:
             continue
         edits = [edit for edit, _, _ in planned]
@@ -318,12 +309,6 @@ def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], lis
             lines.append(f"{path}: added {len(edits)} relation{'s' * (len(edits) != 1)}")
             applied.extend(edits)
     return lines, applied
-
-
-def spec_of_path(project: Project, path: str) -> Spec | None:
-    from spec_hooks.catalogue import spec_of
-
-    return spec_of(project, path)
 
 
 def relations_hold(wanted: Sequence[tuple[str, str]]) -> Callable[[str], str | None]:

@@ -218,23 +218,44 @@ def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
     return patterns
 
 
+_ALIGNED_AT_MOST = 200  # headings between the common start and end that are aligned by difflib (quadratic)
+
+
 def heading_renames(old: Anchors, new: Anchors) -> dict[str, str | None]:
     """The anchors of `old` that `new` lacks, each mapped to its replacement when a heading gave way to
-    one other at the same place in the sequence of headings (a run of n headings replaced by n others
-    pairs them in order), else to None."""
-    import difflib
-
-    present = set(new.all())
+    one other at the same place in the sequence of headings, else to None. Past the headings both
+    versions start and end with, runs of equal length pair in order; runs of different lengths are
+    aligned by difflib when short (a run of n headings replaced by n others pairs in order)."""
+    present, before_change = set(new.all()), set(old.all())
     lost: dict[str, str | None] = {anchor: None for anchor in old.all() if anchor not in present}
     if not lost:
         return {}
-    matcher = difflib.SequenceMatcher(None, old.headings, new.headings, autojunk=False)
-    for kind, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if kind == "replace" and old_end - old_start == new_end - new_start:
-            for before, after in zip(old.headings[old_start:old_end], new.headings[new_start:new_end], strict=True):
-                if before in lost and after not in old.all():
-                    lost[before] = after
+    for before, after in _same_places(old.headings, new.headings):
+        if before in lost and after not in before_change:
+            lost[before] = after
     return lost
+
+
+def _same_places(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, str]]:
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    old_run, new_run = old[start : len(old) - end], new[start : len(new) - end]
+    if len(old_run) == len(new_run):
+        return list(zip(old_run, new_run, strict=True))
+    if max(len(old_run), len(new_run)) > _ALIGNED_AT_MOST:
+        return []
+    import difflib
+
+    pairs = []
+    for kind, old_start, old_end, new_start, new_end in difflib.SequenceMatcher(
+            None, old_run, new_run, autojunk=False).get_opcodes():
+        if kind == "replace" and old_end - old_start == new_end - new_start:
+            pairs.extend(zip(old_run[old_start:old_end], new_run[new_start:new_end], strict=True))
+    return pairs
 
 
 def _check_file(
