@@ -369,3 +369,21 @@ def test_find_placeholder_agrees_with_the_regex_it_replaces() -> None:
         assert find_placeholder(text) == (match.group() if match else None)
 
     agrees()
+
+
+@pytest.mark.parametrize("given", ["../outside.md", "specs/../../outside.md", "/tmp/elsewhere.md"])
+def test_new_never_writes_outside_the_repository(specs: Repo, cli, given: str) -> None:
+    result = cli("new", given)
+    assert result.status == 2 and "outside the repository" in result.err
+    assert not (specs.root.parent / "outside.md").exists()
+
+
+def test_index_fix_rereads_every_block_of_a_file(specs: Repo, cli) -> None:
+    two = INDEX + "\n<!-- spec-hooks:index group_by=area -->\n<!-- /spec-hooks:index -->\n"
+    specs.write("README.md", two)
+    specs.add()
+    assert cli("index", "--fix").status == 1
+    specs.add()
+    assert cli("index", "--check").status == 0
+    text = specs.read("README.md").decode()
+    assert text.count("### rest (2)") == 1 and text.count("### Final (2)") == 1

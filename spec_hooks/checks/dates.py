@@ -338,22 +338,13 @@ def verify(
     (SH108, SH109), which `spec-hooks check` leaves to its headers family."""
     config = state.project.config
     today = config.today()
-    if len(paths) > CACHE_FROM:
-        state.start_history()
-    documents, findings = _load_all(state, paths)
-    changes = state.content_changes(documents)
-    in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
-    traces = state.traces(in_history, need_created=fix)
-    state.project.documents.save()
-    by_head_path = {trace.document: trace for trace in traces}
+    traced, findings = last_changes(state, paths, need_created=fix)
     lines = []
     applied: list[Edit] = []
-    for document in documents:
+    for document, trace in traced:
         problems = [document.at(offset, code, message)
                     for offset, code, message in date_problems(document.fields, document.doc_type, today)
                     if header_problems or fix]
-        staged_change = changes.get(document.path) is not False
-        trace = None if staged_change else by_head_path.get(state.head_path(document.path))
         history_problems, new_values = _judge(document, trace, today, config.date_timezone)
         problems.extend(history_problems)
         if trace is not None and trace.changed is not None and not trace.unknown:
@@ -366,18 +357,19 @@ def verify(
     return without_resolved(findings, applied), lines
 
 
-def last_changes(state: RepositoryState, paths: list[str]) -> list[tuple[Spec, Trace | None]]:
-    """Each dated spec among `paths` with its history (None: the staged change edits its content),
-    from one history walk."""
+def last_changes(state: RepositoryState, paths: list[str], need_created: bool = False
+                 ) -> tuple[list[tuple[Spec, Trace | None]], list[Finding]]:
+    """Each dated spec among `paths` with its history (None: the staged change edits its content), from
+    one history walk; and the findings of reading them."""
     if len(paths) > CACHE_FROM:
         state.start_history()  # git walks the history while the documents are read
-    documents, _ = _load_all(state, paths)
+    documents, findings = _load_all(state, paths)
     changes = state.content_changes(documents)
     in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
-    by_head_path = {trace.document: trace for trace in state.traces(in_history, need_created=False)}
+    by_head_path = {trace.document: trace for trace in state.traces(in_history, need_created)}
     state.project.documents.save()
     return [(document, None if changes.get(document.path) is not False else by_head_path.get(state.head_path(document.path)))
-            for document in documents]
+            for document in documents], findings
 
 
 def idle_findings(document: Spec, last_change: date, today: date) -> list[Finding]:

@@ -8,8 +8,9 @@ import json
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from spec_hooks.catalogue import Catalogue, field_value, identifier, status
 from spec_hooks.document import BODY, Document
@@ -99,9 +100,11 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
               f"closing <!-- /{MARKER} -->) where the catalogue belongs", file=sys.stderr)
     edits: dict[str, list[Edit]] = {}
     sources: dict[str, Source] = {}
+    contents: dict[str, list[str]] = {}  # every block of a file as it must read after the fix, in order
     for block in blocks:
         wanted = render(project, catalogue.every, block.options, block.source.path, block.newline)
         current = block.source.text[block.start : block.end]
+        contents.setdefault(block.source.path, []).append(wanted)
         if current == wanted:
             continue
         finding = block.source.finding(block.marker, "SH401", f"the index is out of date: {_difference(current, wanted)}")
@@ -114,7 +117,9 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
     lines = []
     resolved: set[Finding] = set()
     for path, file_edits in sorted(edits.items()):
-        written = write_edits(project.root, path, sources[path].text, file_edits, _blocks_hold(file_edits))
+        defaults = Options(project.config.index_group, project.config.index_graph)
+        written = write_edits(project.root, path, sources[path].text, file_edits,
+                              partial(_blocks_hold, path, contents[path], defaults))
         if written.declined:
             lines.append(f"{path}: not fixed: {written.declined}")
         elif written.changed:
@@ -123,14 +128,12 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
     return [finding for finding in findings if finding not in resolved], lines
 
 
-def _blocks_hold(edits: list[Edit]) -> Callable[[str], str | None]:
-    def verify(new_text: str) -> str | None:
-        for edit in edits:
-            if edit.replacement not in new_text:
-                return "the generated block is not in the new text"
-        return None
-
-    return verify
+def _blocks_hold(path: str, expected: list[str], defaults: Options, new_text: str) -> str | None:
+    """Re-read the fixed text: the same blocks, each holding exactly what was generated for it."""
+    blocks, problems = blocks_of(Document(Source(path, new_text)), defaults)
+    if problems or [new_text[block.start : block.end] for block in blocks] != expected:
+        return "its index blocks would not read back as generated"
+    return None
 
 
 def _difference(current: str, wanted: str) -> str:

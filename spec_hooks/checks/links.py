@@ -250,7 +250,7 @@ def _same_places(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, 
         return []
     import difflib
 
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for kind, old_start, old_end, new_start, new_end in difflib.SequenceMatcher(
             None, old_run, new_run, autojunk=False).get_opcodes():
         if kind == "replace" and old_end - old_start == new_end - new_start:

@@ -3,16 +3,21 @@ templates otherwise), its header filled in: the ID from the path, the title, Dra
 from __future__ import annotations
 
 import argparse
+import os
 import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spec_hooks.config import DocType
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.fix import Edit, splice, write_atomic
 from spec_hooks.run import Project, guarded, open_project
 from spec_hooks.source import Source, display_path, inside
+
+if TYPE_CHECKING:
+    from spec_hooks.document import Document
 
 BUNDLED = {"spec": "spec.md", "integration": "integration.md"}
 
@@ -30,13 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def run() -> int:
         project = open_project(args.config)
-        path = display_path(project.root, args.path)
+        path = posixpath.normpath(display_path(project.root, args.path))
         target = project.root / path
         if not path.lower().endswith((".md", ".markdown")):
             raise SpecHooksError(f"{path}: a spec is a Markdown file: give a path ending in .md")
-        if os_exists(target):
+        if os.path.lexists(target):
             raise SpecHooksError(f"{path}: already exists; spec-hooks new never overwrites a file")
-        if not inside(project.root, target.parent if target.parent.exists() else project.root):
+        if path.startswith(("../", "/")) or not inside(project.root, _nearest_existing(target.parent)):
             raise SpecHooksError(f"{path}: lies outside the repository")
         doc_type = choose_type(project, path, args.type_name)
         template, template_path = read_template(project, doc_type)
@@ -51,10 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return guarded(run)
 
 
-def os_exists(path: Path) -> bool:
-    import os
-
-    return os.path.lexists(path)
+def _nearest_existing(folder: Path) -> Path:
+    """The folder, or its closest ancestor that exists: where a symbolic link could lead out."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def choose_type(project: Project, path: str, name: str | None) -> DocType:
@@ -120,11 +126,9 @@ def new_document(template: str, template_path: str, path: str, doc_type: DocType
     return text if keep_instructions else skeleton(text)
 
 
-def _link_edits(document: object, template_path: str, path: str) -> list[Edit]:
+def _link_edits(document: Document, template_path: str, path: str) -> list[Edit]:
     from spec_hooks.checks.links import destination, is_external, resolve_link, split_target
-    from spec_hooks.document import Document
 
-    assert isinstance(document, Document)
     if template_path.startswith("the bundled") or posixpath.dirname(template_path) == posixpath.dirname(path):
         return []
     edits = []
@@ -142,11 +146,9 @@ def _link_edits(document: object, template_path: str, path: str) -> list[Edit]:
     return edits
 
 
-def _header_edits(document: object, doc_type: DocType, path: str, title: str, today: str) -> list[Edit]:
-    from spec_hooks.document import Document
+def _header_edits(document: Document, doc_type: DocType, path: str, title: str, today: str) -> list[Edit]:
     from spec_hooks.documents import named_fields
 
-    assert isinstance(document, Document)
     header = document.header
     if header is None:
         raise SpecHooksError(f"the {doc_type.name} template has no header (an H1 and a list of **Key:** value)")
@@ -160,13 +162,19 @@ def _header_edits(document: object, doc_type: DocType, path: str, title: str, to
     if not doc_type.id_field and doc_type.keys:
         values.setdefault(doc_type.keys[0], title)
     for name, field in named_fields(header, doc_type.keys).items():
-        if name in values and field.key is not None:
+        if name in values and field.key is not None and _right_after_key(text, field.key, field.key_offset, field.value_offset):
             end = text.find("\n", field.value_offset)
             end = len(text) if end < 0 else end
             stop = len(text[field.value_offset : end].rstrip(" \t\r\\"))
             edits.append(Edit(field.value_offset, field.value_offset + stop,
                               text[field.value_offset : field.value_offset + stop], values[name]))
     return edits
+
+
+def _right_after_key(text: str, key: str, key_offset: int, value_offset: int) -> bool:
+    """Whether the value starts right after the item's `Key:**`: then the rest of the line is the value
+    (a template's value may be more than the field reads, as `[area/name] (e.g., `rest/x`)`)."""
+    return re.fullmatch(re.escape(key) + r"(?::\*\*|\*\*:|:__|__:)[ \t]*", text[key_offset:value_offset]) is not None
 
 
 def _title_edit(text: str, offset: int, title: str) -> Edit:

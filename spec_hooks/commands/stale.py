@@ -61,7 +61,7 @@ def stale_specs(project: Project, paths: list[str], days: int) -> list[Stale]:
     today = project.config.today()
     state = RepositoryState(project)
     result = []
-    for spec, trace in last_changes(state, paths):
+    for spec, trace in last_changes(state, paths)[0]:
         if trace is not None and (trace.unknown or trace.changed is None):
             last, sha = None, None
         elif trace is None:
@@ -98,11 +98,12 @@ def as_text(found: list[Stale], days: int) -> str:
         for name, items in statuses.items():
             lines.append(f"  {name}:")
             lines.extend(f"    {item.path}  {item.id}  {_when(item)}" for item in items)
-    return printable("\n".join(lines)).replace("\\n", "\n") + "\n"
+    return "".join(printable(line) + "\n" for line in lines)
 
 
 def as_markdown(found: list[Stale], days: int) -> str:
     from spec_hooks.checks.index import _escape
+    from spec_hooks.checks.links import destination
 
     if not found:
         return f"No spec has gone more than {days} days without a content change.\n"
@@ -111,7 +112,7 @@ def as_markdown(found: list[Stale], days: int) -> str:
         lines.extend([f"### {_escape(owner)}", "", "| Spec | ID | Status | Last content change | Days |",
                       "| --- | --- | --- | --- | --- |"])
         for name, items in statuses.items():
-            lines.extend(f"| [{_escape(item.title or item.path)}]({item.path}) | {_escape(item.id)} | {_escape(name)} | "
+            lines.extend(f"| [{_escape(item.title or item.path)}]({destination(item.path)}) | {_escape(item.id)} | {_escape(name)} | "
                          f"{item.last_change or 'unknown (shallow clone)'} | {'' if item.days is None else item.days} |"
                          for item in items)
         lines.append("")
