@@ -387,3 +387,17 @@ def test_index_fix_rereads_every_block_of_a_file(specs: Repo, cli) -> None:
     assert cli("index", "--check").status == 0
     text = specs.read("README.md").decode()
     assert text.count("### rest (2)") == 1 and text.count("### Final (2)") == 1
+
+
+def test_the_example_repository_index_is_current(repo: Repo, cli) -> None:
+    """examples/spec-repo/README.md holds a generated catalogue; it must stay what the tool generates."""
+    import shutil
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "spec-repo"
+    shutil.copytree(example, repo.root, dirs_exist_ok=True)
+    repo.add()
+    assert cli("index", "--check").status == 0
+    created = cli("new", "specs/rest/refunds.md")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert created.out.strip() in readme
