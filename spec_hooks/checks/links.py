@@ -139,9 +139,8 @@ class Repository:
         """For each Markdown file the staged change edits: the anchors it loses, each with the anchor
         that replaces it when the change renames one heading at the same place (None: removed)."""
         snapshot = self.project.snapshot
-        head = snapshot.head_tree
-        edited = {path: head[path] for path, (_, blob) in self.entries.items()
-                  if path.lower().endswith(_MARKDOWN) and head.get(path, blob) != blob}
+        edited = {path: blob for path, blob in snapshot.staged_changes[2].items()
+                  if path.lower().endswith(_MARKDOWN) and path in self.entries}
         snapshot.read_objects(sorted(edited.values()))
         changes = {}
         for path, old_blob in edited.items():

@@ -95,27 +95,38 @@ class Snapshot:
                     skip_worktree.add(path)
         return Index(entries, frozenset(unmerged), frozenset(skip_worktree))
 
-    @cached_property
+    @property
     def staged_moves(self) -> tuple[dict[str, str], frozenset[str]]:
         """What the staged change renames (old path -> new path) and deletes, against HEAD."""
+        renames, deletes, _ = self.staged_changes
+        return renames, deletes
+
+    @cached_property
+    def staged_changes(self) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
+        """What the staged change renames (old path -> new path), deletes, and edits in place (path ->
+        its blob in HEAD), against HEAD: one `git diff --cached --raw`."""
         if not self.head:
-            return {}, frozenset()
-        output = self.git.run("diff", "--cached", "--name-status", "-z", "-M", "--no-ext-diff", "HEAD")
-        fields = [decode_path(raw) for raw in output.split(b"\0")]
+            return {}, frozenset(), {}
+        output = self.git.run("diff", "--cached", "--raw", "--no-abbrev", "-z", "-M", "--no-ext-diff", "HEAD")
+        fields = output.split(b"\0")
         renames: dict[str, str] = {}
         deletes: set[str] = set()
+        edits: dict[str, str] = {}
         at = 0
         while at < len(fields) and fields[at]:
-            status = fields[at]
+            meta = fields[at].decode("ascii", "replace").split()
+            status, old_blob = meta[-1], meta[2]
             if status.startswith(("R", "C")):
                 if status.startswith("R"):
-                    renames[fields[at + 1]] = fields[at + 2]
+                    renames[decode_path(fields[at + 1])] = decode_path(fields[at + 2])
                 at += 3
-            else:
-                if status == "D":
-                    deletes.add(fields[at + 1])
-                at += 2
-        return renames, frozenset(deletes)
+                continue
+            if status == "D":
+                deletes.add(decode_path(fields[at + 1]))
+            elif status == "M":
+                edits[decode_path(fields[at + 1])] = old_blob
+            at += 2
+        return renames, frozenset(deletes), edits
 
     @cached_property
     def worktree_changes(self) -> tuple[frozenset[str], frozenset[str]]:
