@@ -21,6 +21,7 @@ from spec_hooks import __version__
 FOLDER = "spec-hooks/documents"
 MAX_SHARD = 64 << 20  # bytes: far beyond any real shard, well below a memory bomb
 _FORMAT = 4
+MAX_VERDICTS = 500_000  # pairs of blobs: about 45 MB
 
 
 def _parser_key() -> str:
@@ -76,27 +77,8 @@ class DocumentCache:
 
     def _load(self, path: Path) -> dict[str, Any] | None:
         """The shard's entries; {} when there is none yet; None when it exists but cannot be trusted."""
-        try:
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-        except FileNotFoundError:
-            return {}
-        except OSError:
-            return None
-        try:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SHARD:
-                return None
-            with os.fdopen(descriptor, "rb", closefd=False) as handle:
-                data = handle.read(MAX_SHARD + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(descriptor)
-        try:
-            key, entries = marshal.loads(data)
-        except (ValueError, EOFError, TypeError, MemoryError, RecursionError):
-            return None
-        if key != self.key or not isinstance(entries, dict):
+        entries = read_keyed(path, self.key)
+        if entries is None or not isinstance(entries, dict):
             return None
         if not all(isinstance(blob, str) and self.valid(payload) for blob, payload in entries.items()):
             return None
@@ -105,15 +87,85 @@ class DocumentCache:
     def save(self, live: set[str] | None = None) -> None:
         """Write the shards this run changed (keeping only `live` blobs, when given). A cache that
         cannot be written is only a slower next run."""
-        from spec_hooks.fix import write_atomic
-
         for name in sorted(self._dirty):
             entries = self._shards.get(name, {})
             if live is not None:
                 entries = {blob: payload for blob, payload in entries.items() if blob in live}
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                write_atomic(self.folder / name, marshal.dumps((self.key, entries)))
-            except (OSError, ValueError):
-                pass
+            write_keyed(self.folder / name, self.key, entries)
         self._dirty.clear()
+
+
+class VerdictCache:
+    """Whether one blob differs from another in more than its header's dates, by the pair of blob ids:
+    history does not change, so a pair compared once is never read again (`.git/spec-hooks/changes`).
+    `context` names what else the answer depends on (the date fields, whether whitespace counts)."""
+
+    def __init__(self, path: Path, context: str) -> None:
+        self.path = path
+        self.key = f"{_parser_key()} changes {context}"
+        entries = read_keyed(path, self.key)
+        self.verdicts: dict[str, bool] = {}
+        self._dirty = True  # rewrite what cannot be trusted
+        if isinstance(entries, dict) and all(type(pair) is str and type(verdict) is bool
+                                             for pair, verdict in entries.items()):
+            self.verdicts, self._dirty = entries, False
+        self._used: set[str] = set()
+
+    def get(self, old: str, new: str) -> bool | None:
+        pair = old + new
+        verdict = self.verdicts.get(pair)
+        if verdict is not None:
+            self._used.add(pair)
+        return verdict
+
+    def put(self, old: str, new: str, verdict: bool) -> None:
+        self.verdicts[old + new] = verdict
+        self._used.add(old + new)
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write what this run added. Pairs only accumulate as history grows; past `MAX_VERDICTS`
+        (rewritten history left behind), only those this run met are kept."""
+        if len(self.verdicts) > MAX_VERDICTS:
+            self.verdicts = {pair: self.verdicts[pair] for pair in self._used}
+            self._dirty = True
+        if self._dirty:
+            write_keyed(self.path, self.key, self.verdicts)
+            self._dirty = False
+
+
+def read_keyed(path: Path, key: str) -> Any | None:
+    """What `write_keyed` wrote with this key; {} when there is no file yet; None when there is one but
+    it cannot be trusted (unreadable, too large, not a regular file, another key or version)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return {}
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SHARD:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_SHARD + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    try:
+        found_key, entries = marshal.loads(data)
+    except (ValueError, EOFError, TypeError, MemoryError, RecursionError):
+        return None
+    return entries if found_key == key else None
+
+
+def write_keyed(path: Path, key: str, entries: Any) -> None:
+    """Write atomically; a cache that cannot be written is only a slower next run."""
+    from spec_hooks.fix import write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, marshal.dumps((key, entries)))
+    except (OSError, ValueError):
+        pass

@@ -190,6 +190,7 @@ class DocumentStore:
             from spec_hooks.cache import DocumentCache
 
             self.cache = DocumentCache(self.project.snapshot.cache_folder(CACHE_FOLDER), Document.valid_entry)
+            self.project.contents.know_regular_files()
 
     def read(self, path: str) -> Document | Finding:
         """The document at `path` as this run reads it (see `Contents`), or why it cannot be read."""

@@ -46,10 +46,7 @@ class Source:
     @cached_property
     def blob(self) -> str:
         """The git blob id of the bytes this text was decoded from: what caches of parsed files are keyed by."""
-        import hashlib
-
-        data = self.text.encode("utf-8")
-        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        return blob_id(self.text.encode("utf-8"))
 
     def line_starts(self) -> list[int]:
         if not self._line_starts:
@@ -63,14 +60,17 @@ class Source:
         return self._line_starts
 
 
-def read_source(root: Path, path: str) -> Source | Finding:
+def read_source(root: Path, path: str, regular: bool = False) -> Source | Finding:
     """Read `path` (repository-relative) under `root`; a finding says why it could not be.
-    A symlink, or a folder on the path, that leads out of the repository is reported, not followed."""
-    if _leaves(root, path):
+    A symlink, or a folder on the path, that leads out of the repository is reported, not followed.
+    `regular`: git has just said the path is a regular file with no symlink on the way (a tracked
+    file its work tree has not changed), so there is nothing to look at before reading."""
+    if not regular and _leaves(root, path):
         return Finding(path, 1, 1, "SH001", "is a symbolic link (or lies in a linked folder) that leads outside "
                                             "the repository: not read")
     try:
-        data = (root / path).read_bytes()
+        with open(os.path.join(root, path), "rb") as stream:
+            data = stream.read()
     except FileNotFoundError:
         return Finding(path, 1, 1, "SH001", "no such file")
     except IsADirectoryError:
@@ -108,10 +108,19 @@ def decode_source(path: str, data: bytes) -> Source | Finding:
         line, column = _byte_position(data, nul)
         return Finding(path, line, column, "SH003", "binary file (NUL byte), not Markdown")
     try:
-        return Source(path, data.decode("utf-8"))
+        source = Source(path, data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         line, column = _byte_position(data, exc.start)
         return Finding(path, line, column, "SH002", f"not valid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded")
+    source.__dict__["blob"] = blob_id(data)  # the bytes are at hand: no encoding the text back
+    return source
+
+
+def blob_id(data: bytes) -> str:
+    """The git blob id of these bytes."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
@@ -148,6 +157,9 @@ class Contents:
         self.snapshot = snapshot
         self.under_pre_commit = environ.get("PRE_COMMIT") == "1"
         self._texts: dict[str, Source | Finding] = {}
+        # Tracked regular files whose work tree git found unchanged, so no symlink is on their way (git
+        # reports a file behind a linked folder as deleted). Known in runs that read many files.
+        self.regular: frozenset[str] = frozenset()
 
     @cached_property
     def unstaged(self) -> frozenset[str]:
@@ -165,8 +177,23 @@ class Contents:
 
     def read(self, path: str) -> Source | Finding:
         if path not in self._texts:
-            self._texts[path] = self._read_staged(path) if path in self.from_index else read_source(self.root, path)
+            self._texts[path] = (self._read_staged(path) if path in self.from_index
+                                 else read_source(self.root, path, path in self.regular))
         return self._texts[path]
+
+    def is_symlink(self, path: str) -> bool:
+        return path not in self.regular and os.path.islink(os.path.join(self.root, path))
+
+    def know_regular_files(self) -> None:
+        """Learn `regular` from the index and `git diff-files`: one git command, where a run that reads
+        many files would otherwise look at each one's path."""
+        if self.snapshot is None or self.regular:
+            return
+        modified, deleted = self.snapshot.worktree_changes
+        self.regular = frozenset(
+            path for path, entry in self.snapshot.index.entries.items()
+            if entry.mode in ("100644", "100755") and path not in modified and path not in deleted
+            and path not in self.snapshot.index.unmerged)
 
     def unstaged_read(self) -> list[str]:
         """The files this run read from the index although their work tree differs."""

@@ -112,14 +112,21 @@ def test_differ_beyond_keys_ignoring_whitespace(old: bytes, new: bytes, expected
     assert differ_beyond_keys(old, new, whitespace=True) is expected
 
 
-@pytest.mark.parametrize(("patch", "whitespace", "expected"), [
-    (b"@@ -3 +3 @@\n-Text  \n+Text\n", True, None),  # only the blobs can say
-    (b"@@ -3 +3 @@\n-Text  \n+Text\n", False, True),
-    (b"@@ -3 +3 @@\n-Text  \n+Other\n", True, True),
-    (b"@@ -3,0 +4 @@\n+\n", True, None),
-])
-def test_patch_verdict_ignoring_whitespace(patch: bytes, whitespace: bool, expected: bool | None) -> None:
-    from spec_hooks.checks.history import patch_verdict
+def test_only_the_changes_that_decide_a_date_are_read() -> None:
+    """Rounds, newest first: a document's older changes are read only while the newer ones are date-only."""
+    commits = [
+        commit("c4", ("c3",), modified("a.md", "b1", "b2"), modified("z.md", "z1", "z2")),  # a: date-only
+        commit("c3", ("c2",), modified("a.md", "b0", "b1"), modified("z.md", "z0", "z1")),  # both content
+        commit("c2", ("c1",), modified("a.md", "a9", "b0"), modified("z.md", "y9", "z0")),  # never needed
+        commit("c1", ()),
+    ]
+    rounds: list[set[str]] = []
 
-    change = Change("M", "a.md", "a.md", (blob("b0"),), blob("b1"), patch)
-    assert patch_verdict(change, whitespace) is expected
+    def fetch(blobs: list[str]) -> list[str]:
+        rounds.append(set(blobs))
+        return blobs
+
+    traces = trace_history(commits, {"a.md": blob("b2"), "z.md": blob("z2")}, same_but_dates, set(), False,
+                           frozenset(), lambda sha: {}, fetch)
+    assert {trace.document: trace.changed and trace.changed.sha for trace in traces} == {"a.md": "c3", "z.md": "c4"}
+    assert rounds == [{blob("b1"), blob("b2"), blob("z1"), blob("z2")}, {blob("b0"), blob("b1")}]

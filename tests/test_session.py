@@ -228,9 +228,9 @@ def test_one_check_run_reads_each_file_once_and_extracts_each_header_once(
     headers: list[str] = []
     real_read, real_header = source.read_source, header.extract_header
 
-    def counted_read(root: Path, path: str) -> object:
+    def counted_read(root: Path, path: str, regular: bool = False) -> object:
         reads.append(path)
-        return real_read(root, path)
+        return real_read(root, path, regular)
 
     def counted_header(text: str, *args: object) -> object:
         headers.append(text)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
@@ -37,6 +37,9 @@ from spec_hooks.run import (
     select_files,
 )
 from spec_hooks.source import decode_source, inside
+
+if TYPE_CHECKING:
+    from spec_hooks.cache import VerdictCache
 
 _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
 
@@ -90,7 +93,7 @@ def fixed_by_earlier_hooks(project: Project, paths: list[str]) -> list[str]:
 
 
 def load_dated(project: Project, path: str) -> Spec | Finding | None:
-    if os.path.islink(project.root / path) and inside(project.root, project.root / path):
+    if project.contents.is_symlink(path) and inside(project.root, project.root / path):
         return None  # git keeps a symlink's target path, not the spec: it has no dates of its own to keep
     document = project.documents.read(path)
     if isinstance(document, Finding):
@@ -165,12 +168,27 @@ class RepositoryState:
         return self.project.snapshot.kept_object(blob)
 
     def blobs_same_but_dates(self, old_blob: str, new_blob: str, path: str) -> bool:
-        """Whether two versions of a file in history differ only in their header's date items."""
+        """Whether two versions of a file in history differ only in their header's date items (the
+        answer is kept: it never changes)."""
         old_data, new_data = self._read(old_blob), self._read(new_blob)
-        if old_data is None or new_data is None or differ_beyond_keys(old_data, new_data, self.project.config.ignore_whitespace):
+        if old_data is None or new_data is None:
             return False
-        old, new = self._blob_document(old_blob, path, old_data), self._blob_document(new_blob, path, new_data)
-        return old is not None and new is not None and self.same_but_dates(old, new)
+        old = None if differ_beyond_keys(old_data, new_data, self.project.config.ignore_whitespace) \
+            else self._blob_document(old_blob, path, old_data)
+        new = None if old is None else self._blob_document(new_blob, path, new_data)
+        verdict = old is not None and new is not None and self.same_but_dates(old, new)
+        self.verdicts.put(old_blob, new_blob, verdict)
+        return verdict
+
+    @cached_property
+    def verdicts(self) -> VerdictCache:
+        """Answers of `blobs_same_but_dates` from earlier runs (`.git/spec-hooks/changes`)."""
+        from spec_hooks.cache import VerdictCache
+
+        config = self.project.config
+        fields = sorted({name.lower() for doc_type in config.types for name in doc_type.date_fields})
+        return VerdictCache(self.project.snapshot.cache_folder("spec-hooks/changes"),
+                            f"fields {fields} whitespace {config.ignore_whitespace}")
 
     def _blob_document(self, blob: str, path: str, data: bytes | None = None) -> Document | None:
         data = self._read(blob) if data is None else data
@@ -221,9 +239,10 @@ class RepositoryState:
         if not documents:
             history.close()
             return []
-        return trace_history(history.commits(), documents, self.blobs_same_but_dates, ignored,
-                             need_created, snapshot.shallow_boundary, snapshot.tree, self.prefetch,
-                             self.project.config.ignore_whitespace)
+        traces = trace_history(history.commits(), documents, self.blobs_same_but_dates, ignored, need_created,
+                               snapshot.shallow_boundary, snapshot.tree, snapshot.arriving, self.verdicts.get)
+        self.verdicts.save()
+        return traces
 
 
 def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], list[Finding]]:

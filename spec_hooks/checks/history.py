@@ -9,7 +9,6 @@ that a merge threw away never produced a blob in the chain, so it does not count
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -72,16 +71,16 @@ def trace_history(
     need_created: bool,
     boundary: frozenset[str] | None,
     tree: Callable[[str], dict[str, str]],
-    prefetch: Callable[[set[str]], None] = lambda blobs: None,
-    whitespace: bool = False,
+    fetch: Callable[[list[str]], Iterable[str]] = lambda blobs: blobs,
+    known: Callable[[str, str], bool | None] = lambda old, new: None,
 ) -> list[Trace]:
     """For each document (path -> blob in HEAD), its last content change and, if asked, its creation.
     `commits` is HEAD's history, every child before its parents (see `history.history`); `boundary` the
     commits a shallow clone was cut at (None: a shallow clone whose cut is unknown, so every commit
-    without parents may be one); `tree` gives a commit's files and blobs. Changes the patch cannot
-    settle wait until the walk ends, then their blobs are read in one batch (`prefetch`) and compared:
-    whether a change is content never alters which blob a chain follows. `whitespace`: changes to
-    whitespace at line ends, line endings and the final newline are no content change."""
+    without parents may be one); `tree` gives a commit's files and blobs. Changes that their blob ids
+    cannot settle wait until the walk ends, then their blobs are compared (whether a change is content
+    never alters which blob a chain follows): `fetch` reads a round of blobs in one pass, yielding each
+    as it arrives, except for the pairs whose answer is `known` (a cache of `same_but_dates`)."""
     walk = Walk([Trace(path, path, blob) for path, blob in documents.items()])
     if not walk.waiting:
         return walk.traces
@@ -92,24 +91,53 @@ def trace_history(
         for change in commit.changes:
             for trace in walk.take(change.new_path, change.new_blob):
                 resolved = trace.changed is not None or trace.unknown
-                _step(walk, trace, commit, change, ignored_revisions, boundary, whitespace)
+                _step(walk, trace, commit, change, ignored_revisions, boundary)
                 walk.unresolved -= (not resolved) and (trace.changed is not None or trace.unknown)
         if not walk.waiting or (not need_created and walk.unresolved == 0):
             break
     _settle_at_roots(walk, roots, tree)
-    _settle_pending(walk.traces, same_but_dates, prefetch)
+    _settle_pending(walk.traces, same_but_dates, fetch, known)
     return walk.traces
 
 
-def _settle_pending(traces: list[Trace], same_but_dates: SameButDates, prefetch: Callable[[set[str]], None]) -> None:
-    """The newest waiting change that is content is the document's last content change."""
-    prefetch({blob for trace in traces for _, change in trace.pending for blob in (*change.old_blobs, change.new_blob)})
-    for trace in traces:
-        for commit, change in trace.pending:
-            if not _blobs_date_only(change, same_but_dates):
+def _settle_pending(traces: list[Trace], same_but_dates: SameButDates, fetch: Callable[[list[str]], Iterable[str]],
+                    known: Callable[[str, str], bool | None]) -> None:
+    """The newest waiting change that is content is the document's last content change. Compared in
+    rounds, newest first: each round reads the blobs of every undecided document's next change in one
+    pass, so only the changes that decide a date are read (one per document, and the date-only ones
+    newer than it). Each change is compared as soon as its blobs have arrived."""
+    undecided = [trace for trace in traces if trace.pending]
+    depth = 0
+    while undecided:
+        verdicts = [_known_verdict(trace.pending[depth][1], known) for trace in undecided]
+        wanted = [(*change.old_blobs, change.new_blob) for trace, verdict in zip(undecided, verdicts, strict=True)
+                  if verdict is None for change in (trace.pending[depth][1],)]
+        arriving, arrived = iter(fetch([blob for blobs in wanted for blob in blobs])), set()
+        still = []
+        for trace, verdict in zip(undecided, verdicts, strict=True):
+            commit, change = trace.pending[depth]
+            if verdict is None:
+                for blob in (*change.old_blobs, change.new_blob):
+                    while blob not in arrived:
+                        arrived.add(next(arriving))
+                verdict = _blobs_date_only(change, same_but_dates)
+            if not verdict:
                 trace.changed, trace.unknown = commit, False
-                break
+            elif depth + 1 < len(trace.pending):
+                still.append(trace)
+        for _ in arriving:
+            pass
+        undecided, depth = still, depth + 1
+    for trace in traces:
         trace.pending = []
+
+
+def _known_verdict(change: Change, known: Callable[[str, str], bool | None]) -> bool | None:
+    """Whether the change is date-only, from known answers alone; None when a blob must be read."""
+    verdicts = [known(old, change.new_blob) for old in change.old_blobs if old != change.new_blob]
+    if False in verdicts:
+        return False
+    return None if None in verdicts else True
 
 
 def _cut(commit: Commit, boundary: frozenset[str] | None) -> bool:
@@ -140,14 +168,13 @@ def _step(
     change: Change,
     ignored_revisions: set[str],
     boundary: frozenset[str] | None,
-    whitespace: bool,
 ) -> None:
     added = all(blob == ZERO_BLOB for blob in change.old_blobs)
     if added and _cut(commit, boundary):
         trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
         return
     if trace.changed is None and commit.sha not in ignored_revisions:
-        verdict = True if added else patch_verdict(change, whitespace)
+        verdict = _verdict(change)
         if verdict:
             trace.changed = commit
         elif verdict is None:
@@ -159,26 +186,21 @@ def _step(
     walk.wait(trace)
 
 
-def is_date_only(change: Change, same_but_dates: SameButDates, whitespace: bool = False) -> bool:
+def is_date_only(change: Change, same_but_dates: SameButDates) -> bool:
     """True when the change touches nothing but the date items of the document's header (the
     documents of both versions say so, against every parent of a merge); a rename or mode change that
     keeps the content is no content change either."""
-    verdict = patch_verdict(change, whitespace)
+    verdict = _verdict(change)
     return not verdict if verdict is not None else _blobs_date_only(change, same_but_dates)
 
 
-def patch_verdict(change: Change, whitespace: bool = False) -> bool | None:
-    """Whether a change is content, from what `git log` showed; None when only the blobs can say.
-    Most content changes are told from the patch alone: a header item's key is strong emphasis, so a
-    changed line without `**`, `__` or `<` cannot be a date item. With `whitespace`, such lines count
-    only when they differ in more than trailing whitespace."""
+def _verdict(change: Change) -> bool | None:
+    """Whether a change is content, from its blob ids alone; None when only the blobs' texts can say."""
     if all(old == change.new_blob for old in change.old_blobs):
         return False
-    if change.patch is None:
-        return None
-    if not change.patch:
-        return not (change.status[0] in "RC" and change.old_blobs[0] == change.new_blob)
-    return True if _patch_changes_plain_lines(change.patch, max(1, len(change.old_blobs)), whitespace) else None
+    if all(old == ZERO_BLOB for old in change.old_blobs):
+        return True
+    return None
 
 
 def _blobs_date_only(change: Change, same_but_dates: SameButDates) -> bool:
@@ -186,27 +208,8 @@ def _blobs_date_only(change: Change, same_but_dates: SameButDates) -> bool:
                for old in change.old_blobs)
 
 
-def _patch_changes_plain_lines(patch: bytes, width: int, whitespace: bool) -> bool:
-    in_hunks = False
-    removed: Counter[bytes] = Counter()
-    added: Counter[bytes] = Counter()
-    for line in patch.split(b"\n"):
-        if line.startswith(b"@@"):
-            in_hunks = True
-        elif not in_hunks:
-            if line.startswith(b"Binary files"):
-                return True
-        elif line[:width].strip(b" ") and not line.startswith(b"\\") and not _could_hold_a_key(line[width:]):
-            if not whitespace:
-                return True
-            if width > 1:
-                return False  # a merge's combined lines: left to the blobs
-            if body := line[width:].rstrip(_BLANKS):
-                (removed if line.startswith(b"-") else added)[body] += 1
-    return removed != added
-
-
 _BLANKS = b" \t\r\f\v"
+_BLANK_BYTES = (b" ", b"\t", b"\f", b"\v")
 
 
 def _could_hold_a_key(line: bytes) -> bool:
@@ -218,17 +221,34 @@ def differ_beyond_keys(old: bytes, new: bytes, whitespace: bool = False) -> bool
     strong emphasis, so a line without `**`, `__` or `<` cannot be a date item, and texts whose other
     lines differ cannot differ only in dates. (Equal other lines still need the documents compared.)
     With `whitespace`, lines are compared as `without_date_lines` compares them."""
-    return _plain_lines(old, whitespace) != _plain_lines(new, whitespace)
+    old_lines, new_lines = _lines(old, whitespace), _lines(new, whitespace)
+    only_one_side = set(old_lines).symmetric_difference(new_lines)
+    # A plain line only one side has settles most content changes without comparing in order (with
+    # `whitespace`, a blank line may only be a trailing one, which does not count).
+    if any(not _could_hold_a_key(line) and (line or not whitespace) for line in only_one_side):
+        return True
+    return _plain_lines(old_lines, whitespace) != _plain_lines(new_lines, whitespace)
 
 
-def _plain_lines(data: bytes, whitespace: bool) -> list[bytes]:
-    if not whitespace:
-        return [line for line in data.split(b"\n") if not _could_hold_a_key(line)]
+def _lines(data: bytes, whitespace: bool) -> list[bytes]:
+    if not whitespace or not _blank_at_a_line_end(data):
+        return data.split(b"\n")
     unified = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data  # as without_date_lines splits
-    lines = [line.rstrip(_BLANKS) for line in unified.split(b"\n") if not _could_hold_a_key(line)]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
+    return [line.rstrip(_BLANKS) for line in unified.split(b"\n")]
+
+
+def _blank_at_a_line_end(data: bytes) -> bool:
+    """Whether ignoring whitespace changes any line (most texts have none to strip: then lines are
+    compared as they are)."""
+    return (b"\r" in data or data[-1:] in _BLANK_BYTES
+            or any(blank + b"\n" in data for blank in _BLANK_BYTES))
+
+
+def _plain_lines(lines: list[bytes], whitespace: bool) -> list[bytes]:
+    plain = [line for line in lines if not _could_hold_a_key(line)]
+    while whitespace and plain and not plain[-1]:
+        plain.pop()
+    return plain
 
 
 _FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

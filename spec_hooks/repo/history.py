@@ -16,14 +16,13 @@ from spec_hooks.repo.snapshot import decode_path
 
 @dataclass(frozen=True)
 class Change:
-    """One file's change in a commit, from `git log --raw -p`: `old_blobs` has one entry per parent."""
+    """One file's change in a commit, from `git log --raw`: `old_blobs` has one entry per parent."""
 
     status: str
     old_path: str
     new_path: str
     old_blobs: tuple[str, ...]
     new_blob: str
-    patch: bytes | None = None  # the -U0 patch (combined for a merge); b"": git showed none; None: not read
 
 
 @dataclass(frozen=True)
@@ -68,12 +67,13 @@ def fetch_missing_blobs(git: Git, remote: str, pathspecs: tuple[str, ...]) -> in
 
 class History:
     """One streamed `git log` over HEAD's history, newest first and every child before its parents:
-    each commit with its changed files, blob ids (renames followed) and their -U0 patches.
-    Changes made in a merge come as combined diffs (`--cc`); a merge that only took one side shows none.
-    Root commits come without changes (`log.showRoot=false`): their patch is every file in full, most of
-    the output, and an addition needs no patch to be a content change. No pathspec: matching one costs
-    git more than the other files' changes do, except in a partial clone, where other files' blobs are
-    missing and must not be needed (`pathspecs`).
+    each commit with its changed files and blob ids (renames followed), no patches: git reads no file's
+    content but for rename detection, and the few changes that decide a document's date are compared
+    afterwards, their blobs read in one pass (see `checks.history`).
+    Changes made in a merge come combined (`--cc`); a merge that only took one side shows none.
+    Root commits come without changes (`log.showRoot=false`): the walk takes a root's tree instead.
+    No pathspec: matching one costs git more than the other files' changes do, except in a partial
+    clone, where other files' blobs are missing and must not be needed (`pathspecs`).
 
     git starts when the object is made and a thread reads its output ahead (up to `AHEAD` blocks), so
     git walks the history while the run reads and parses the documents. Stop iterating early and git
@@ -85,7 +85,7 @@ class History:
         # Commits are told apart by a marker no file can hold: any fixed byte may stand in a patch or a name.
         self.marker = b"\x01spec-hooks-" + secrets.token_hex(16).encode() + b"\x01"
         args = ["-c", "core.quotepath=off", "-c", "log.showRoot=false", "log", "--date-order", "-z", "--raw",
-                "--no-abbrev", "-p", "-U0", "-M", "--cc", "--no-color", "--no-ext-diff", "--no-textconv",
+                "--no-abbrev", "-M", "--cc",
                 f"--format={self.marker.decode()}{_LOG_FORMAT}", "HEAD", *(("--", *pathspecs) if pathspecs else ())]
         self.process = git.start(*args)  # never one fetch per commit (GIT_NO_LAZY_FETCH): see fetch_missing_blobs
         self.blocks: queue.Queue[bytes] = queue.Queue(self.AHEAD)
@@ -137,14 +137,7 @@ def _parse_commit(record: bytes) -> Commit:
     sha, *parents = ids.decode().split()
     committer_time, committer_offset = _when(committer, (0, "+0000"))
     author_time, author_offset = _when(author, (committer_time, committer_offset))
-    entries, patch = _parse_raw(body.lstrip(b"\0\n"))
-    sections = _split_patch(patch)
-    if len(sections) != len(entries):
-        sections = [b""] * len(entries)  # cannot pair them: every change is taken as a content change
-    changes = tuple(
-        Change(status, old, new, old_blobs, new_blob, section)
-        for (status, old, new, old_blobs, new_blob), section in zip(entries, sections, strict=True)
-    )
+    changes = tuple(Change(*entry) for entry in _parse_raw(body.lstrip(b"\0\n")))
     return Commit(sha, tuple(parents), author_time, author_offset, committer_time, committer_offset, changes)
 
 
@@ -158,7 +151,7 @@ def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
     return int(seconds), offset
 
 
-def _parse_raw(body: bytes) -> tuple[list[tuple[str, str, str, tuple[str, ...], str]], bytes]:
+def _parse_raw(body: bytes) -> list[tuple[str, str, str, tuple[str, ...], str]]:
     entries = []
     at = 0
     while body.startswith(b":", at):
@@ -176,10 +169,4 @@ def _parse_raw(body: bytes) -> tuple[list[tuple[str, str, str, tuple[str, ...], 
             new = decode_path(body[at:second_end])
             at = second_end + 1
         entries.append((status, old, new, tuple(blobs[:parents]), blobs[parents]))
-    return entries, body[at:].lstrip(b"\0")
-
-
-def _split_patch(patch: bytes) -> list[bytes]:
-    if not patch.strip():
-        return []
-    return [section for section in re.split(rb"(?:^|\n)(?=diff --(?:git|cc) )", patch) if section.strip()]
+    return entries

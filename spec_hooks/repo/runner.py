@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 # A missing git must become our one-line error when a command runs, not an ImportError here.
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
@@ -88,6 +90,28 @@ class Git:
             raise SpecHooksError(f"git cat-file stopped while reading {name}: {exc}") from None
         return bytes(data)
 
+    def stream_objects(self, names: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each object (None when missing) in the order asked, as git answers, through the same
+        persistent `cat-file`: a thread writes every id while the answers are read in blocks, so there
+        is no round trip per object and the caller works on each answer while git reads the next."""
+        if not names:
+            return
+        try:
+            process = self.repo.git._get_persistent_cmd("cat_file_all", "cat_file", batch=True).proc
+        except GitCommandNotFound:
+            raise SpecHooksError(_NOT_FOUND) from None
+        assert process is not None and process.stdin is not None and process.stdout is not None
+        request = b"".join(name.encode() + b"\n" for name in names)
+        writer = threading.Thread(target=_write_all, args=(process.stdin, request), daemon=True)
+        writer.start()
+        answers = _answers(process.stdout, names)
+        try:
+            yield from answers
+        finally:
+            for _ in answers:
+                pass  # a caller that stops early must not leave answers for the next reader
+            writer.join()
+
     def before_fork(self) -> None:
         """Stop the persistent `cat-file`: a forked worker sharing its pipes could read another's answer.
         It starts again on the next read."""
@@ -101,6 +125,48 @@ class Git:
                 process.kill()
                 process.wait()
         self._handles.clear()
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # cat-file died: the reader says so
+
+
+def _answers(stream: IO[bytes], names: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+    """`git cat-file --batch` answers, one per name: `<id> <type> <size>` and the content, or `<name> missing`."""
+    buffer, at = b"", 0
+    for name in names:
+        end = buffer.find(b"\n", at)
+        while end < 0:
+            buffer, at = buffer[at:] + _block(stream), 0
+            end = buffer.find(b"\n")
+        fields = buffer[at:end].split()
+        if len(fields) != 3 or not fields[2].isdigit():
+            at = end + 1
+            yield name, None
+            continue
+        stop = end + 1 + int(fields[2])  # the content, then a newline
+        if len(buffer) <= stop:  # the rest of a large object in one read, not block by block
+            buffer, end, stop = buffer[at:] + _exactly(stream, stop + 1 - len(buffer)), end - at, stop - at
+        yield name, buffer[end + 1 : stop]
+        at = stop + 1
+
+
+def _block(stream: IO[bytes]) -> bytes:
+    block = stream.read1(1 << 16) if hasattr(stream, "read1") else stream.read(1 << 16)
+    if not block:
+        raise SpecHooksError("git cat-file stopped while reading objects")
+    return block
+
+
+def _exactly(stream: IO[bytes], size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) < size:
+        raise SpecHooksError("git cat-file stopped while reading objects")
+    return data
 
 
 def failure(args: Sequence[str], status: int, error: bytes) -> SpecHooksError:

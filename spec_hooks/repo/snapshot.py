@@ -147,39 +147,30 @@ class Snapshot:
 
     def staged_blob(self, path: str) -> bytes | None:
         entry = self.index.entries.get(path)
-        return None if entry is None else self.git.read_object(entry.blob)
-
-    def read_object(self, name: str) -> bytes | None:
-        return self.git.read_object(name)
+        return None if entry is None else self.kept_object(entry.blob)
 
     def read_objects(self, names: list[str]) -> dict[str, bytes]:
-        """Many objects by id through one `git cat-file --batch` (no round trip per object); missing
-        ones are left out. Objects read are kept for the run: the checks of one run ask for the same
-        HEAD blobs, and one process reads them."""
-        wanted = sorted({name for name in names if name not in self._objects})
-        if wanted:
-            self._objects.update(self._read_batch(wanted))
+        """Many objects by id in one pass (no round trip per object); missing ones are left out.
+        Objects read are kept for the run: the checks of one run ask for the same HEAD blobs."""
+        for _ in self.arriving(names):
+            pass
         return {name: self._objects[name] for name in names if name in self._objects}
 
+    def arriving(self, names: list[str]) -> Iterator[str]:
+        """Read objects in one pass, yielding each id as soon as its object is kept (or known missing),
+        so a caller can use the first while git reads the rest."""
+        wanted = [name for name in dict.fromkeys(names) if name not in self._objects]
+        for name in set(names) - set(wanted):
+            yield name
+        for name, data in self.git.stream_objects(wanted):
+            if data is not None:
+                self._objects[name] = data
+            yield name
+
     def kept_object(self, name: str) -> bytes | None:
-        """An object an earlier `read_objects` read, else read now."""
+        """An object read before, else read now."""
         data = self._objects.get(name)
         return self.git.read_object(name) if data is None else data
-
-    def _read_batch(self, names: list[str]) -> dict[str, bytes]:
-        output = self.git.run("cat-file", "--batch", stdin=b"".join(name.encode() + b"\n" for name in names))
-        objects = {}
-        at = 0
-        for name in names:
-            header_end = output.index(b"\n", at)
-            header = output[at:header_end].split()
-            if len(header) < 3 or header[-1] == b"missing":
-                at = header_end + 1
-                continue
-            size = int(header[2])
-            objects[name] = output[header_end + 1 : header_end + 1 + size]
-            at = header_end + 1 + size + 1
-        return objects
 
     @cached_property
     def shallow_boundary(self) -> frozenset[str] | None:
