@@ -120,3 +120,58 @@ def test_headers_of_a_large_run_share_the_links_cache_with_the_same_findings(rep
 
 def _entries(folder: Path) -> list[tuple]:  # type: ignore[type-arg]
     return [entry for shard in folder.iterdir() for entry in marshal.loads(shard.read_bytes())[1].values()]
+
+
+# The answers of the history pass: whether a pair of blobs differs in more than dates -------------
+
+
+def _dated_history(repo: Repo) -> None:
+    from conftest import spec
+
+    for when, updated, text in (("2025-02-14", "2025-02-14", "Text."), ("2025-03-01", "2025-03-01", "Changed."),
+                                ("2025-04-01", "2025-03-15", "Changed.")):  # the last is date-only
+        repo.write("specs/rest/webhooks-v2.md", spec(updated=updated).replace("Text.", text))
+        repo.add()
+        repo.commit(when=f"{when}T10:00:00+00:00")
+    repo.write("specs/rest/other.md", spec(spec_id="rest/other", created="2025-01-01", updated="2025-01-01"))
+    repo.add()
+    repo.commit(when="2025-05-01T10:00:00+00:00")
+
+
+def test_verdicts_are_kept_and_a_second_run_reads_no_blob_of_history(repo: Repo, cli, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    _dated_history(repo)
+    first = cli("dates", "--check")
+    assert first.codes() == ["SH301"]  # other.md says 2025-01-01, added 2025-05-01
+    path = repo.root / ".git" / "spec-hooks" / "changes"
+    key, verdicts = marshal.loads(path.read_bytes())
+    assert "whitespace True" in key and sorted(verdicts.values()) == [False, True]
+    trace = tmp_path / "trace.log"
+    subprocess.run([sys.executable, "-m", "spec_hooks", "dates", "--check"], cwd=repo.root, check=False,
+                   capture_output=True, env={**os.environ, "GIT_TRACE_PACKET": "", "GIT_TRACE": str(trace)})
+    assert "cat-file" not in trace.read_text(), "every pair was answered from the kept verdicts"
+    assert cli("dates", "--check").lines == first.lines
+
+
+@pytest.mark.parametrize("data", [b"garbage", b"", marshal.dumps(("another key", {})), marshal.dumps(("k", [1]))])
+def test_kept_verdicts_that_cannot_be_trusted_are_ignored_and_rewritten(repo: Repo, cli, data: bytes) -> None:
+    _dated_history(repo)
+    first = cli("dates", "--check")
+    path = repo.root / ".git" / "spec-hooks" / "changes"
+    path.write_bytes(data)
+    assert cli("dates", "--check").lines == first.lines
+    assert len(marshal.loads(path.read_bytes())[1]) == 2, "rewritten with what this run compared"
+
+
+def test_a_well_formed_lie_in_the_kept_verdicts_is_keyed_by_settings(repo: Repo, cli) -> None:
+    """A verdict is only met for the same pair of blobs under the same date fields and whitespace setting."""
+    _dated_history(repo)
+    first = cli("dates", "--check")
+    path = repo.root / ".git" / "spec-hooks" / "changes"
+    key, verdicts = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps((key.replace("whitespace True", "whitespace False"), dict.fromkeys(verdicts, False))))
+    assert cli("dates", "--check").lines == first.lines
+    path.write_bytes(marshal.dumps((key, dict.fromkeys(verdicts, False))))
+    assert cli("dates", "--check").codes() == ["SH301", "SH301"], "the same lie under this run's key is believed"

@@ -130,3 +130,19 @@ def test_only_the_changes_that_decide_a_date_are_read() -> None:
                            frozenset(), lambda sha: {}, fetch)
     assert {trace.document: trace.changed and trace.changed.sha for trace in traces} == {"a.md": "c3", "z.md": "c4"}
     assert rounds == [{blob("b1"), blob("b2"), blob("z1"), blob("z2")}, {blob("b0"), blob("b1")}]
+
+
+def test_known_answers_are_not_read_again() -> None:
+    commits = [commit("c3", ("c2",), modified("a.md", "b1", "b2")), commit("c2", ("c1",), modified("a.md", "b0", "b1")),
+               commit("c1", ())]
+    rounds: list[list[str]] = []
+
+    def fetch(blobs: list[str]) -> list[str]:
+        rounds.append(blobs)
+        return blobs
+
+    answers = {(blob("b1"), blob("b2")): True, (blob("b0"), blob("b1")): False}
+    traces = trace_history(commits, {"a.md": blob("b2")}, lambda *args: pytest.fail("compared again"), set(), False,
+                           frozenset(), lambda sha: {}, fetch, lambda old, new: answers.get((old, new)))
+    assert traces[0].changed is not None and traces[0].changed.sha == "c2"
+    assert all(not blobs for blobs in rounds)

@@ -254,6 +254,31 @@ def test_one_check_run_reads_each_file_once_and_extracts_each_header_once(
 # GitPython is used for discovery and as the command runner, never for the index or diffs ----------
 
 
+def test_objects_stream_through_the_one_persistent_cat_file(repo: Repo) -> None:
+    """Many objects in one pass, in the order asked (missing ones as None, large ones whole); a reader
+    that stops early leaves nothing unread for the next read of the same process."""
+    from spec_hooks.repo.runner import open_repository
+
+    large = "".join(f"line {number}\n" for number in range(40_000)).encode()  # far past one 64 KiB block
+    small = [f"# {number}\n".encode() for number in range(300)]
+    blobs: list[str] = []
+    for number, data in enumerate([large, *small]):
+        repo.write(f"f{number}.md", data)
+        blobs.append(repo.git("hash-object", "-w", f"f{number}.md").strip())
+    missing = "0123456789" * 4
+    git = open_repository(repo.root)
+    assert git is not None
+    names = [blobs[1], missing, blobs[0], *blobs[2:]]
+    answers = list(git.stream_objects(names))
+    assert [name for name, _ in answers] == names
+    assert dict(answers) == {missing: None, blobs[0]: large, **dict(zip(blobs[1:], small, strict=True))}
+    stopped = git.stream_objects(list(reversed(blobs)))
+    assert next(stopped) == (blobs[-1], small[-1])
+    stopped.close()
+    assert git.read_object(blobs[0]) == large, "the answers left behind were drained"
+    git.close()
+
+
 def test_hook_paths_never_use_gitpython_index_or_diff() -> None:
     """`repo.index` ignores GIT_INDEX_FILE inside hooks and cannot read index v4; GitPython's diffs report
     renames backwards (see `spec_hooks.repo`). The tests below show the plumbing reading right."""

@@ -106,7 +106,8 @@ class Git:
         writer.start()
         answers = _answers(process.stdout, names)
         try:
-            yield from answers
+            for answer in answers:  # noqa: UP028 (closing a `yield from` would close `answers` unread)
+                yield answer
         finally:
             for _ in answers:
                 pass  # a caller that stops early must not leave answers for the next reader
