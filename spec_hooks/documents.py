@@ -98,18 +98,20 @@ def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:
 def without_date_lines(document: Document, types: Sequence[DocType], whitespace: bool = False) -> list[str]:
     """The document's lines without the lines of its header items that hold a date field (of any type):
     two versions that agree on these differ only in their dates, which is no content change. With
-    `whitespace`, without trailing whitespace and trailing blank lines too (what pre-commit-hooks'
-    trailing-whitespace, end-of-file-fixer and mixed-line-ending change; line endings never count)."""
+    `whitespace`, without trailing whitespace, trailing blank lines and line endings too (what
+    pre-commit-hooks' trailing-whitespace, end-of-file-fixer and mixed-line-ending change); without
+    it, the line endings are compared as well (the last item)."""
     header = document.header
     names = {name.lower() for doc_type in types for name in doc_type.date_fields}
     text = document.text
     dropped = {len(_LINE_BREAK.findall(text, 0, field.key_offset)) for field in header.fields
                if field.key is not None and field.key.lower() in names} if header else set()
     lines = [line for number, line in enumerate(_LINE_BREAK.split(text)) if number not in dropped]
-    if whitespace:
-        lines = [line.rstrip(" \t\f\v") for line in lines]
-        while lines and not lines[-1]:
-            lines.pop()
+    if not whitespace:
+        return [*lines, "".join(_LINE_BREAK.findall(text))]
+    lines = [line.rstrip(" \t\f\v") for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
     return lines
 
 

@@ -88,28 +88,37 @@ def test_is_date_only(change: Change, expected: bool) -> None:
     assert is_date_only(change, same_but_dates) is expected
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    (b"# T\n- **Updated:** 2025-01-01\nText\n", b"# T\n- **Updated:** 2025-02-02\nText\n", False),
-    (b"# T\n- **Updated:** 2025-01-01\nText\n", b"# T\n- **Updated:** 2025-01-01\nOther\n", True),
-    (b"# T\n- __Updated__: 2025-01-01\n", b"# T\n- __Updated__: 2025-02-02\n", False),
-    (b"# T\n- <b>Updated:</b> 1\n", b"# T\n- <b>Updated:</b> 2\n", False),
-    (b"# T\r\nText\r\n", b"# T\nText\n", True),  # line endings are content
-    (b"# T\n", b"# T\n\n", True),
+@pytest.mark.parametrize(("old", "new", "whitespace", "surely", "content"), [
+    (b"# T\n- **Updated:** 2025-01-01\nText\n", b"# T\n- **Updated:** 2025-02-02\nText\n", False, False, False),
+    (b"# T\n- **Updated:** 2025-01-01\nText\n", b"# T\n- **Updated:** 2025-01-01\nOther\n", False, True, True),
+    (b"# T\n- __Updated__: 2025-01-01\n", b"# T\n- __Updated__: 2025-02-02\n", False, False, False),
+    (b"# T\n- <b>Updated:</b> 1\n", b"# T\n- <b>Updated:</b> 2\n", False, False, True),  # no header item after all
+    (b"# T\r\nText\r\n", b"# T\nText\n", False, True, True),  # line endings are content
+    (b"# T\n", b"# T\n\n", False, False, True),  # the same lines, one more time: the documents tell
+    (b"A\nB\n", b"B\nA\n", False, False, True),  # the same lines in another order
+    (b"# T\nText  \n", b"# T\nText\n", True, False, False),  # trailing-whitespace
+    (b"# T\nText  \n", b"# T\nText\n", False, True, True),
+    (b"# T\r\nText\r\n", b"# T\nText\n", True, False, False),  # mixed-line-ending
+    (b"# T\nText", b"# T\nText\n", True, False, False),  # end-of-file-fixer
+    (b"# T\nText\n\n\n", b"# T\nText\n", True, False, False),
+    (b"# T\nText\n", b"# T\n Text\n", True, True, True),  # leading whitespace is content (it can make code)
+    (b"# T\nText \nOther\n", b"# T\nText\nText\t\n", True, True, True),  # Other is gone, whitespace aside
+    (b"# T\nA\n\nB\n", b"# T\nA\nB\n", True, False, True),  # a blank line between paragraphs is content
+    (b"x\n" + b"".join(b"line %d \n" % n for n in range(100)), b"x\n" + b"".join(b"line %d\n" % n for n in range(100)),
+     True, False, False),  # many lines differ in whitespace only: each is stripped once
 ])
-def test_differ_beyond_keys(old: bytes, new: bytes, expected: bool) -> None:
-    assert differ_beyond_keys(old, new) is expected
+def test_differ_beyond_keys(old: bytes, new: bytes, whitespace: bool, surely: bool, content: bool) -> None:
+    """`surely`: the quick test alone says content; `content`: the answer once the documents are compared."""
+    from spec_hooks.config import BUILTIN_TYPES
+    from spec_hooks.document import Document
+    from spec_hooks.documents import without_date_lines
+    from spec_hooks.source import Source
 
-
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    (b"# T\nText  \n", b"# T\nText\n", False),  # trailing-whitespace
-    (b"# T\r\nText\r\n", b"# T\nText\n", False),  # mixed-line-ending
-    (b"# T\nText", b"# T\nText\n", False),  # end-of-file-fixer
-    (b"# T\nText\n\n\n", b"# T\nText\n", False),
-    (b"# T\nText\n", b"# T\n Text\n", True),  # leading whitespace is content (it can make code)
-    (b"# T\nA\n\nB\n", b"# T\nA\nB\n", True),  # a blank line between paragraphs is content
-])
-def test_differ_beyond_keys_ignoring_whitespace(old: bytes, new: bytes, expected: bool) -> None:
-    assert differ_beyond_keys(old, new, whitespace=True) is expected
+    assert differ_beyond_keys(old, new, whitespace) is surely
+    assert differ_beyond_keys(new, old, whitespace) is surely
+    documents = [Document(Source("a.md", text.decode())) for text in (old, new)]
+    compared = [without_date_lines(document, BUILTIN_TYPES, whitespace) for document in documents]
+    assert (surely or compared[0] != compared[1]) is content
 
 
 def test_only_the_changes_that_decide_a_date_are_read() -> None:
@@ -146,3 +155,34 @@ def test_known_answers_are_not_read_again() -> None:
                            frozenset(), lambda sha: {}, fetch, lambda old, new: answers.get((old, new)))
     assert traces[0].changed is not None and traces[0].changed.sha == "c2"
     assert all(not blobs for blobs in rounds)
+
+
+_PIECES = ["# T", "- **Updated:** 2025-01-0", "- **Created:** 1", "Text", " Text", "Text ", "Text\t", "", " ", "<b>x</b>",
+           "__a__", "\r"]
+
+
+def _texts():
+    from hypothesis import strategies as st
+
+    line = st.lists(st.sampled_from(_PIECES), max_size=3).map("".join)
+    return st.lists(line, max_size=8).map("\n".join)
+
+
+def test_the_quick_test_is_sound() -> None:
+    """Whenever it says content, the documents differ in more than their date lines."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from spec_hooks.config import BUILTIN_TYPES
+    from spec_hooks.document import Document
+    from spec_hooks.documents import without_date_lines
+    from spec_hooks.source import Source
+
+    @settings(max_examples=1500, deadline=None)
+    @given(_texts(), _texts(), st.booleans())
+    def check(old: str, new: str, whitespace: bool) -> None:
+        if differ_beyond_keys(old.encode(), new.encode(), whitespace):
+            compared = [without_date_lines(Document(Source("a.md", text)), BUILTIN_TYPES, whitespace) for text in (old, new)]
+            assert compared[0] != compared[1]
+
+    check()

@@ -209,7 +209,7 @@ def _blobs_date_only(change: Change, same_but_dates: SameButDates) -> bool:
 
 
 _BLANKS = b" \t\r\f\v"
-_BLANK_BYTES = (b" ", b"\t", b"\f", b"\v")
+_BLANK_BYTES = (b" ", b"\t", b"\f", b"\v")  # not b"": a slice past the end is no blank
 
 
 def _could_hold_a_key(line: bytes) -> bool:
@@ -218,37 +218,51 @@ def _could_hold_a_key(line: bytes) -> bool:
 
 def differ_beyond_keys(old: bytes, new: bytes, whitespace: bool = False) -> bool:
     """A quick, sound test that two texts differ in more than header items: a header item's key is
-    strong emphasis, so a line without `**`, `__` or `<` cannot be a date item, and texts whose other
-    lines differ cannot differ only in dates. (Equal other lines still need the documents compared.)
-    With `whitespace`, lines are compared as `without_date_lines` compares them."""
-    old_lines, new_lines = _lines(old, whitespace), _lines(new, whitespace)
-    only_one_side = set(old_lines).symmetric_difference(new_lines)
-    # A plain line only one side has settles most content changes without comparing in order (with
-    # `whitespace`, a blank line may only be a trailing one, which does not count).
-    if any(not _could_hold_a_key(line) and (line or not whitespace) for line in only_one_side):
-        return True
-    return _plain_lines(old_lines, whitespace) != _plain_lines(new_lines, whitespace)
+    strong emphasis, so a line without `**`, `__` or `<` cannot be a date item, and a text that has
+    such a line the other lacks differs in content. False says only that the documents must be
+    compared. With `whitespace`, lines are compared without their trailing whitespace, as
+    `without_date_lines` compares them."""
+    if whitespace and (b"\r" in old or b"\r" in new):
+        old, new = _unified(old), _unified(new)
+    old_lines, new_lines = set(old.split(b"\n")), set(new.split(b"\n"))
+    differing = old_lines.symmetric_difference(new_lines)
+    if not whitespace:
+        return any(not _could_hold_a_key(line) for line in differing)
+    if len(differing) > _FEW_LINES:  # each is looked for in the other text: past a few, strip every line once
+        old_lines, new_lines = _stripped(old_lines), _stripped(new_lines)
+        return any(line and not _could_hold_a_key(line) for line in old_lines.symmetric_difference(new_lines))
+    return any(_plain_and_only_here(line.rstrip(_BLANKS), *((new, new_lines) if line in old_lines else (old, old_lines)))
+               for line in differing)
 
 
-def _lines(data: bytes, whitespace: bool) -> list[bytes]:
-    if not whitespace or not _blank_at_a_line_end(data):
-        return data.split(b"\n")
-    unified = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data  # as without_date_lines splits
-    return [line.rstrip(_BLANKS) for line in unified.split(b"\n")]
+_FEW_LINES = 32
 
 
-def _blank_at_a_line_end(data: bytes) -> bool:
-    """Whether ignoring whitespace changes any line (most texts have none to strip: then lines are
-    compared as they are)."""
-    return (b"\r" in data or data[-1:] in _BLANK_BYTES
-            or any(blank + b"\n" in data for blank in _BLANK_BYTES))
+def _stripped(lines: set[bytes]) -> set[bytes]:
+    return {line.rstrip(_BLANKS) for line in lines}
 
 
-def _plain_lines(lines: list[bytes], whitespace: bool) -> list[bytes]:
-    plain = [line for line in lines if not _could_hold_a_key(line)]
-    while whitespace and plain and not plain[-1]:
-        plain.pop()
-    return plain
+def _plain_and_only_here(line: bytes, other: bytes, other_lines: set[bytes]) -> bool:
+    return (bool(line) and not _could_hold_a_key(line) and line not in other_lines
+            and not _line_with_trailing_blanks(other, line))
+
+
+def _unified(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # as without_date_lines splits
+
+
+def _line_with_trailing_blanks(data: bytes, line: bytes) -> bool:
+    """Whether `data` has a line that is `line` followed by blanks (the same line, whitespace aside)."""
+    at = data.find(line)
+    while at >= 0:
+        end = at + len(line)
+        stripped_end = end
+        while data[stripped_end : stripped_end + 1] in _BLANK_BYTES:
+            stripped_end += 1
+        if (at == 0 or data[at - 1] == 10) and stripped_end > end and data[stripped_end : stripped_end + 1] in (b"\n", b""):
+            return True
+        at = data.find(line, at + 1)
+    return False
 
 
 _FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

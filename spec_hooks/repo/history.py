@@ -7,15 +7,14 @@ import re
 import secrets
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spec_hooks.findings import SpecHooksError
 from spec_hooks.repo.runner import Git
 from spec_hooks.repo.snapshot import decode_path
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):  # a tuple, not a dataclass: tens of thousands are made in one history pass
     """One file's change in a commit, from `git log --raw`: `old_blobs` has one entry per parent."""
 
     status: str
@@ -25,8 +24,7 @@ class Change:
     new_blob: str
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     parents: tuple[str, ...]
     author_time: int
@@ -144,11 +142,11 @@ def _parse_commit(record: bytes) -> Commit:
 def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
     """A `%at %ai` pair: seconds and the "+0200" offset; `missing` when git has none (a hand-made
     commit whose author line carries no date)."""
-    seconds, _, when = field.decode("ascii", "replace").partition(" ")
+    seconds, _, when = field.partition(b" ")
     offset = when[-5:]
-    if not seconds.lstrip("-").isdigit() or not re.fullmatch(r"[+-][0-9]{4}", offset):
+    if not (seconds.lstrip(b"-").isdigit() and offset[:1] in (b"+", b"-") and offset[1:].isdigit() and len(offset) == 5):
         return missing
-    return int(seconds), offset
+    return int(seconds), offset.decode()
 
 
 def _parse_raw(body: bytes) -> list[tuple[str, str, str, tuple[str, ...], str]]:
