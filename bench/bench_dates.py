@@ -100,6 +100,10 @@ def main() -> None:
     plain, _ = timed(["git", "log", "--raw", "--no-abbrev", "-M", "--cc", "-z", "--format=%H %P", "HEAD"], root)
     row("git log --raw -M --cc (one plain pass over the same history)", plain,
         f"dates --check is {whole / plain:.1f}x this pass (target <= 3x, goal 2x)")
+    kept = root / ".git" / "spec-hooks" / "changes"
+    fresh, _ = timed([tool, "dates", "--check"], root, prepare=lambda: kept.unlink(missing_ok=True))
+    row("spec-hooks dates --check, no verdicts kept from a run before", fresh,
+        f"{fresh / plain:.1f}x the plain pass: every deciding change's blobs read and compared")
     row("per file: git log -1 --format=%as -- FILE", naive_seconds,
         f"{naive_seconds / len(paths) * 1000:.1f} ms a file; spec-hooks is {naive_seconds / whole:.0f}x faster (target >= 30x)")
     row("per file, same meaning: git log -p -U0 -- FILE (4 threads)", per_file_seconds,

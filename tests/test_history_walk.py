@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from spec_hooks.checks.history import differ_beyond_keys, is_date_only, trace_history
+from spec_hooks.checks.history import _blobs_date_only, _verdict, differ_beyond_keys, trace_history
 from spec_hooks.repo.history import Change, Commit
 
 ZERO = "0" * 40
@@ -85,7 +85,9 @@ def test_walk(name: str, commits: list[Commit], documents: dict[str, str], ignor
     (Change("MM", "a.md", "a.md", (blob("m1"), blob("xx")), blob("b3")), False),  # content against one parent
 ])
 def test_is_date_only(change: Change, expected: bool) -> None:
-    assert is_date_only(change, same_but_dates) is expected
+    """From the blob ids when they tell (an unchanged blob), else from comparing against every parent."""
+    verdict = _verdict(change)
+    assert (not verdict if verdict is not None else _blobs_date_only(change, same_but_dates)) is expected
 
 
 @pytest.mark.parametrize(("old", "new", "whitespace", "surely", "content"), [

@@ -110,14 +110,14 @@ def _settle_pending(traces: list[Trace], same_but_dates: SameButDates, fetch: Ca
     depth = 0
     while undecided:
         verdicts = [_known_verdict(trace.pending[depth][1], known) for trace in undecided]
-        wanted = [(*change.old_blobs, change.new_blob) for trace, verdict in zip(undecided, verdicts, strict=True)
-                  if verdict is None for change in (trace.pending[depth][1],)]
-        arriving, arrived = iter(fetch([blob for blobs in wanted for blob in blobs])), set()
+        wanted = [blob for trace, verdict in zip(undecided, verdicts, strict=True) if verdict is None
+                  for blob in _blobs(trace.pending[depth][1])]
+        arriving, arrived = iter(fetch(wanted)), set()
         still = []
         for trace, verdict in zip(undecided, verdicts, strict=True):
             commit, change = trace.pending[depth]
             if verdict is None:
-                for blob in (*change.old_blobs, change.new_blob):
+                for blob in _blobs(change):
                     while blob not in arrived:
                         arrived.add(next(arriving))
                 verdict = _blobs_date_only(change, same_but_dates)
@@ -130,6 +130,10 @@ def _settle_pending(traces: list[Trace], same_but_dates: SameButDates, fetch: Ca
         undecided, depth = still, depth + 1
     for trace in traces:
         trace.pending = []
+
+
+def _blobs(change: Change) -> tuple[str, ...]:
+    return (*change.old_blobs, change.new_blob)
 
 
 def _known_verdict(change: Change, known: Callable[[str, str], bool | None]) -> bool | None:
@@ -184,14 +188,6 @@ def _step(
         return
     trace.path, trace.blob = change.old_path, change.old_blobs[0]
     walk.wait(trace)
-
-
-def is_date_only(change: Change, same_but_dates: SameButDates) -> bool:
-    """True when the change touches nothing but the date items of the document's header (the
-    documents of both versions say so, against every parent of a merge); a rename or mode change that
-    keeps the content is no content change either."""
-    verdict = _verdict(change)
-    return not verdict if verdict is not None else _blobs_date_only(change, same_but_dates)
 
 
 def _verdict(change: Change) -> bool | None:
