@@ -11,8 +11,10 @@ from spec_hooks.findings import SpecHooksError
 from spec_hooks.globs import matches
 
 CONFIG_FILES = (".spec-hooks.yaml", ".spec-hooks.yml")
-# Files named like a template, or kept in a templates folder: never checked, reported on or fixed.
-DEFAULT_TEMPLATES = ("**/*[Tt]emplate*.md", "**/*[Tt]emplate*.markdown", "**/templates/**", "**/Templates/**")
+# Files whose name has the word "template" (`spec-template.md`, `TEMPLATE.md`, not `contemplate.md` or
+# `email-templates.md`, which may well be specs), or kept in a templates folder: never checked or fixed.
+DEFAULT_TEMPLATES = ("**/{,*[-_. ]}[Tt][Ee][Mm][Pp][Ll][Aa][Tt][Ee]{,[-_. ]*}.{md,markdown}", "**/templates/**",
+                     "**/Templates/**")
 
 
 @dataclass(frozen=True)

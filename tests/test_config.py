@@ -261,6 +261,17 @@ def test_glob_lists(patterns: list[str], path: str, selected: bool) -> None:
     assert matches(patterns, path) is selected
 
 
+@pytest.mark.parametrize(("path", "template"), [
+    ("spec-template.md", True), ("template.md", True), ("TEMPLATE.md", True), ("rfcs/0000-template.md", True),
+    ("rfc_template_v2.markdown", True), ("Spec Template.md", True), ("docs/templates/spec.md", True),
+    ("email-templates.md", False), ("contemplate.md", False), ("specs/templated-replies.md", False),
+])
+def test_templates_by_default_are_files_named_with_the_word(path: str, template: bool) -> None:
+    from spec_hooks.config import Config
+
+    assert Config().is_template(path) is template
+
+
 @pytest.mark.parametrize(("pattern", "message"), [
     ("{a,b}" * 10, "expands to more than 256 patterns"),
     ("{" * 100_000, "is longer than 1000 characters"),  # brace parsing would take minutes
