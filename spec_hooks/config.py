@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from spec_hooks.globs import matches
 CONFIG_FILES = (".spec-hooks.yaml", ".spec-hooks.yml")
 # Files whose name has the word "template" (`spec-template.md`, `TEMPLATE.md`, not `contemplate.md` or
 # `email-templates.md`, which may well be specs), or kept in a templates folder: never checked or fixed.
-DEFAULT_TEMPLATES = ("**/{,*[-_. ]}[Tt][Ee][Mm][Pp][Ll][Aa][Tt][Ee]{,[-_. ]*}.{md,markdown}", "**/templates/**",
-                     "**/Templates/**")
+# (Spelled with literal letters, not a class per letter: a path without "emplate" is passed over at once.)
+DEFAULT_TEMPLATES = ("**/{,*[-_. ]}[Tt]emplate{,[-_. ]*}.{md,markdown}", "**/{,*[-_. ]}TEMPLATE{,[-_. ]*}.{md,markdown}",
+                     "**/templates/**", "**/Templates/**")
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,10 @@ class Config:
 
     def excluded(self, path: str) -> bool:
         """Left out of every check, report and fix: excluded, or a template."""
-        return matches(self.exclude, path) or self.is_template(path)
+        return _excluded(self.exclude, self.templates, path)
 
     def is_template(self, path: str) -> bool:
-        return matches(self.templates, path)
+        return _excluded((), self.templates, path)
 
     def today(self) -> date:
         if self.timezone is None:
@@ -116,6 +118,11 @@ class Config:
         from zoneinfo import ZoneInfo
 
         return datetime.now(ZoneInfo(self.timezone)).date()
+
+
+@lru_cache(maxsize=1 << 16)  # every pass of a run asks about the same paths
+def _excluded(exclude: tuple[str, ...], templates: tuple[str, ...], path: str) -> bool:
+    return matches(exclude, path) or matches(templates, path)
 
 
 MAX_CONFIG = 1 << 20  # bytes: far beyond any real configuration

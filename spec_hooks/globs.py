@@ -38,9 +38,21 @@ def glob_match(pattern: str, path: str) -> bool:
         return False
     try:
         alternatives = expand_braces(pattern)
+        shared = _shared_literals(pattern)
     except GlobError:
         return False
+    if any(literal not in path for literal in shared):
+        return False  # a text every alternative spells out is missing: decided without trying each
     return any(_match_one(alternative, path) for alternative in alternatives)
+
+
+@cache
+def _shared_literals(pattern: str) -> tuple[str, ...]:
+    """Texts that every alternative of `pattern` spells out (each within one of its literal runs)."""
+    runs = [_literal_runs(_glob_tokens(alternative)) for alternative in expand_braces(pattern)]
+    candidates = {run for alternative in runs for run in alternative}
+    shared = [text for text in candidates if all(any(text in run for run in alternative) for alternative in runs)]
+    return tuple(text for text in shared if not any(text != other and text in other for other in shared))
 
 
 def matches(patterns: Sequence[str], path: str) -> bool:
