@@ -181,6 +181,8 @@ class DocumentStore:
         self.project = project
         self._by_path: dict[str, Document | Finding] = {}
         self._by_blob: dict[str, Document] = {}
+        self._kept: set[str] = set()
+        self.without_directives: set[str] = set()  # files known to have no inline directive without reading them
         self.cache: DocumentCache | None = None
 
     def open_cache(self) -> None:
@@ -230,6 +232,11 @@ class DocumentStore:
                 progress.advance()
         progress.close()
 
+    def keep(self, blob: str) -> None:
+        """Keep the cached document of `blob` through a whole-repository save although this run did not
+        read it (its findings came from elsewhere)."""
+        self._kept.add(blob)
+
     def save(self, whole_repository: bool = False) -> None:
         """Keep every part parsed in this run. After a whole-repository run, the cache keeps only the
         blobs this run met (files, and HEAD's side of changes): old versions go."""
@@ -239,7 +246,7 @@ class DocumentStore:
             if document.grown():
                 document.entry_read = document.entry()
                 self.cache.put(blob, document.entry_read)
-        self.cache.save(live=set(self._by_blob) if whole_repository else None)
+        self.cache.save(live=set(self._by_blob) | self._kept if whole_repository else None)
 
 
 def _can_fork() -> bool:

@@ -217,7 +217,7 @@ def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[
     from spec_hooks.markdown import DIRECTIVE_PREFIX
 
     found = {}
-    for path in sorted(paths):
+    for path in sorted(set(paths) - project.documents.without_directives):
         document = project.documents.read(path) if not project.config.excluded(path) else None
         if isinstance(document, Document) and DIRECTIVE_PREFIX in document.text and document.directives:
             found[path] = read_directives(document.source, document.directives)

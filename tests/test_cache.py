@@ -175,3 +175,90 @@ def test_a_well_formed_lie_in_the_kept_verdicts_is_keyed_by_settings(repo: Repo,
     assert cli("dates", "--check").lines == first.lines
     path.write_bytes(marshal.dumps((key, dict.fromkeys(verdicts, False))))
     assert cli("dates", "--check").codes() == ["SH301", "SH301"], "the same lie under this run's key is believed"
+
+
+# Each file's link findings, kept with what they depend on -------------------------------------------
+
+
+def _linked_repository(repo: Repo) -> None:
+    repo.write("target.md", "# Target\n\n## Kept heading\n\n## Old heading\n")
+    repo.write("docs/a.md", "# A\n\n[t](../target.md#old-heading) [k](../target.md#kept-heading) [m](../missing.md)\n")
+    repo.write("docs/b.md", "# B\n\n<!-- spec-hooks: disable-next-line SH201 -->\n[gone](gone.md)\n\n[x](../target.md)\n")
+    for index in range(22):
+        repo.write(f"docs/n{index:02d}.md", f"# N{index}\n\n[a](a.md)\n")
+    repo.add()
+    repo.commit()
+
+
+def _links_file(repo: Repo) -> Path:
+    return repo.root / ".git" / "spec-hooks" / "links"
+
+
+def test_kept_link_findings_are_replayed_without_reading_a_file(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spec_hooks import source
+
+    _linked_repository(repo)
+    first = cli("links")
+    assert first.codes() == ["SH201"] and _links_file(repo).exists()
+    reads: list[str] = []
+    real = source.read_source
+    monkeypatch.setattr(source, "read_source", lambda root, path, regular=False: reads.append(path) or real(root, path, regular))
+    again = cli("links")
+    assert again.lines == first.lines and again.summary == first.summary
+    assert reads == ["docs/b.md"], "only the file with an inline directive is read, to apply it"
+
+
+def test_a_changed_target_makes_its_referrers_checked_again(repo: Repo, cli) -> None:
+    _linked_repository(repo)
+    assert cli("links").codes() == ["SH201"]
+    repo.write("target.md", "# Target\n\n## Kept heading\n\n## New heading\n")  # staged: the text hooks read
+    repo.add("target.md")
+    assert sorted(cli("links").codes()) == ["SH201", "SH212"], "renamed in the staged change"
+    repo.commit()
+    assert sorted(cli("links").codes()) == ["SH201", "SH205"], "the target's new blob, nothing staged"
+
+
+def test_a_path_that_appears_changes_the_findings_that_named_it(repo: Repo, cli) -> None:
+    _linked_repository(repo)
+    assert cli("links").codes() == ["SH201"]
+    repo.write("missing.md", "# Now here\n")
+    assert cli("links").codes() == ["SH202"], "untracked now"
+    repo.add("missing.md")
+    assert cli("links").codes() == []
+    repo.git("rm", "-q", "--cached", "missing.md")
+    (repo.root / "missing.md").unlink()
+    repo.write("Missing.md", "# Another case\n")
+    repo.add("Missing.md")
+    assert cli("links").codes() == ["SH203"], "a path elsewhere decides a case-only match"
+
+
+def test_settings_and_staged_moves_are_part_of_the_key(repo: Repo, cli) -> None:
+    _linked_repository(repo)
+    assert cli("links").codes() == ["SH201"]
+    repo.write(".spec-hooks.yaml", "disable: [SH201]\n")
+    assert cli("links").codes() == []
+    (repo.root / ".spec-hooks.yaml").unlink()
+    repo.git("mv", "target.md", "moved.md")
+    assert sorted(cli("links").codes()) == ["SH201", "SH209", "SH209", "SH209"]
+
+
+@pytest.mark.parametrize("data", [b"", b"junk", marshal.dumps(("x", {})), marshal.dumps(("key", ("d", {"a": 1})))])
+def test_kept_link_findings_that_cannot_be_trusted_are_ignored(repo: Repo, cli, data: bytes) -> None:
+    _linked_repository(repo)
+    first = cli("links")
+    key = marshal.loads(_links_file(repo).read_bytes())[0]
+    _links_file(repo).write_bytes(data.replace(b"key", key.encode()) if b"key" in data else data)
+    assert cli("links").lines == first.lines
+    assert marshal.loads(_links_file(repo).read_bytes())[0] == key, "rewritten"
+
+
+def test_a_well_formed_lie_in_the_kept_findings_is_believed_only_for_the_same_blob(repo: Repo, cli) -> None:
+    _linked_repository(repo)
+    first = cli("links")
+    key, (digest, results) = marshal.loads(_links_file(repo).read_bytes())
+    lied = {path: (entry[0], (), *entry[2:]) for path, entry in results.items()}
+    _links_file(repo).write_bytes(marshal.dumps((key, (digest, lied))))
+    assert cli("links").codes() == ["SH005"], "what is kept for an unchanged file is believed (b.md's directive now silences nothing)"
+    repo.write("docs/a.md", repo.read("docs/a.md") + b"\nMore.\n")
+    repo.add("docs/a.md")
+    assert cli("links").codes() == first.codes(), "a changed file is checked again"

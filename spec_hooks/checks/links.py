@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from spec_hooks.document import BODY, Document
+from spec_hooks.document import BODY, CACHE_FROM, Document
 from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.markdown import Anchors, Link, line_start, parse
@@ -34,6 +34,7 @@ from spec_hooks.source import Source, decode_source, inside
 
 if TYPE_CHECKING:
     from spec_hooks.catalogue import Catalogue
+    from spec_hooks.checks.link_results import LinkResults
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
@@ -194,10 +195,18 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
     """The findings, and (with `fix`) one line per file the fixer rewrote or had to leave alone."""
     repository = Repository.load(project)
     ignore = _ignore_patterns(project)
-    project.documents.read_all(paths, (BODY,))
+    results = _kept_results(repository) if not fix and len(paths) > CACHE_FROM else None
     outcome = Outcome()
-    for path in paths:
-        outcome.findings.extend(checked(path, partial(_check_file, repository, path, ignore, outcome)))
+    to_check = paths if results is None else _replayed(repository, results, paths, outcome)
+    project.documents.read_all(to_check, (BODY,))
+    for path in to_check:
+        untracked = len(outcome.untracked)
+        found = checked(path, partial(_check_file, repository, path, ignore, outcome))
+        outcome.findings.extend(found)
+        if results is not None:
+            _keep(repository, results, path, found, len(outcome.untracked) > untracked)
+    if results is not None:
+        results.save(whole)
     if not whole and (repository.renames or repository.deletes or repository.heading_changes):
         for path in _referrers(repository, set(paths)):
             checked(path, partial(_check_file, repository, path, ignore, outcome, only_moved=True))
@@ -205,6 +214,52 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
     project.documents.save(whole)
     lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
     return without_resolved(outcome.findings, applied), lines
+
+
+def _kept_results(repository: Repository) -> LinkResults:
+    from spec_hooks.checks.link_results import LinkResults
+
+    project = repository.project
+    shared = (project.config, project.contents.under_pre_commit, project.snapshot.staged_changes,
+              sorted(repository.unmerged))
+    return LinkResults(project, repository.entries, shared)
+
+
+def _replayed(repository: Repository, results: LinkResults, paths: list[str], outcome: Outcome) -> list[str]:
+    """Add the kept findings of every file whose findings still hold; the files left to check."""
+    from spec_hooks.checks.link_results import blob_without_reading
+
+    project = repository.project
+    left = []
+    for path in paths:
+        blob = blob_without_reading(project, path)
+        replayed = None if blob is None else results.replay(path, blob)
+        if blob is None or replayed is None:
+            left.append(path)
+            continue
+        findings, directives = replayed
+        outcome.findings.extend(findings)
+        project.documents.keep(blob)  # its document stays cached although this run did not read it
+        if not directives:
+            project.documents.without_directives.add(path)
+    return left
+
+
+def _keep(repository: Repository, results: LinkResults, path: str, found: list[Finding], untracked: bool) -> None:
+    """Keep a checked file's findings with what they depend on (not when a target is untracked: git
+    says at the end of the run whether it is ignored; nor a failure of spec-hooks itself)."""
+    from spec_hooks.checks.link_results import dependencies_of
+
+    document = repository.project.documents.read(path)
+    if not isinstance(document, Document) or untracked or any(finding.code == "SH000" for finding in found):
+        results.keep(path, "", [], None)
+        return
+    targets = {resolved for link in document.links if (target := link.target.strip()) and not is_external(target)
+               if (resolved := resolve_link(path, target)) is not None}
+    dependencies = dependencies_of(repository, targets)
+    if dependencies is not None:
+        dependencies.directives = bool(document.directives)
+    results.keep(path, document.source.blob, found, dependencies)
 
 
 def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
