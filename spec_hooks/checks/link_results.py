@@ -2,11 +2,12 @@
 targets are unchanged is not checked again (`.git/spec-hooks/links`).
 
 A file's findings depend on its own text (its blob id) and on the state of every path its links
-resolve to: a tracked target by its mode and blob id (its anchors, its header, that it exists); a
-path the index does not hold on the whole list of tracked paths (case-insensitive matches, "did you
-mean", folders, submodules) and on that nothing exists there in the work tree. What the whole run
-shares (this version and parser, the configuration, the staged renames, deletions and edits, the
-unresolved merges) is the file's key: any change to it starts afresh. A file whose findings hang on
+resolve to: a tracked target by its mode and blob id (its anchors, its header, that it exists), and,
+when the staged change edits it, by HEAD's blob too (the headings it renames); a path the index does
+not hold on the whole list of tracked paths with the staged renames and deletions (case-insensitive
+matches, "did you mean", folders, submodules, "renamed to") and on that nothing exists there in the
+work tree. What the whole run shares (this version and parser, the configuration, whether pre-commit
+runs us, the unresolved merges) is the key: any change to it starts afresh. A file whose findings hang on
 anything else (an untracked target, a target whose text this run does not take from the index, a
 path inside a submodule) is not kept. Like the document cache, the file is never trusted.
 """
@@ -35,7 +36,7 @@ Entry = tuple[str, tuple[tuple[int, int, str, str, str], ...], tuple[tuple[str, 
 class Dependencies:
     """What one file's findings were computed from (None: too much to keep them)."""
 
-    targets: dict[str, tuple[str, str]]  # tracked path -> (mode, blob)
+    targets: dict[str, tuple[str, str]]  # tracked path -> (mode, blob id, with HEAD's when the staged change edits it)
     absent: set[str]  # paths neither tracked nor in the work tree
     needs_paths: bool  # a link names a path the index does not hold
     directives: bool = False  # the file has inline directives (the report must read it to apply them)
@@ -44,14 +45,16 @@ class Dependencies:
 class LinkResults:
     """Findings by file, valid while the file and every path it depends on are as they were."""
 
-    def __init__(self, project: Project, entries: dict[str, tuple[str, str]], shared: Iterable[object]) -> None:
+    def __init__(self, project: Project, states: dict[str, tuple[str, str]], shared: Iterable[object],
+                 moves: object) -> None:
         from spec_hooks.cache import _parser_key, read_keyed
 
         self.project = project
-        self.entries = entries
+        self.states = states
         self.path = project.snapshot.cache_folder(FILE)
         self.key = f"{_parser_key()} links {_digest(_canonical(list(shared)))}"
-        self.paths_digest = _digest("\0".join(f"{path}\0{mode}" for path, (mode, _) in sorted(entries.items())))
+        self.paths_digest = _digest("\0".join(f"{path}\0{mode}" for path, (mode, _) in sorted(states.items()))
+                                    + _canonical(moves))
         found = read_keyed(self.path, self.key)
         self.old_paths_digest: str | None = None
         self.results: dict[str, Entry] = {}
@@ -69,7 +72,7 @@ class LinkResults:
         kept_blob, findings, targets, absent, needs_paths, directives = entry
         root = self.project.root
         if (kept_blob != blob or (needs_paths and self.old_paths_digest != self.paths_digest)
-                or any(self.entries.get(target) != (mode, target_blob) for target, mode, target_blob in targets)
+                or any(self.states.get(target) != (mode, state) for target, mode, state in targets)
                 or any(os.path.lexists(os.path.join(root, missing)) for missing in absent)):
             return None
         return [Finding(path, *finding) for finding in findings], directives
@@ -82,7 +85,7 @@ class LinkResults:
         self.results[path] = (
             blob,
             tuple((f.line, f.column, f.code, f.message, f.severity) for f in findings if f.path == path),
-            tuple((target, mode, target_blob) for target, (mode, target_blob) in sorted(dependencies.targets.items())),
+            tuple((target, mode, state) for target, (mode, state) in sorted(dependencies.targets.items())),
             tuple(sorted(dependencies.absent)),
             dependencies.needs_paths,
             dependencies.directives,
@@ -94,7 +97,7 @@ class LinkResults:
         from spec_hooks.cache import write_keyed
 
         if whole:
-            tracked = {path for path in self.results if path in self.entries}
+            tracked = {path for path in self.results if path in self.states}
             if len(tracked) < len(self.results):
                 self.results = {path: self.results[path] for path in tracked}
                 self.changed = True
@@ -149,7 +152,15 @@ def blob_without_reading(project: Project, path: str) -> str | None:
     return entry.blob if path in contents.regular or path in contents.from_index else None
 
 
-def dependencies_of(repository: Repository, targets: Iterable[str]) -> Dependencies | None:
+def target_states(repository: Repository) -> dict[str, tuple[str, str]]:
+    """Each tracked path's mode and blob id; a path the staged change edits also by HEAD's blob id."""
+    edited = repository.project.snapshot.staged_changes[2]
+    return {path: (mode, f"{blob} {edited[path]}" if path in edited else blob)
+            for path, (mode, blob) in repository.entries.items()}
+
+
+def dependencies_of(repository: Repository, states: dict[str, tuple[str, str]], targets: Iterable[str]
+                    ) -> Dependencies | None:
     """What a file's findings hang on, from the paths its links resolve to; None when that is more
     than `LinkResults` keeps."""
     project = repository.project
@@ -158,7 +169,7 @@ def dependencies_of(repository: Repository, targets: Iterable[str]) -> Dependenc
         if target in repository.entries:
             if blob_without_reading(project, target) is None:
                 return None  # its text here is not the index's: keyed by nothing kept
-            dependencies.targets[target] = repository.entries[target]
+            dependencies.targets[target] = states[target]
             continue
         dependencies.needs_paths = True
         if target not in repository.folders:

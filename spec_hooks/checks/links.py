@@ -217,12 +217,11 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
 
 
 def _kept_results(repository: Repository) -> LinkResults:
-    from spec_hooks.checks.link_results import LinkResults
+    from spec_hooks.checks.link_results import LinkResults, target_states
 
     project = repository.project
-    shared = (project.config, project.contents.under_pre_commit, project.snapshot.staged_changes,
-              sorted(repository.unmerged))
-    return LinkResults(project, repository.entries, shared)
+    shared = (project.config, project.contents.under_pre_commit, sorted(repository.unmerged))
+    return LinkResults(project, target_states(repository), shared, (repository.renames, sorted(repository.deletes)))
 
 
 def _replayed(repository: Repository, results: LinkResults, paths: list[str], outcome: Outcome) -> list[str]:
@@ -256,7 +255,7 @@ def _keep(repository: Repository, results: LinkResults, path: str, found: list[F
         return
     targets = {resolved for link in document.links if (target := link.target.strip()) and not is_external(target)
                if (resolved := resolve_link(path, target)) is not None}
-    dependencies = dependencies_of(repository, targets)
+    dependencies = dependencies_of(repository, results.states, targets)
     if dependencies is not None:
         dependencies.directives = bool(document.directives)
     results.keep(path, document.source.blob, found, dependencies)
