@@ -59,6 +59,7 @@ class LinkResults:
         self.old_paths_digest: str | None = None
         self.results: dict[str, Entry] = {}
         self.changed = True  # rewrite what cannot be trusted
+        self._kept_now: set[str] = set()
         if (type(found) is tuple and len(found) == 2 and type(found[0]) is str and type(found[1]) is dict
                 and all(type(path) is str and _valid_entry(entry) for path, entry in found[1].items())):
             self.old_paths_digest, self.results, self.changed = found[0], found[1], False
@@ -78,6 +79,7 @@ class LinkResults:
         return [Finding(path, *finding) for finding in findings], directives
 
     def keep(self, path: str, blob: str, findings: list[Finding], dependencies: Dependencies | None) -> None:
+        self._kept_now.add(path)
         if dependencies is None:
             if self.results.pop(path, None) is not None:
                 self.changed = True
@@ -93,9 +95,13 @@ class LinkResults:
         self.changed = True
 
     def save(self, whole: bool) -> None:
-        """Write what changed; after a whole-repository run, only the files it met are kept."""
+        """Write what changed; after a whole-repository run, only the files it met are kept. When the
+        list of paths changed, findings that depend on it and were not checked again go."""
         from spec_hooks.cache import write_keyed
 
+        if self.old_paths_digest != self.paths_digest:
+            self.results = {path: entry for path, entry in self.results.items()
+                            if not entry[4] or path in self._kept_now}
         if whole:
             tracked = {path for path in self.results if path in self.states}
             if len(tracked) < len(self.results):
