@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 
 FILE = "spec-hooks/links"
 
-# path -> (blob, findings, targets, absent, needs the list of paths, has inline directives)
-Entry = tuple[str, tuple[tuple[int, int, str, str, str], ...], tuple[tuple[str, str, str], ...], tuple[str, ...], bool,
-              bool]
+# path -> (blob, findings, targets, absent, needs the list of paths, has inline directives); the
+# targets ("path NUL mode NUL state NUL ...") and absent paths are NUL-joined (no path holds one):
+# one string loads and is checked at once, where thousands of small tuples would not be.
+Entry = tuple[str, tuple[tuple[int, int, str, str, str], ...], str, str, bool, bool]
 
 
 @dataclass
@@ -72,9 +73,10 @@ class LinkResults:
             return None
         kept_blob, findings, targets, absent, needs_paths, directives = entry
         root = self.project.root
+        fields = iter(targets.split("\0") if targets else ())
         if (kept_blob != blob or (needs_paths and self.old_paths_digest != self.paths_digest)
-                or any(self.states.get(target) != (mode, state) for target, mode, state in targets)
-                or any(os.path.lexists(os.path.join(root, missing)) for missing in absent)):
+                or any(self.states.get(target) != (mode, state) for target, mode, state in zip(fields, fields, fields, strict=True))
+                or any(os.path.lexists(os.path.join(root, missing)) for missing in absent.split("\0") if missing)):
             return None
         return [Finding(path, *finding) for finding in findings], directives
 
@@ -87,8 +89,8 @@ class LinkResults:
         self.results[path] = (
             blob,
             tuple((f.line, f.column, f.code, f.message, f.severity) for f in findings if f.path == path),
-            tuple((target, mode, state) for target, (mode, state) in sorted(dependencies.targets.items())),
-            tuple(sorted(dependencies.absent)),
+            "\0".join(f"{target}\0{mode}\0{state}" for target, (mode, state) in sorted(dependencies.targets.items())),
+            "\0".join(sorted(dependencies.absent)),
             dependencies.needs_paths,
             dependencies.directives,
         )
@@ -135,13 +137,8 @@ def _digest(text: str) -> str:
 
 
 def _valid_entry(entry: Any) -> bool:
-    if not (type(entry) is tuple and len(entry) == 6 and type(entry[0]) is str
-            and type(entry[4]) is bool and type(entry[5]) is bool):
-        return False
-    _, findings, targets, absent, _, _ = entry
-    return (type(findings) is tuple and all(_typed(f, (int, int, str, str, str)) for f in findings)
-            and type(targets) is tuple and all(_typed(t, (str, str, str)) for t in targets)
-            and type(absent) is tuple and all(type(a) is str for a in absent))
+    return (_typed(entry, (str, tuple, str, str, bool, bool)) and (not entry[2] or entry[2].count("\0") % 3 == 2)
+            and all(_typed(finding, (int, int, str, str, str)) for finding in entry[1]))
 
 
 def _typed(values: Any, types: tuple[type, ...]) -> bool:
