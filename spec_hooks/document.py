@@ -192,7 +192,6 @@ class DocumentStore:
             from spec_hooks.cache import DocumentCache
 
             self.cache = DocumentCache(self.project.snapshot.cache_folder(CACHE_FOLDER), Document.valid_entry)
-            self.project.contents.know_regular_files()
 
     def read(self, path: str) -> Document | Finding:
         """The document at `path` as this run reads it (see `Contents`), or why it cannot be read."""
@@ -218,6 +217,9 @@ class DocumentStore:
         """Read `paths` and compute `parts` of each now: on every core when many are not in the cache."""
         from spec_hooks.progress import Progress
 
+        paths = list(paths)
+        if len(paths) > CACHE_FROM:
+            self.project.contents.know_regular_files()  # one git command saves looking at each path
         documents = [document for path in paths if isinstance(document := self.read(path), Document)]
         missing = list({d.source.blob: d for d in documents if not all(d.has(part) for part in parts)}.values())
         progress = Progress(len(missing), "parsing")

@@ -220,6 +220,7 @@ def _kept_results(repository: Repository) -> LinkResults:
     from spec_hooks.checks.link_results import LinkResults, target_states
 
     project = repository.project
+    project.contents.know_regular_files()
     shared = (project.config, project.contents.under_pre_commit, sorted(repository.unmerged))
     return LinkResults(project, target_states(repository), shared, (repository.renames, sorted(repository.deletes)))
 
