@@ -24,7 +24,7 @@ _FORMAT = 4
 MAX_VERDICTS = 500_000  # pairs of blobs: about 45 MB
 
 
-def _parser_key() -> str:
+def parser_key() -> str:
     """This spec-hooks and the installed mistune (its files' size and time: a reinstall changes it)."""
     from importlib.util import find_spec
 
@@ -51,7 +51,7 @@ class DocumentCache:
     @property
     def key(self) -> str:
         if self._key is None:
-            self._key = _parser_key()
+            self._key = parser_key()
         return self._key
 
     def get(self, blob: str) -> Any | None:
@@ -102,7 +102,7 @@ class VerdictCache:
 
     def __init__(self, path: Path, context: str) -> None:
         self.path = path
-        self.key = f"{_parser_key()} changes {context}"
+        self.key = f"{parser_key()} changes {context}"
         entries = read_keyed(path, self.key)
         self.verdicts: dict[str, bool] = {}
         self._dirty = True  # rewrite what cannot be trusted
@@ -132,6 +132,11 @@ class VerdictCache:
         if self._dirty:
             write_keyed(self.path, self.key, self.verdicts)
             self._dirty = False
+
+
+def typed(values: Any, types: tuple[type, ...]) -> bool:
+    """Whether `values` is a tuple of exactly these types (what an entry read back must be)."""
+    return type(values) is tuple and tuple(map(type, values)) == types
 
 
 def read_keyed(path: Path, key: str) -> Any | None:

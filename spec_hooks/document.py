@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from spec_hooks.cache import typed
 from spec_hooks.findings import Finding
 from spec_hooks.header import (
     Header,
@@ -148,9 +149,9 @@ class Document:
         if not (isinstance(payload, tuple) and len(payload) == 6 and all(isinstance(part, tuple) for part in payload)):
             return False
         links, problems, ignored, headings, explicit, directives = payload
-        return (all(_typed(link, _LINK_TYPES) for link in links)
-                and all(_typed(problem, (int, str, str)) for problem in problems)
-                and all(_typed(directive, (int, int, str)) for directive in directives)
+        return (all(typed(link, _LINK_TYPES) for link in links)
+                and all(typed(problem, (int, str, str)) for problem in problems)
+                and all(typed(directive, (int, int, str)) for directive in directives)
                 and set(map(type, ignored)) <= {int} and set(map(type, (*headings, *explicit))) <= {str})
 
     @staticmethod
@@ -163,10 +164,6 @@ class Document:
 
 
 _LINK_TYPES = (str, str, int, int, bool, str, bool)
-
-
-def _typed(values: Any, types: tuple[type, ...]) -> bool:
-    return type(values) is tuple and tuple(map(type, values)) == types
 
 
 CACHE_FOLDER = "spec-hooks/documents"

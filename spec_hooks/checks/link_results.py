@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from spec_hooks.cache import typed
 from spec_hooks.findings import Finding
 
 if TYPE_CHECKING:
@@ -48,12 +49,12 @@ class LinkResults:
 
     def __init__(self, project: Project, states: dict[str, tuple[str, str]], shared: Iterable[object],
                  moves: object) -> None:
-        from spec_hooks.cache import _parser_key, read_keyed
+        from spec_hooks.cache import parser_key, read_keyed
 
         self.project = project
         self.states = states
         self.path = project.snapshot.cache_folder(FILE)
-        self.key = f"{_parser_key()} links {_digest(_canonical(list(shared)))}"
+        self.key = f"{parser_key()} links {_digest(_canonical(list(shared)))}"
         self.paths_digest = _digest("\0".join(f"{path}\0{mode}" for path, (mode, _) in sorted(states.items()))
                                     + _canonical(moves))
         found = read_keyed(self.path, self.key)
@@ -137,12 +138,8 @@ def _digest(text: str) -> str:
 
 
 def _valid_entry(entry: Any) -> bool:
-    return (_typed(entry, (str, tuple, str, str, bool, bool)) and (not entry[2] or entry[2].count("\0") % 3 == 2)
-            and all(_typed(finding, (int, int, str, str, str)) for finding in entry[1]))
-
-
-def _typed(values: Any, types: tuple[type, ...]) -> bool:
-    return type(values) is tuple and tuple(map(type, values)) == types
+    return (typed(entry, (str, tuple, str, str, bool, bool)) and (not entry[2] or entry[2].count("\0") % 3 == 2)
+            and all(typed(finding, (int, int, str, str, str)) for finding in entry[1]))
 
 
 def blob_without_reading(project: Project, path: str) -> str | None:
