@@ -172,11 +172,11 @@ class RepositoryState:
         answer is kept: it never changes)."""
         old_data, new_data = self._read(old_blob), self._read(new_blob)
         if old_data is None or new_data is None:
-            return False
-        old = None if differ_beyond_keys(old_data, new_data, self.project.config.ignore_whitespace) \
-            else self._blob_document(old_blob, path, old_data)
-        new = None if old is None else self._blob_document(new_blob, path, new_data)
-        verdict = old is not None and new is not None and self.same_but_dates(old, new)
+            return False  # not kept: a missing object says nothing about the pair
+        verdict = False
+        if not differ_beyond_keys(old_data, new_data, self.project.config.ignore_whitespace):
+            old, new = self._blob_document(old_blob, path, old_data), self._blob_document(new_blob, path, new_data)
+            verdict = old is not None and new is not None and self.same_but_dates(old, new)
         self.verdicts.put(old_blob, new_blob, verdict)
         return verdict
 

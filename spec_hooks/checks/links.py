@@ -247,11 +247,13 @@ def _replayed(repository: Repository, results: LinkResults, paths: list[str], ou
 
 def _keep(repository: Repository, results: LinkResults, path: str, found: list[Finding], untracked: bool) -> None:
     """Keep a checked file's findings with what they depend on (not when a target is untracked: git
-    says at the end of the run whether it is ignored; nor a failure of spec-hooks itself)."""
-    from spec_hooks.checks.link_results import dependencies_of
+    says at the end of the run whether it is ignored; nor a failure of spec-hooks itself; nor a file a
+    later run cannot know without reading it, which `_replayed` would never take)."""
+    from spec_hooks.checks.link_results import blob_without_reading, dependencies_of
 
     document = repository.project.documents.read(path)
-    if not isinstance(document, Document) or untracked or any(finding.code == "SH000" for finding in found):
+    if (not isinstance(document, Document) or untracked or any(finding.code == "SH000" for finding in found)
+            or blob_without_reading(repository.project, path) != document.source.blob):
         results.keep(path, "", [], None)
         return
     targets = {resolved for link in document.links if (target := link.target.strip()) and not is_external(target)
