@@ -7,7 +7,7 @@ import pytest
 
 from conftest import Repo, spec
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).parent / "data" / "seeds"  # copies of ../shared/seeds
 SPEC_TEMPLATE = "# {{Title}}\n\n- **Spec ID:** {{area/name}}\n- **Status:** Draft | Final | Deprecated\n" \
                 "- **Version:** 0.1\n- **Created:** YYYY-MM-DD  \n- **Updated:** {{YYYY-MM-DD}}  \n\n---\n\n## Goals\n"
 

@@ -18,11 +18,11 @@ def commit(name: str, parents: tuple[str, ...], *changes: Change) -> Commit:
 
 
 def modified(path: str, old: str, new: str, old_path: str | None = None) -> Change:
-    return Change("R100" if old_path else "M", old_path or path, path, (blob(old),), blob(new))
+    return Change("R100" if old_path else "M", (old_path or path,), path, (blob(old),), blob(new))
 
 
 def added(path: str, new: str) -> Change:
-    return Change("A", path, path, (ZERO,), blob(new))
+    return Change("A", (path,), path, (ZERO,), blob(new))
 
 
 DATE_ONLY = {(blob("b1"), blob("b2")), (blob("m1"), blob("b3")), (blob("m2"), blob("b3"))}
@@ -56,7 +56,7 @@ LINEAR = [
      [commit("c2", ("c1",), modified("new.md", "b0", "b0", old_path="old.md")), commit("c1", (), added("old.md", "b0"))],
      {"new.md": "b0"}, frozenset(), frozenset(), {}, {"new.md": ("c1", "c1", False)}),
     ("a merge that changed only dates against both parents is skipped",
-     [commit("m", ("p1", "p2"), Change("MM", "a.md", "a.md", (blob("m1"), blob("m2")), blob("b3"))),
+     [commit("m", ("p1", "p2"), Change("MM", ("a.md", "a.md"), "a.md", (blob("m1"), blob("m2")), blob("b3"))),
       commit("p1", ("r",), modified("a.md", "b0", "m1")), commit("p2", ("r",)), commit("r", (), added("a.md", "b0"))],
      {"a.md": "b3"}, frozenset(), frozenset(), {}, {"a.md": ("p1", "r", False)}),
     ("a change on a side branch the merge threw away does not count",
@@ -81,8 +81,8 @@ def test_walk(name: str, commits: list[Commit], documents: dict[str, str], ignor
     (modified("a.md", "b1", "b2"), True),
     (modified("a.md", "b0", "b1"), False),
     (modified("b.md", "b0", "b0", old_path="a.md"), True),  # a pure rename keeps the content
-    (Change("MM", "a.md", "a.md", (blob("m1"), blob("m2")), blob("b3")), True),
-    (Change("MM", "a.md", "a.md", (blob("m1"), blob("xx")), blob("b3")), False),  # content against one parent
+    (Change("MM", ("a.md", "a.md"), "a.md", (blob("m1"), blob("m2")), blob("b3")), True),
+    (Change("MM", ("a.md", "a.md"), "a.md", (blob("m1"), blob("xx")), blob("b3")), False),  # content against one parent
 ])
 def test_is_date_only(change: Change, expected: bool) -> None:
     """From the blob ids when they tell (an unchanged blob), else from comparing against every parent."""

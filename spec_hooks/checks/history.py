@@ -21,6 +21,11 @@ from spec_hooks.source import inside
 ZERO_BLOB = "0" * 40
 
 
+def is_zero(blob: str) -> bool:
+    """The id git writes for "no blob" (40 zeros, or 64 in a SHA-256 repository)."""
+    return not blob.strip("0")
+
+
 @dataclass
 class Trace:
     """A document followed back through history."""
@@ -133,12 +138,17 @@ def _settle_pending(traces: list[Trace], same_but_dates: SameButDates, fetch: Ca
 
 
 def _blobs(change: Change) -> tuple[str, ...]:
-    return (*change.old_blobs, change.new_blob)
+    return (*_earlier(change), change.new_blob)
+
+
+def _earlier(change: Change) -> list[str]:
+    """The file's blobs in the parents that had it: a merge's parent without the file decides nothing."""
+    return [old for old in change.old_blobs if not is_zero(old)]
 
 
 def _known_verdict(change: Change, known: Callable[[str, str], bool | None]) -> bool | None:
     """Whether the change is date-only, from known answers alone; None when a blob must be read."""
-    verdicts = [known(old, change.new_blob) for old in change.old_blobs if old != change.new_blob]
+    verdicts = [known(old, change.new_blob) for old in _earlier(change)]
     if False in verdicts:
         return False
     return None if None in verdicts else True
@@ -173,10 +183,13 @@ def _step(
     ignored_revisions: set[str],
     boundary: frozenset[str] | None,
 ) -> None:
-    added = all(blob == ZERO_BLOB for blob in change.old_blobs)
+    added = all(is_zero(blob) for blob in change.old_blobs)
     if added and _cut(commit, boundary):
         trace.unknown = trace.changed is None  # the clone was cut here: this "addition" is not the real one
         return
+    # A merge whose file is one parent's took that side: no change of its own, and the walk follows that
+    # parent (the file shows in the combined diff only because its path differs from another parent's).
+    kept = next((i for i, old in enumerate(change.old_blobs) if old == change.new_blob), None)
     if trace.changed is None and commit.sha not in ignored_revisions:
         verdict = _verdict(change)
         if verdict:
@@ -186,22 +199,23 @@ def _step(
     if added:
         trace.created = commit
         return
-    trace.path, trace.blob = change.old_path, change.old_blobs[0]
+    parent = kept if kept is not None else next(i for i, old in enumerate(change.old_blobs) if not is_zero(old))
+    trace.path, trace.blob = change.old_paths[parent], change.old_blobs[parent]
     walk.wait(trace)
 
 
 def _verdict(change: Change) -> bool | None:
-    """Whether a change is content, from its blob ids alone; None when only the blobs' texts can say."""
-    if all(old == change.new_blob for old in change.old_blobs):
+    """Whether a change is content, from its blob ids alone; None when only the blobs' texts can say.
+    A merge that took one parent's blob (or a pure rename) changed nothing."""
+    if any(old == change.new_blob for old in change.old_blobs):
         return False
-    if all(old == ZERO_BLOB for old in change.old_blobs):
+    if all(is_zero(old) for old in change.old_blobs):
         return True
     return None
 
 
 def _blobs_date_only(change: Change, same_but_dates: SameButDates) -> bool:
-    return all(old == change.new_blob or same_but_dates(old, change.new_blob, change.new_path)
-               for old in change.old_blobs)
+    return all(same_but_dates(old, change.new_blob, change.new_path) for old in _earlier(change))
 
 
 _BLANKS = b" \t\r\f\v"

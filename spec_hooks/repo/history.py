@@ -15,13 +15,19 @@ from spec_hooks.repo.snapshot import decode_path
 
 
 class Change(NamedTuple):  # a tuple, not a dataclass: tens of thousands are made in one history pass
-    """One file's change in a commit, from `git log --raw`: `old_blobs` has one entry per parent."""
+    """One file's change in a commit, from `git log --raw`: `old_paths` and `old_blobs` have one entry per
+    parent (a merge's combined entry has several)."""
 
     status: str
-    old_path: str
+    old_paths: tuple[str, ...]
     new_path: str
     old_blobs: tuple[str, ...]
     new_blob: str
+
+    @property
+    def old_path(self) -> str:
+        """The path in the first parent."""
+        return self.old_paths[0]
 
 
 class Commit(NamedTuple):
@@ -83,7 +89,8 @@ class History:
         # Commits are told apart by a marker no file can hold: any fixed byte may stand in a patch or a name.
         self.marker = b"\x01spec-hooks-" + secrets.token_hex(16).encode() + b"\x01"
         args = ["-c", "core.quotepath=off", "-c", "log.showRoot=false", "log", "--date-order", "-z", "--raw",
-                "--no-abbrev", "-M", "--cc",
+                "--no-abbrev", "-M", "--cc", "--combined-all-paths", "--no-color", "--no-show-signature",
+                "--no-ext-diff", "--no-textconv", "--no-mailmap", "--no-notes",
                 f"--format={self.marker.decode()}{_LOG_FORMAT}", "HEAD", *(("--", *pathspecs) if pathspecs else ())]
         self.process = git.start(*args)  # never one fetch per commit (GIT_NO_LAZY_FETCH): see fetch_missing_blobs
         self.blocks: queue.Queue[bytes] = queue.Queue(self.AHEAD)
@@ -108,9 +115,9 @@ class History:
                 buffer = records.pop()
                 for record in records:
                     if record:
-                        yield _parse_commit(record)
+                        yield parse_commit(record)
             if buffer:
-                yield _parse_commit(buffer)
+                yield parse_commit(buffer)
         finally:
             self.close()
 
@@ -130,13 +137,37 @@ class History:
             raise SpecHooksError(f"git log failed: {error.splitlines()[-1]}")
 
 
-def _parse_commit(record: bytes) -> Commit:
-    ids, author, committer, body = record.split(b"\0", 3)
-    sha, *parents = ids.decode().split()
+class LogFormatError(SpecHooksError):
+    """git's log output did not have the shape asked for (a git too old for `--combined-all-paths`, or a
+    configuration that changes the output): one line, never a traceback."""
+
+
+def parse_commit(record: bytes) -> Commit:
+    """One commit's record of `git log -z --raw --cc --combined-all-paths` in `_LOG_FORMAT`, the marker
+    removed. Anything else is a `LogFormatError` that says what was met."""
+    fields = record.split(b"\0", 3)
+    if len(fields) != 4:
+        raise LogFormatError(f"unexpected git log output: a commit record of {len(fields)} field(s): {_excerpt(record)}")
+    ids, author, committer, body = fields
+    names = ids.split()
+    if not names or not all(_is_object_id(name) for name in names):
+        raise LogFormatError(f"unexpected git log output: no commit id in {_excerpt(ids)}")
+    sha, *parents = (name.decode("ascii") for name in names)
     committer_time, committer_offset = _when(committer, (0, "+0000"))
     author_time, author_offset = _when(author, (committer_time, committer_offset))
-    changes = tuple(Change(*entry) for entry in _parse_raw(body.lstrip(b"\0\n")))
+    changes = tuple(parse_raw(body.lstrip(b"\0\n")))
     return Commit(sha, tuple(parents), author_time, author_offset, committer_time, committer_offset, changes)
+
+
+def _excerpt(data: bytes) -> str:
+    return repr(data[:60])[2:-1] + ("..." if len(data) > 60 else "")
+
+
+_HEX = frozenset(b"0123456789abcdef")
+
+
+def _is_object_id(name: bytes) -> bool:
+    return len(name) in (40, 64) and _HEX.issuperset(name)
 
 
 def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
@@ -144,27 +175,45 @@ def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
     commit whose author line carries no date)."""
     seconds, _, when = field.partition(b" ")
     offset = when[-5:]
-    if not (seconds.lstrip(b"-").isdigit() and offset[:1] in (b"+", b"-") and offset[1:].isdigit() and len(offset) == 5):
+    if not (seconds.lstrip(b"-").isdigit() and offset[:1] in (b"+", b"-") and offset[1:].isdigit() and len(offset) == 5
+            and seconds.isascii()):
         return missing
     return int(seconds), offset.decode()
 
 
-def _parse_raw(body: bytes) -> list[tuple[str, str, str, tuple[str, ...], str]]:
+def parse_raw(body: bytes) -> list[Change]:
+    """The `--raw -z` entries of one commit, in each shape git writes them:
+    `:m m b b S\0path\0`, `:m m b b R100\0old\0new\0` (renames and copies) and, for a merge's combined
+    entries, one colon, mode and blob per parent, a status letter per parent and, with
+    `--combined-all-paths`, the path in each parent then the merge's own."""
     entries = []
     at = 0
     while body.startswith(b":", at):
-        meta_end = body.index(b"\0", at)
-        meta = body[at:meta_end].decode()
-        parents = len(meta) - len(meta.lstrip(":"))
-        fields = meta.split()
+        meta_end = body.find(b"\0", at)
+        if meta_end < 0:
+            raise LogFormatError(f"unexpected git log output: an unterminated --raw entry: {_excerpt(body[at:])}")
+        meta = body[at:meta_end]
+        parents = len(meta) - len(meta.lstrip(b":"))
+        fields = meta[parents:].split()
+        status = fields[-1].decode("ascii", "replace") if fields else ""
         blobs = fields[parents + 1 : 2 * parents + 2]
-        status = fields[-1]
-        first_end = body.index(b"\0", meta_end + 1)
-        old = new = decode_path(body[meta_end + 1 : first_end])
-        at = first_end + 1
-        if status[0] in "RC":
-            second_end = body.index(b"\0", at)
-            new = decode_path(body[at:second_end])
-            at = second_end + 1
-        entries.append((status, old, new, tuple(blobs[:parents]), blobs[parents]))
+        if len(fields) != 2 * parents + 3 or not all(_is_object_id(blob) for blob in blobs) or not status.isalnum():
+            raise LogFormatError(f"unexpected git log output: a --raw entry {_excerpt(meta)}")
+        count = parents + 1 if parents > 1 else 2 if status[0] in "RC" else 1
+        paths, at = _paths(body, meta_end + 1, count)
+        old_blobs = tuple(blob.decode("ascii") for blob in blobs[:parents])
+        entries.append(Change(status, tuple(paths[:parents]) if parents > 1 else (paths[0],), paths[-1], old_blobs,
+                              blobs[parents].decode("ascii")))
     return entries
+
+
+def _paths(body: bytes, at: int, count: int) -> tuple[list[str], int]:
+    paths: list[str] = []
+    for _ in range(count):
+        end = body.find(b"\0", at)
+        if end <= at:
+            raise LogFormatError(f"unexpected git log output: {count} path(s) expected after a --raw entry, "
+                                 f"{len(paths)} found: {_excerpt(body[at:])}")
+        paths.append(decode_path(body[at:end]))
+        at = end + 1
+    return paths, at
