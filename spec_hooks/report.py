@@ -6,7 +6,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from spec_hooks.findings import ERROR, WARNING, Finding
@@ -103,14 +103,19 @@ def escape_property(text: str) -> str:
 
 class GithubReporter:
     """GitHub Actions workflow commands, which the runner turns into annotations. GitHub shows only
-    about 10 of each kind per step: the rest are counted in one notice (they are all in the log and the
-    job summary)."""
+    about 10 of each kind per step: the rest are written as plain lines in the log (unless a text
+    reporter beside this one lists every finding) and counted in one notice; the job summary has all."""
+
+    def __init__(self, listed_elsewhere: bool = False) -> None:
+        self.listed_elsewhere = listed_elsewhere
 
     def write(self, findings: Sequence[Finding], out: TextIO) -> None:
         shown: Counter[str] = Counter()
         for finding in findings:
             shown[finding.severity] += 1
             if shown[finding.severity] > ANNOTATIONS_PER_KIND:
+                if not self.listed_elsewhere:
+                    out.write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
                 continue
             properties = ",".join(
                 f"{name}={escape_property(str(value))}"
@@ -125,8 +130,9 @@ class GithubReporter:
         hidden = {kind: count - ANNOTATIONS_PER_KIND for kind, count in shown.items() if count > ANNOTATIONS_PER_KIND}
         if hidden:
             said = " and ".join(f"{count} more {kind}{'s' * (count != 1)}" for kind, count in sorted(hidden.items()))
+            where = "listed in the log" if self.listed_elsewhere else "listed above"
             out.write(f"::notice title=spec-hooks::{said} not annotated (GitHub shows "
-                      f"{ANNOTATIONS_PER_KIND} of each kind per step): see the log or the job summary\n")
+                      f"{ANNOTATIONS_PER_KIND} of each kind per step): {where} and in the job summary\n")
 
 
 def _rule_name(code: str) -> str:
@@ -267,7 +273,7 @@ def reporters_for(output: Output) -> list[Reporter]:
     if output.format in machine:
         return [machine[output.format]()]
     if output.format is None and os.environ.get("GITHUB_ACTIONS") == "true":
-        return [TextReporter(output.color), GithubReporter()]
+        return [TextReporter(output.color), GithubReporter(listed_elsewhere=True)]
     return [TextReporter(output.color)]
 
 
@@ -312,6 +318,26 @@ ADVICE = {  # said once after the findings, however many findings of the rule th
     "SH302": "{count} cannot be verified in this shallow clone: fetch the whole history (actions/checkout: "
              "`fetch-depth: 0`; or `git fetch --filter=blob:none --unshallow`)",
 }
+
+
+# Findings with one cause for the whole run: past this many, the first stands for all (its message counts the
+# rest), so a shallow clone of 500 specs is one warning and one note, not 500 lines.
+RUN_WIDE = {"SH302": 2}
+
+
+def collapsed(findings: Sequence[Finding]) -> list[Finding]:
+    by_code = Counter(finding.code for finding in findings if finding.code in RUN_WIDE)
+    crowded = {code for code, count in by_code.items() if count > RUN_WIDE[code]}
+    if not crowded:
+        return list(findings)
+    kept: list[Finding] = []
+    for code in crowded:
+        paths = {finding.path for finding in findings if finding.code == code}
+        first = next(finding for finding in findings if finding.code == code)
+        others = len(paths) - 1
+        kept.append(replace(first, message=f"{first.message} (and so do {others} other file{'s' * (others != 1)}' "
+                                           "dates)"))
+    return sorted([*kept, *(finding for finding in findings if finding.code not in crowded)])
 
 
 def advice(findings: Sequence[Finding]) -> list[str]:

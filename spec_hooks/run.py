@@ -173,6 +173,7 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
         TextReporter,
         advice,
         append_step_summary,
+        collapsed,
         exit_status,
         explain_hint,
         reporters_for,
@@ -182,7 +183,8 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
     by_path = _directives(project, {*paths, *(finding.path for finding in findings)})
     if by_path:
         findings = apply_directives(findings, by_path, frozenset(families))
-    ordered = [printable_finding(finding) for finding in decide(findings, project.config, partial(_type_of, project))]
+    decided = [printable_finding(finding) for finding in decide(findings, project.config, partial(_type_of, project))]
+    ordered = collapsed(decided)
     reporters = reporters_for(output)
     for reporter in reporters:
         reporter.write(ordered, sys.stdout)
@@ -197,9 +199,19 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
         if hint := explain_hint(ordered):
             print(hint)
     if not output.quiet:
-        for line in advice(ordered):
+        for line in advice(decided):
             print(line, file=sys.stderr)
     return exit_status(ordered)
+
+
+def finish(findings: Sequence[Finding], output: Output, project: Project, paths: Sequence[str],
+           families: Iterable[str], fixed: Sequence[str] = ()) -> int:
+    """Every command's end: the report, the fixer's lines (`fixed`), and which files were read from the
+    index although their work tree differs. Exit 1 when a fixer wrote, else the report's status."""
+    status = report(findings, output, project, paths, families)
+    print_fixer_lines(fixed, output)
+    note_unstaged(project, output)
+    return 1 if fixed else status
 
 
 def _type_of(project: Project, path: str) -> DocType | None:

@@ -148,17 +148,18 @@ def test_under_pre_commit_the_date_fixer_also_bumps_what_earlier_hooks_fixed(
     assert cli("dates", "q.md").lines == [], "by hand, only the files named"
 
 
-def test_by_hand_the_date_commands_say_they_read_the_staged_content(repo: Repo, cli) -> None:
+@pytest.mark.parametrize("command", [("dates",), ("dates", "--check"), ("headers",), ("check",), ("links",)])
+def test_by_hand_every_command_says_it_read_the_staged_content(repo: Repo, cli, command: tuple[str, ...]) -> None:
+    """A user fixes a header, re-runs without `git add`, and must not be left wondering why the error stays."""
     repo.write("specs/rest/webhooks-v2.md", spec())
     repo.add()
     repo.commit()
     repo.write("specs/rest/webhooks-v2.md", spec() + "\nMore.\n")
     note = ("spec-hooks: note: checked the staged content of specs/rest/webhooks-v2.md; unstaged changes are not "
             "checked (git add them to include them)\n")
-    for args in (("dates",), ("dates", "--check")):
-        result = cli(*args, "specs/rest/webhooks-v2.md")
-        assert (result.status, result.err) == (0, note), args
-    assert cli("dates", "-q", "specs/rest/webhooks-v2.md").err == ""
+    result = cli(*command, "specs/rest/webhooks-v2.md")
+    assert (result.status, result.err) == (0, note)
+    assert cli(*command, "-q", "specs/rest/webhooks-v2.md").err == ""
 
 
 def test_a_whitespace_only_change_keeps_the_dates(repo: Repo, cli) -> None:
@@ -192,12 +193,13 @@ def test_a_shallow_clone_gives_short_warnings_and_its_advice_once(repo: Repo, cl
     clone = tmp_path / "shallow"
     repo.git("clone", "-q", "--depth", "1", repo.root.as_uri(), str(clone))
     monkeypatch.chdir(clone)
-    result = cli("dates", "--check")
-    assert result.codes() == ["SH302"] * 11
-    assert all(line.endswith("SH302 cannot verify Updated: its last change lies beyond this shallow clone's history")
-               for line in result.lines)
-    assert result.err.count("fetch-depth: 0") == 1
-    assert result.err.startswith("spec-hooks: note: 11 dates cannot be verified in this shallow clone")
+    for command in (("dates", "--check"), ("check",)):
+        result = cli(*command)
+        assert result.lines == ["specs/rest/s0.md:7:16: SH302 cannot verify Updated: its last change lies beyond this "
+                                "shallow clone's history (and so do 10 other files' dates)"], "one finding, not 11"
+        assert result.err.count("fetch-depth: 0") == 1
+        assert result.err.startswith("spec-hooks: note: 11 dates cannot be verified in this shallow clone")
+    assert len(cli("dates", "--check", "--format", "json").json()) == 1
 
 
 def test_rules_can_be_switched_off_per_document_type(repo: Repo, cli) -> None:

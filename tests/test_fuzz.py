@@ -1,5 +1,6 @@
 """The whole pipeline on random Markdown-ish bytes: `spec-hooks check` (headers, links and dates) on a
-real repository must answer with findings inside the file, never an exception, in bounded time."""
+real repository must answer with findings inside the file, never an exception. (Time is bounded by the
+growth tests of test_pathological, which try each pathological shape at two sizes.)"""
 from __future__ import annotations
 
 import contextlib
@@ -8,7 +9,6 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from spec_hooks.cli import main
 from conftest import spec
 
 PATH = "specs/rest/fuzz.md"
-BOUND = 5.0  # seconds for one file of at most a few KB: generous for a slow CI machine
 
 # Pieces that reach every reader: header items, headings, links of each kind, containers, HTML, fences.
 PIECES = [
@@ -65,12 +64,9 @@ def test_check_answers_every_input(fuzz_repo: Path, content: bytes) -> None:
     (fuzz_repo / PATH).write_bytes(content)
     subprocess.run(["git", "add", PATH], cwd=fuzz_repo, check=True)
     out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = main(["check", "--format", "json", PATH])
-    elapsed = time.perf_counter() - start
     assert status in (0, 1), err.getvalue()
-    assert elapsed < BOUND, f"{elapsed:.1f} s"
     findings = json.loads(out.getvalue())["findings"]
     lines = content.count(b"\n") + content.count(b"\r") + 1
     for finding in findings:

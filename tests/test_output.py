@@ -146,13 +146,22 @@ def test_gitlab_code_quality_output_has_gitlabs_fields(broken: Repo, cli) -> Non
         "a finding keeps its fingerprint when its line moves"
 
 
-def test_annotations_are_capped_as_github_shows_them(repo: Repo, cli) -> None:
-    repo.write("a.md", "# A\n\n" + "".join(f"[x](missing-{n}.md)\n" for n in range(12)))
+def test_annotations_are_capped_as_github_shows_them_and_the_rest_stay_in_the_log(
+        repo: Repo, cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    repo.write("a.md", "# A\n\n" + "".join(f"[x](missing-{n:02d}.md)\n" for n in range(39)))
     repo.add()
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     lines = cli("links", "--format", "github", "a.md").lines
     assert sum(line.startswith("::error ") for line in lines) == 10
-    assert lines[-1] == ("::notice title=spec-hooks::2 more errors not annotated (GitHub shows 10 of each kind "
-                         "per step): see the log or the job summary")
+    assert [line for line in lines if not line.startswith("::")] == [
+        f"a.md:{n + 3}:5: SH201 'missing-{n:02d}.md' does not exist" for n in range(10, 39)], "in the log, not lost"
+    assert lines[-1] == ("::notice title=spec-hooks::29 more errors not annotated (GitHub shows 10 of each kind "
+                         "per step): listed above and in the job summary")
+    assert "| `a.md` | [SH201](" in summary.read_text() and "| 39 |" in summary.read_text()
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # text and annotations: the text lists every finding once
+    both = cli("links", "a.md").lines
+    assert sum(line.startswith("a.md:") for line in both) == 39 and both[-1].endswith("listed in the log and in the job summary")
 
 
 def test_annotate_and_write_sarif_in_one_run(broken: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,11 +8,11 @@ from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.run import (
     add_common_arguments,
     add_hook_argument,
+    finish,
     guarded,
     open_project,
     output_of,
     parse_arguments,
-    report,
     select_files,
 )
 
@@ -60,6 +60,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             from spec_hooks.checks.index import check_index
 
             findings.extend(check_index(project, Catalogue(project), fix=False, quiet=True)[0])
-        return report(findings, output_of(args), project, paths, families)
+        return finish(findings, output_of(args), project, paths, families)
 
     return guarded(run)

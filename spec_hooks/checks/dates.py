@@ -27,13 +27,11 @@ from spec_hooks.run import (
     Project,
     add_common_arguments,
     checked,
+    finish,
     guarded,
-    note_unstaged,
     open_project,
     output_of,
     parse_arguments,
-    print_fixer_lines,
-    report,
     select_files,
 )
 from spec_hooks.source import decode_source, inside
@@ -70,10 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             findings, lines = bump(state, paths)
         output = output_of(args, fixing=args.fix or not args.check)
-        status = report(findings, output, project, paths, ("dates",) if args.check else ())
-        print_fixer_lines(lines, output)
-        note_unstaged(project, output)
-        return 1 if lines else status
+        return finish(findings, output, project, paths, ("dates",) if args.check else (), lines)
 
     return guarded(run)
 

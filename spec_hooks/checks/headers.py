@@ -23,12 +23,11 @@ from spec_hooks.run import (
     Project,
     add_common_arguments,
     checked,
+    finish,
     guarded,
     open_project,
     output_of,
     parse_arguments,
-    print_fixer_lines,
-    report,
     select_files,
 )
 
@@ -59,9 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines, applied = write_relation_fixes(project, fixes)
             findings = without_resolved(findings, applied)
         output = output_of(args, fixing=args.fix)
-        status = report(findings, output, project, paths, ("headers",))
-        print_fixer_lines(lines, output)
-        return 1 if lines else status
+        return finish(findings, output, project, paths, ("headers",), lines)
 
     return guarded(run)
 

@@ -20,13 +20,11 @@ from spec_hooks.fix import Edit, write_edits
 from spec_hooks.run import (
     Project,
     add_common_arguments,
+    finish,
     guarded,
-    note_unstaged,
     open_project,
     output_of,
     parse_arguments,
-    print_fixer_lines,
-    report,
 )
 from spec_hooks.source import Source
 
@@ -63,10 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         output = output_of(args, fixing=args.fix)
         findings, lines = check_index(project, catalogue, fix=args.fix, quiet=args.quiet)
-        status_code = report(findings, output, project, [], ("index",))
-        print_fixer_lines(lines, output)
-        note_unstaged(project, output)
-        return 1 if lines else status_code
+        return finish(findings, output, project, [], ("index",), lines)
 
     return guarded(run)
 

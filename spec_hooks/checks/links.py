@@ -21,13 +21,11 @@ from spec_hooks.run import (
     add_common_arguments,
     add_hook_argument,
     checked,
+    finish,
     guarded,
-    note_unstaged,
     open_project,
     output_of,
     parse_arguments,
-    print_fixer_lines,
-    report,
     select_files,
 )
 from spec_hooks.source import Source, decode_source, inside
@@ -55,10 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths, whole = select_files(project, args.filenames, args.hook)
         findings, lines = check_links(project, paths, whole, args.fix)
         output = output_of(args, fixing=args.fix)
-        status = report(findings, output, project, paths, ("links",))
-        print_fixer_lines(lines, output)
-        note_unstaged(project, output)
-        return 1 if lines else status
+        return finish(findings, output, project, paths, ("links",), lines)
 
     return guarded(run)
 
