@@ -1,6 +1,7 @@
 """Configuration: `.spec-hooks.yaml` or `[tool.spec-hooks]` in pyproject.toml, validated, with defaults."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -150,10 +151,48 @@ def load_config(root: Path, explicit: str | None = None) -> Config:
             return Config()
     else:
         return Config()
+    source = _display(root, path)
     try:
-        return _build_config(_display(root, path), data)
+        config = _build_config(source, data)
     except RecursionError:
-        raise SpecHooksError(f"{_display(root, path)}: invalid configuration: nested too deeply") from None
+        raise SpecHooksError(f"{source}: invalid configuration: nested too deeply") from None
+    if errors := _path_errors(root, config):
+        raise SpecHooksError(*(f"{source}: invalid configuration: {error}" for error in errors))
+    return config
+
+
+def _path_errors(root: Path, config: Config) -> list[str]:
+    """Every file the configuration names lies in the repository (nothing outside it is read), and the
+    schemas and templates exist: a mistyped name is said when the configuration is read, not only
+    once some document happens to have the type."""
+    from spec_hooks.validation import BUILTIN_SCHEMAS
+
+    errors = []
+    for doc_type in config.types:
+        if doc_type.schema.startswith("builtin:"):
+            if doc_type.schema.removeprefix("builtin:") not in BUILTIN_SCHEMAS:
+                known = [f"builtin:{name}" for name in BUILTIN_SCHEMAS]
+                errors.append(f"types.{doc_type.name}.schema: no such built-in schema {doc_type.schema[:80]!r}"
+                              f"{did_you_mean(doc_type.schema, known)}")
+        else:
+            errors.extend(_file_errors(root, f"types.{doc_type.name}.schema", doc_type.schema, True))
+        if doc_type.template is not None:
+            errors.extend(_file_errors(root, f"types.{doc_type.name}.template", doc_type.template, True))
+    if config.index_file is not None:
+        errors.extend(_file_errors(root, "index.file", config.index_file, False))
+    return errors
+
+
+def _file_errors(root: Path, where: str, name: str, must_exist: bool) -> list[str]:
+    from spec_hooks.source import inside
+
+    path = root / name
+    shown = repr(name[:200])
+    if not name or not inside(root, path) or os.path.realpath(path) == os.path.realpath(root):
+        return [f"{where}: {shown} is outside the repository: not read"]
+    if must_exist and not path.is_file():
+        return [f"{where}: {shown} does not exist" if not path.exists() else f"{where}: {shown} is not a file"]
+    return []
 
 
 def _in_repository(root: Path, name: str) -> Path:

@@ -2,15 +2,15 @@
 `ruff rule`). docs/rules.md is `spec-hooks rules --markdown`, so the two never disagree."""
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.rules import RULES, Rule
 
 
 def rule_main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spec-hooks rule", description="Explain one rule: what, why, an example, "
+    parser = CommandParser(prog="spec-hooks rule", description="Explain one rule: what, why, an example, "
                                                                          "how to fix it, how to switch it off.")
     parser.add_argument("rule", metavar="CODE", help="a rule code (SH201) or name (broken-link)")
     args = parser.parse_args(argv)
@@ -27,7 +27,7 @@ def rule_main(argv: Sequence[str] | None = None) -> int:
 
 
 def rules_main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spec-hooks rules", description="List every rule with its default severity.")
+    parser = CommandParser(prog="spec-hooks rules", description="List every rule with its default severity.")
     parser.add_argument("--markdown", action="store_true", help="every rule's whole documentation, as docs/rules.md")
     args = parser.parse_args(argv)
     sys.stdout.write(markdown() if args.markdown else table())

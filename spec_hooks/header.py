@@ -123,9 +123,13 @@ def _where(token: dict[str, Any], extra: int = 0) -> int | None:
 
 
 def _inline(token: dict[str, Any], env: dict[str, Any]) -> list[dict[str, Any]]:
-    from spec_hooks.markdown import _markdown
+    from spec_hooks.markdown import QUIET, _markdown
 
-    children: list[dict[str, Any]] = _markdown().inline(token.get("text", "").strip(" \r\n\t\f"), env)
+    env[QUIET] = True
+    try:
+        children: list[dict[str, Any]] = _markdown().inline(token.get("text", "").strip(" \r\n\t\f"), env)
+    finally:
+        del env[QUIET]
     return children
 
 

@@ -253,10 +253,9 @@ class _InlineParser(InlineParser):
                 state.env.setdefault("_used", set()).add(token["ref"])
             elif state.src.startswith("(", m.end()):
                 token["_destination"] = _destination_span(state.src, m.end() + 1)
-        elif opener is not None:
+        elif opener is not None and not state.env.get(QUIET):
             problem = _why_not_a_link(state.src, m.end())
             if problem is not None:
-                # a header's items are parsed without a place in the document: their problems have none
                 state.env.setdefault("_problems", []).append((state.env.get("_base", (None, 0)), opener, *problem))
         return end
 
@@ -265,6 +264,11 @@ class _InlineParser(InlineParser):
         if end is not None and state.tokens and state.tokens[-1]["type"] == "inline_html":
             state.tokens[-1]["_span"] = m.start()
         return end
+
+
+# Set in `env` while a text is parsed again for another purpose (a header's title and values): the walk of
+# the document reports that text's problems where they stand, once.
+QUIET = "_quiet"
 
 
 def _destination_span(src: str, at: int) -> tuple[int, int]:

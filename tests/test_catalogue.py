@@ -235,6 +235,12 @@ def test_relation_by_link_and_the_side_a_change_removes(specs: Repo, cli) -> Non
     (("goals", "scope"), ("scope", "goals"), {}),
     (("a", "b", "c"), ("a", "x", "y", "c"), {"b": None}),
     (("a", "b"), ("a", "b"), {}),
+    # two headings of one text: renaming the first makes the second #example, which links must not follow
+    (("example", "example-1"), ("sample", "example"), {"example": "sample", "example-1": "example"}),
+    (("example", "example-1"), ("example", "sample"), {"example-1": "sample"}),
+    (("a", "example", "x", "example-1"), ("a", "sample", "x", "example"), {"example": "sample", "example-1": "example"}),
+    (("step-1", "step-2"), ("step-2", "step-1"), {}),  # a reordering re-points nothing
+    (("step-1", "step-2", "step-3"), ("intro", "step-1", "step-2"), {"step-3": None}),  # one added, one dropped
 ])
 def test_heading_renames_table(old: tuple[str, ...], new: tuple[str, ...], expected: dict[str, str | None]) -> None:
     assert heading_renames(Anchors(old, frozenset()), Anchors(new, frozenset())) == expected

@@ -110,14 +110,19 @@ def test_a_configuration_symlinked_out_of_the_repository_is_not_read(repo: Repo,
                           "not read (name it with --config to use it)\n")
 
 
+CONFIG = ".spec-hooks.yaml: invalid configuration: "
+
+
 @pytest.mark.parametrize(
     ("schema", "message"),
     [
-        ("builtin:nope", "schema 'builtin:nope': no such built-in schema (the built-ins are builtin:spec, builtin:integration)"),
-        ("builtin:../../etc/passwd", "schema 'builtin:../../etc/passwd': no such built-in schema"),
-        ("../outside.json", "../outside.json: schema is outside the repository: not read"),
-        ("/etc/passwd", "/etc/passwd: schema is outside the repository: not read"),
-        ("schemas/via-link.json", "schemas/via-link.json: schema is outside the repository: not read"),
+        ("builtin:nope", f"{CONFIG}types.rfc.schema: no such built-in schema 'builtin:nope': did you mean 'builtin:spec'?"),
+        ("builtin:../../etc/passwd", f"{CONFIG}types.rfc.schema: no such built-in schema 'builtin:../../etc/passwd'"),
+        ("../outside.json", f"{CONFIG}types.rfc.schema: '../outside.json' is outside the repository: not read"),
+        ("/etc/passwd", f"{CONFIG}types.rfc.schema: '/etc/passwd' is outside the repository: not read"),
+        ("schemas/via-link.json", f"{CONFIG}types.rfc.schema: 'schemas/via-link.json' is outside the repository: not read"),
+        ("schemas/missing.json", f"{CONFIG}types.rfc.schema: 'schemas/missing.json' does not exist"),
+        ("schemas", f"{CONFIG}types.rfc.schema: 'schemas' is not a file"),
         ("schemas/ref-out.json", "schemas/ref-out.json: invalid schema: cannot resolve $ref ../../outside.json: "),
         ("schemas/loop.json", "schemas/loop.json: invalid schema: its $refs refer to each other without end"),
     ],
@@ -130,11 +135,15 @@ def test_schemas_come_from_the_repository_or_the_package(repo: Repo, cli, tmp_pa
     repo.write("schemas/loop.json", '{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}')
     repo.write(".spec-hooks.yaml", f"types:\n  rfc:\n    schema: '{schema}'\n    keys: [RFC]\n")
     repo.write("rfcs/1.md", RFC.format(rfc="1", status="Accepted"))
-    result = cli("headers", "rfcs/1.md")
-    assert result.status == 2 and result.out == "", result.out
-    assert result.err.startswith(f"spec-hooks: error: {message}"), result.err
-    assert result.err.count("\n") == 1
-    assert "outside" not in schema or result.err.endswith("outside.json: schema is outside the repository: not read\n")
+    repo.write("specs/a.md", spec())
+    # A name that names nothing is said even when no checked document has the type; what a schema holds is
+    # read when a document needs it (a hook never reads the schemas of types it does not meet).
+    for path in ("rfcs/1.md", "specs/a.md") if message.startswith(CONFIG) else ("rfcs/1.md",):
+        result = cli("headers", path)
+        assert result.status == 2 and result.out == "", result.out
+        assert result.err.startswith(f"spec-hooks: error: {message}"), result.err
+        assert result.err.count("\n") == 1
+        assert "outside" not in schema or result.err.endswith("is outside the repository: not read\n")
 
 
 @pytest.mark.parametrize(
@@ -203,7 +212,7 @@ def test_missing_schema_file_and_explicit_config(repo: Repo, cli) -> None:
     repo.write("custom.yaml", "types:\n  rfc:\n    schema: nowhere.json\n    keys: [RFC]\n")
     repo.write("rfcs/1.md", RFC.format(rfc="1", status="Accepted"))
     result = cli("headers", "--config", "custom.yaml", "rfcs/1.md")
-    assert (result.status, result.err) == (2, "spec-hooks: error: nowhere.json: cannot read schema: No such file or directory\n")
+    assert (result.status, result.err) == (2, "spec-hooks: error: custom.yaml: invalid configuration: types.rfc.schema: 'nowhere.json' does not exist\n")
     assert cli("headers", "--config", "absent.yaml", "rfcs/1.md").err == "spec-hooks: error: absent.yaml: configuration file not found\n"
 
 

@@ -19,9 +19,25 @@ def test_every_rule_is_in_the_readme_table() -> None:
     assert rows == {code: rule.name for code, rule in RULES.items()}
 
 
+def test_every_rule_code_the_documentation_names_exists() -> None:
+    """A code in a schema's description, the README, the docs or the Action that no rule has sends a user
+    looking for nothing (the configuration schema once named SH406 for SH304)."""
+    places = [*sorted((PROJECT / "schemas").glob("*.json")), PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md")),
+              PROJECT / "action.yml", PROJECT / ".pre-commit-hooks.yaml"]
+    named = {(place.name, code) for place in places for code in re.findall(r"\bSH\d{3}\b", place.read_text())}
+    assert {(place, code) for place, code in named if code not in RULES} == set()
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     command = next(line for line in README.splitlines() if "pytest" in line and line.startswith("python3 -m venv"))
     assert command in (PROJECT / ".ci" / "run").read_text().splitlines()
+
+
+def test_every_hook_reports_once() -> None:
+    """pre-commit splits a hook's files into a batch per CPU unless it is serial: each batch would print
+    its own findings' summary (and open the repository again)."""
+    manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+    assert [hook["id"] for hook in manifest if not (hook.get("require_serial") or hook.get("pass_filenames") is False)] == []
 
 
 def test_readme_hooks_exist_in_the_manifest() -> None:
@@ -63,9 +79,11 @@ def test_readme_workflow_commands_run(flawed, tmp_path: Path) -> None:
     checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
     commands = [step["run"] for step in steps if "run" in step and step["run"].startswith("spec-hooks")]
-    assert commands == ["spec-hooks check --sarif-file spec-hooks.sarif"]
+    assert commands == ['spec-hooks check --sarif-file "$RUNNER_TEMP/spec-hooks.sarif"']
     summary = tmp_path / "summary.md"
-    env = _spec_hooks_env(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary))
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    env = _spec_hooks_env(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary), RUNNER_TEMP=str(runner_temp))
     results = [subprocess.run(["bash", "-c", command], cwd=flawed.root, env=env, capture_output=True, text=True)
                for command in commands]
     assert [result.returncode for result in results] == [1]
@@ -74,8 +92,9 @@ def test_readme_workflow_commands_run(flawed, tmp_path: Path) -> None:
     rerun = subprocess.run(["bash", "-c", commands[0]], cwd=flawed.root, env=env, capture_output=True, text=True)
     assert rerun.returncode == 1
     assert summary.read_text().count("### spec-hooks findings") == 1, "a second call adds no second table"
-    sarif = json.loads((flawed.root / "spec-hooks.sarif").read_text())
+    sarif = json.loads((runner_temp / "spec-hooks.sarif").read_text())
     assert sarif["runs"][0]["results"][0]["ruleId"] == "SH106"
+    assert flawed.git("status", "--porcelain", "--untracked-files=all") == "", "nothing left in the work tree"
 
 
 def _action_steps() -> dict[str, dict[str, object]]:
@@ -128,9 +147,12 @@ def test_action_check_step(flawed, tmp_path: Path) -> None:
     assert "::error file=specs/rest/a.md,line=4,col=15,title=SH106::" in result.stdout, "annotations and SARIF at once"
     assert outputs == {"errors": "2", "warnings": "0", "sarif-file": "out.sarif"}
     assert json.loads((flawed.root / "out.sarif").read_text())["version"] == "2.1.0"
+    (flawed.root / "out.sarif").unlink()
     spaced, counts = _run_step(step, flawed.root, tmp_path, **base, SPEC_HOOKS_SARIF_FILE="",
                                SPEC_HOOKS_FILES="specs/rest/a.md")
-    assert spaced.returncode == 1 and counts == {"errors": "1", "warnings": "0"}
+    assert spaced.returncode == 1 and {name: counts[name] for name in ("errors", "warnings")} == {"errors": "1", "warnings": "0"}
+    assert counts["sarif-file"].startswith(str(tmp_path) + "/spec-hooks-") and Path(counts["sarif-file"]).is_file()
+    assert "??" not in flawed.git("status", "--porcelain", "--untracked-files=all"), "the default leaves nothing untracked"
     flawed.write("docs/ok.md", "# OK\n")
     flawed.add()
     clean, none = _run_step(step, flawed.root, tmp_path, **{**base, "SPEC_HOOKS_FORMAT": "json"},
@@ -165,7 +187,7 @@ def test_readme_demo_command(tmp_path: Path) -> None:
 
 
 def test_readme_configuration_example_is_valid(repo) -> None:
-    """The example in "Configuration" passes the shipped schema and loads (its rfc schema file aside)."""
+    """The example in "Configuration" passes the shipped schema and loads (with the files it names)."""
     from jsonschema import Draft202012Validator
 
     from spec_hooks.config import load_config
@@ -177,6 +199,10 @@ def test_readme_configuration_example_is_valid(repo) -> None:
     Draft202012Validator.check_schema(schema)
     assert list(Draft202012Validator(schema).iter_errors(yaml.safe_load(block.group(1)))) == []
     repo.write(".spec-hooks.yaml", block.group(1))
+    for doc_type in yaml.safe_load(block.group(1)).get("types", {}).values():
+        for name in (doc_type.get("schema", "builtin:"), doc_type.get("template")):
+            if name and not name.startswith("builtin:"):
+                repo.write(name, "{}\n")  # the files it names: configuration must name files that exist
     config = load_config(repo.root)
     rfc = next(doc_type for doc_type in config.types if doc_type.name == "rfc")
     assert rfc.id_pattern and config.is_template("scaffolds/x.md") and config.excluded("docs/archive/old.md")

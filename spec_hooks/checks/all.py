@@ -1,9 +1,9 @@
 """`spec-hooks check` (hook `check-specs`): headers, links and dates together, one report, one status."""
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.run import (
     add_common_arguments,
@@ -20,7 +20,7 @@ FAMILIES = ("headers", "links", "dates", "index")  # index: whole-repository run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="spec-hooks check",
         description="Run the header, link and date checks (dates --check: nothing is written) in one go.",
     )

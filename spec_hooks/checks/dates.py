@@ -1,7 +1,6 @@
 """`bump-spec-dates` (the fixer) and `check-spec-dates` (`--check`, the verifier): dates kept true by git."""
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +8,7 @@ from datetime import date
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import (
@@ -43,7 +43,7 @@ _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="spec-hooks dates",
         description="Set Updated to today in documents whose staged content changed (the fixer), or with "
                     "--check verify every date against git history.",

@@ -8,6 +8,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import as_spec
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
@@ -38,7 +39,7 @@ _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spec-hooks headers", description="Validate spec headers against their schemas.")
+    parser = CommandParser(prog="spec-hooks headers", description="Validate spec headers against their schemas.")
     add_common_arguments(parser)
     parser.add_argument("--fix", action="store_true",
                         help="add the missing side of one-sided relations (Replaces / Superseded by) to the other spec")
@@ -204,7 +205,7 @@ def _schema_findings(document: Spec, errors: list[Any], placeholders: set[str]) 
                 if name not in allowed and (field := document.fields.get(name)):
                     findings.append(document.at(field.key_offset, "SH112", f"field {name!r} is not allowed by the {document.doc_type.name} schema"))
         else:
-            findings.append(document.at(header.offset, "SH106", f"header: {error.message}"))
+            findings.append(document.at(header.offset, "SH106", _whole_header_error(document, error)))
     for name, field_errors in by_field.items():
         field = document.fields.get(name)
         if name in placeholders or field is None:
@@ -213,6 +214,32 @@ def _schema_findings(document: Spec, errors: list[Any], placeholders: set[str]) 
         code = "SH107" if _lists_alternatives(error, field.value) else "SH106"
         findings.append(document.at(field.value_offset, code, describe_error(name, field.value, error)))
     return findings
+
+
+def _whole_header_error(document: Spec, error: Any) -> str:
+    """An error about the header as a whole (`anyOf`, `oneOf`, `not`, `dependentRequired`...), said without
+    quoting the header (jsonschema's message holds all of it), with the closest alternative's reason."""
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    said = f"header does not satisfy the {document.doc_type.name} schema's {error.validator}"
+    if description:
+        said += f" ({_short(str(description))})"
+    if not error.context:
+        return said if error.validator not in ("required", "dependentRequired") else f"{said}: {_short(error.message)}"
+    from jsonschema.exceptions import best_match
+
+    closest = best_match(error.context)
+    if closest.path:
+        name = str(closest.path[0])
+        field = document.fields.get(name)
+        return f"{said}: closest: {describe_error(name, field.value if field else '', closest)}"
+    if closest.validator == "required":
+        missing = [name for name in closest.validator_value if name not in closest.instance]
+        return f"{said}: closest: missing required field {', '.join(map(repr, missing))}"
+    return f"{said}: closest: {closest.validator} {_short(repr(closest.validator_value))}"
+
+
+def _short(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _lists_alternatives(error: Any, value: str) -> bool:

@@ -3,7 +3,6 @@ into a Markdown file between `<!-- spec-hooks:index -->` and `<!-- /spec-hooks:i
 at commit time. Only the block is ever rewritten; the rest of the file stays byte for byte."""
 from __future__ import annotations
 
-import argparse
 import json
 import posixpath
 import re
@@ -12,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import Catalogue, field_value, identifier, status
 from spec_hooks.document import BODY, Document
 from spec_hooks.documents import Spec
@@ -34,7 +34,7 @@ _OPTION = re.compile(r"([a-z_]+)=(\S+)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="spec-hooks index",
         description="Print the catalogue of specs, or keep the <!-- spec-hooks:index --> block of a Markdown file true.")
     add_common_arguments(parser)

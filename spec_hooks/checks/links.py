@@ -1,7 +1,6 @@
 """The `check-spec-links` hook: relative links and #fragments that resolve in what is being committed."""
 from __future__ import annotations
 
-import argparse
 import os
 import posixpath
 import re
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.document import BODY, CACHE_FROM, Document
 from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
@@ -41,7 +41,7 @@ _SHOWN = 80  # characters of a link or fragment quoted in a message
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spec-hooks links", description="Check that relative links and #fragments resolve.")
+    parser = CommandParser(prog="spec-hooks links", description="Check that relative links and #fragments resolve.")
     add_common_arguments(parser)
     add_hook_argument(parser)
     parser.add_argument("--fix", action="store_true",
@@ -109,6 +109,11 @@ class Repository:
             folder, _, name = path.rpartition("/")
             folders.setdefault(folder, {})[name.lower()] = path
         return folders
+
+    @cached_property
+    def moved_from(self) -> dict[str, str]:
+        """The old path of each file the staged change renames, by its new path."""
+        return {new: old for old, new in self.renames.items()}
 
     @cached_property
     def submodules(self) -> set[str]:
@@ -273,18 +278,49 @@ _ALIGNED_AT_MOST = 200  # headings between the common start and end that are ali
 
 
 def heading_renames(old: Anchors, new: Anchors) -> dict[str, str | None]:
-    """The anchors of `old` that `new` lacks, each mapped to its replacement when a heading gave way to
-    one other at the same place in the sequence of headings, else to None. Past the headings both
-    versions start and end with, runs of equal length pair in order; runs of different lengths are
-    aligned by difflib when short (a run of n headings replaced by n others pairs in order)."""
+    """The anchors of `old` that `new` lacks (or that name another heading now, see `_repointed`), each
+    mapped to its replacement when a heading gave way to one other at the same place in the sequence of
+    headings, else to None. Past the headings both versions start and end with, runs of equal length
+    pair in order; runs of different lengths are aligned by difflib when short (a run of n headings
+    replaced by n others pairs in order)."""
     present, before_change = set(new.all()), set(old.all())
     lost: dict[str, str | None] = {anchor: None for anchor in old.all() if anchor not in present}
     if not lost:
         return {}
-    for before, after in _same_places(old.headings, new.headings):
-        if before in lost and after not in before_change:
+    pairs = _same_places(old.headings, new.headings)
+    repointed = _repointed(pairs, present, old.headings)
+    for before, after in pairs:
+        if (before in lost or before in repointed) and (after not in before_change or after in repointed):
             lost[before] = after
     return lost
+
+
+def _repointed(pairs: list[tuple[str, str]], present: set[str], old: tuple[str, ...]) -> set[str]:
+    """Anchors that still exist but name another heading: of two headings `Example` (#example and
+    #example-1), renaming the first makes the second #example. An anchor is re-pointed when its heading
+    was renamed and the heading that bears it now is one whose text did not change (its anchor only
+    lost or changed its number); a reordering of sections moves text and re-points nothing."""
+    old_of = {after: before for before, after in pairs}
+    texts = _heading_texts(old)
+    found = set()
+    for before, after in pairs:
+        if before != after and before in present:
+            holder = old_of.get(before)
+            if holder is not None and holder != before and texts.get(holder) == texts.get(before):
+                found.add(before)
+    return found
+
+
+def _heading_texts(anchors: tuple[str, ...]) -> dict[str, str]:
+    """Each anchor with the anchor of the first heading of the same text: GitHub numbers the second and
+    later ones `-1`, `-2` (a heading that is itself `Step 1` is `step-1`, and the text of no other)."""
+    seen: set[str] = set()
+    texts = {}
+    for anchor in anchors:
+        stem, dash, number = anchor.rpartition("-")
+        texts[anchor] = stem if dash and number.isdigit() and stem in seen else anchor
+        seen.add(anchor)
+    return texts
 
 
 def _same_places(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -422,6 +458,12 @@ def _check_path(
         replacement = _rewrite(source, link, new)
         message = f"{resolved!r} is renamed to {new!r} in the staged change: link {replacement!r}"
         return _fixable(source, link, "SH209", message, replacement, new, outcome)
+    moved = _from_old_place(repository, source.path, target)
+    if moved is not None:
+        replacement = _rewrite(source, link, moved)
+        message = (f"{shown!r} does not exist since the staged change moved this file from "
+                   f"{repository.moved_from[source.path]!r}: link {replacement!r}")
+        return _fixable(source, link, "SH209", message, replacement, moved, outcome)
     exact = repository.by_lower_case.get(resolved.lower())
     if exact is not None:
         replacement = _rewrite(source, link, exact)
@@ -442,6 +484,19 @@ def _check_path(
     if suggestion is not None:
         message += f": did you mean {_rewrite(source, link, suggestion)!r}?"
     return source.finding(link.offset, "SH201", message), None
+
+
+def _from_old_place(repository: Repository, path: str, target: str) -> str | None:
+    """Where a link of a file the staged change moved pointed from the file's old place, when that is a
+    tracked file (or one the change moves too): the link to rewrite."""
+    old_path = repository.moved_from.get(path)
+    if old_path is None or not split_target(target)[0]:
+        return None
+    before = resolve_link(old_path, target)
+    if before is None:
+        return None
+    now = repository.renames.get(before, before)
+    return now if now in repository.entries else None
 
 
 def _in_submodule(
@@ -551,8 +606,11 @@ def _check_fragment(
             target = repository.file(resolved)
             found = target.message if isinstance(target, Finding) else target[1].anchors
         verdict = _fragment_verdict(fragment, resolved, found)
-        if verdict is not None and fragment in repository.heading_changes.get(resolved, {}):
-            verdict = _lost_heading(fragment, resolved, repository.heading_changes[resolved][fragment])
+        # A lost anchor, or one that names another heading now: the latter only in files the staged change
+        # leaves as they were (in a file it touches, the link may be the one just pointed there).
+        if fragment in repository.heading_changes.get(resolved, {}) and (
+                verdict is not None or repository.project.snapshot.staged_as_in_head(source.path)):
+            verdict = _lost_heading(fragment, resolved, repository.heading_changes[resolved][fragment], verdict is None)
         return (None, None) if verdict is None else _fragment_finding(source, link, resolved, verdict, outcome)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
@@ -579,11 +637,13 @@ class Verdict:
     code: str = "SH211"
 
 
-def _lost_heading(fragment: str, resolved: str, renamed: str | None) -> Verdict:
+def _lost_heading(fragment: str, resolved: str, renamed: str | None, still_there: bool = False) -> Verdict:
     shown = _short(fragment)
     if renamed is None:
         return Verdict(f"#{shown} names a heading of {resolved!r} that the staged change removes", code="SH205")
-    return Verdict(f"#{shown} of {resolved!r} is renamed to #{visible(renamed)} in the staged change", renamed, "SH212")
+    now = f" (#{shown} now names another heading of the same text)" if still_there else ""
+    return Verdict(f"#{shown} of {resolved!r} is renamed to #{visible(renamed)} in the staged change{now}", renamed,
+                   "SH212")
 
 
 def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> Verdict | None:

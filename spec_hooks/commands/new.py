@@ -2,7 +2,6 @@
 templates otherwise), its header filled in: the ID from the path, the title, Draft, today's dates."""
 from __future__ import annotations
 
-import argparse
 import os
 import posixpath
 import re
@@ -10,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.config import DocType
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.fix import Edit, splice, write_atomic
@@ -23,7 +23,7 @@ BUNDLED = {"spec": "spec.md", "integration": "integration.md"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spec-hooks new", description="Start a new spec from the template of its type.")
+    parser = CommandParser(prog="spec-hooks new", description="Start a new spec from the template of its type.")
     parser.add_argument("path", metavar="PATH", help="the file to create, e.g. specs/rest/webhooks-v3.md")
     parser.add_argument("--type", dest="type_name", default=None,
                         help="the document type (default: the type whose paths match PATH, else spec)")

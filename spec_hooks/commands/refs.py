@@ -2,13 +2,13 @@
 reviewer about to rename or delete it."""
 from __future__ import annotations
 
-import argparse
 import json
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.document import BODY, Document
 from spec_hooks.findings import SpecHooksError, printable
 from spec_hooks.run import Project, guarded, open_project
@@ -23,7 +23,7 @@ class Reference:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spec-hooks refs",
+    parser = CommandParser(prog="spec-hooks refs",
                                      description="List every link to a file, or to a heading with PATH#anchor.")
     parser.add_argument("target", metavar="PATH[#anchor]", help="the file (and heading anchor) links point at")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -38,26 +38,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SpecHooksError("not inside a git repository: refs searches the files git tracks")
         given, _, anchor = args.target.partition("#")
         path = display_path(project.root, given)
-        found = references(project, path, unquote(anchor) if anchor else None)
+        path = path.rstrip("/") if path not in ("", ".") else ""
+        folder = _is_folder(project, path)
+        if folder and anchor:
+            raise SpecHooksError(f"{given!r} is a folder: a #fragment names a heading in a file")
+        found = references(project, path, unquote(anchor) if anchor else None, folder)
         if args.format == "json":
-            print(json.dumps({"version": 1, "target": path, "anchor": anchor or None,
+            print(json.dumps({"version": 1, "target": path, "anchor": anchor or None, "folder": folder,
                               "references": [ref.__dict__ for ref in found]}, indent=2, ensure_ascii=False))
         else:
             for ref in found:
                 print(printable(f"{ref.path}:{ref.line}:{ref.column}: {ref.target}"))
-        _note_anchor(project, path, anchor)
+        _notes(project, path, anchor, folder, found)
         return 0
 
     return guarded(run)
 
 
-def references(project: Project, path: str, anchor: str | None) -> list[Reference]:
-    """The links of tracked Markdown files that resolve to `path` (and name `anchor`, when given)."""
+def _is_folder(project: Project, path: str) -> bool:
+    prefix = f"{path}/" if path else ""
+    return path not in project.snapshot.index.entries and any(
+        entry.startswith(prefix) for entry in project.snapshot.index.entries)
+
+
+def references(project: Project, path: str, anchor: str | None, folder: bool = False) -> list[Reference]:
+    """The links of tracked Markdown files that resolve to `path` (and name `anchor`, when given); for a
+    folder, every link to it or to anything in it."""
     from spec_hooks.checks.links import is_external, resolve_link, split_target
 
     name = posixpath.basename(path)
-    candidates = set(project.snapshot.files_containing([name, quote(name)]))
-    if path in set(project.snapshot.tracked_markdown()):
+    tracked = project.snapshot.tracked_markdown()
+    candidates = set(project.snapshot.files_containing([name, quote(name)]) if name else tracked)
+    if folder:  # a file inside may link to its neighbours without naming the folder
+        candidates.update(markdown for markdown in tracked if markdown.startswith(f"{path}/"))
+    elif path in set(tracked):
         candidates.add(path)  # its own #fragment links name no file
     excluded = project.config.excluded
     paths = sorted(candidate for candidate in candidates if not excluded(candidate))
@@ -72,7 +86,8 @@ def references(project: Project, path: str, anchor: str | None) -> list[Referenc
             target = link.target.strip()
             if not target or is_external(target) or (link.kind == "definition" and not link.used):
                 continue
-            if resolve_link(candidate, target) != path:
+            resolved = resolve_link(candidate, target)
+            if resolved != path and not (folder and resolved is not None and _under(resolved, path)):
                 continue
             fragment = unquote(split_target(target)[1])
             if anchor is None or fragment == anchor:
@@ -82,11 +97,20 @@ def references(project: Project, path: str, anchor: str | None) -> list[Referenc
     return found
 
 
-def _note_anchor(project: Project, path: str, anchor: str) -> None:
+def _under(resolved: str, folder: str) -> bool:
+    return not folder or resolved.startswith(f"{folder}/")
+
+
+def _notes(project: Project, path: str, anchor: str, folder: bool, found: list[Reference]) -> None:
+    """What the list alone does not say: a target git does not track, an anchor the file lacks, no link."""
     import sys
 
-    if not anchor:
-        return
-    document = project.documents.read(path)
-    if isinstance(document, Document) and unquote(anchor) not in document.anchors:
-        print(f"spec-hooks: note: {path!r} has no heading or anchor #{anchor}", file=sys.stderr)
+    shown = f"{path}#{anchor}" if anchor else path or "."
+    if not folder and path not in project.snapshot.index.entries:
+        print(f"spec-hooks: note: {printable(path)!r} is not a tracked file or folder", file=sys.stderr)
+    elif anchor:
+        document = project.documents.read(path)
+        if isinstance(document, Document) and unquote(anchor) not in document.anchors:
+            print(f"spec-hooks: note: {printable(path)!r} has no heading or anchor #{printable(anchor)}", file=sys.stderr)
+    if not found:
+        print(f"spec-hooks: note: no tracked Markdown file links to {printable(shown)!r}", file=sys.stderr)

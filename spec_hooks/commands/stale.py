@@ -2,12 +2,12 @@
 commits left out, as `dates --check` computes it) is older than --days N, grouped by owner and status."""
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import field_value, identifier, status
 from spec_hooks.findings import SpecHooksError, printable
 from spec_hooks.run import Project, guarded, open_project, parse_arguments, select_files
@@ -29,7 +29,7 @@ class Stale:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spec-hooks stale",
+    parser = CommandParser(prog="spec-hooks stale",
                                      description="List specs whose content has not changed for --days days.")
     parser.add_argument("filenames", nargs="*", metavar="FILE", help="specs to consider (default: every tracked one)")
     parser.add_argument("--days", type=int, default=None, help="the age in days (default: stale.days, 180)")

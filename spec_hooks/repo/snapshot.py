@@ -101,17 +101,28 @@ class Snapshot:
         renames, deletes, _ = self.staged_changes
         return renames, deletes
 
-    @cached_property
+    @property
     def staged_changes(self) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
         """What the staged change renames (old path -> new path), deletes, and edits in place (path ->
         its blob in HEAD), against HEAD: one `git diff --cached --raw`."""
+        renames, deletes, edits, _ = self._staged
+        return renames, deletes, edits
+
+    def staged_as_in_head(self, path: str) -> bool:
+        """Whether the staged change leaves `path` as HEAD has it (not added, edited, or renamed to it)."""
+        renames, _, edits, added = self._staged
+        return bool(self.head) and path not in edits and path not in added and path not in renames.values()
+
+    @cached_property
+    def _staged(self) -> tuple[dict[str, str], frozenset[str], dict[str, str], frozenset[str]]:
         if not self.head:
-            return {}, frozenset(), {}
+            return {}, frozenset(), {}, frozenset()
         output = self.git.run("diff", "--cached", "--raw", "--no-abbrev", "-z", "-M", "--no-ext-diff", "HEAD")
         fields = output.split(b"\0")
         renames: dict[str, str] = {}
         deletes: set[str] = set()
         edits: dict[str, str] = {}
+        added: set[str] = set()
         at = 0
         while at < len(fields) and fields[at]:
             meta = fields[at].decode("ascii", "replace").split()
@@ -123,10 +134,12 @@ class Snapshot:
                 continue
             if status == "D":
                 deletes.add(decode_path(fields[at + 1]))
-            elif status == "M":
+            elif status in ("M", "T"):
                 edits[decode_path(fields[at + 1])] = old_blob
+            else:
+                added.add(decode_path(fields[at + 1]))
             at += 2
-        return renames, frozenset(deletes), edits
+        return renames, frozenset(deletes), edits, frozenset(added)
 
     @cached_property
     def worktree_changes(self) -> tuple[frozenset[str], frozenset[str]]:
