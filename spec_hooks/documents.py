@@ -102,10 +102,12 @@ def without_date_lines(document: Document, types: Sequence[DocType], whitespace:
     pre-commit-hooks' trailing-whitespace, end-of-file-fixer and mixed-line-ending change); without
     it, the line endings are compared as well (the last item)."""
     header = document.header
-    names = {name.lower() for doc_type in types for name in doc_type.date_fields}
+    names = sorted({name for doc_type in types for name in doc_type.date_fields})
     text = document.text
+    # A date item is read as the header reads it (`named_fields`): `**Up\_dated:**` is Updated there, so
+    # it is here, or the fixer's own edit would count as content and bump the date again.
     dropped = {len(_LINE_BREAK.findall(text, 0, field.key_offset)) for field in header.fields
-               if field.key is not None and field.key.lower() in names} if header else set()
+               if field.key is not None and (near_miss(field.key, names) or field.key) in names} if header else set()
     lines = [line for number, line in enumerate(_LINE_BREAK.split(text)) if number not in dropped]
     if not whitespace:
         return [*lines, "".join(_LINE_BREAK.findall(text))]

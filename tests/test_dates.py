@@ -364,3 +364,25 @@ def test_blobless_partial_clone_fetches_markdown_history_once(repo: Repo, cli, t
     assert result.status == 2
     assert result.err.startswith("spec-hooks: error: this partial clone lacks 1 historical Markdown blob(s) and fetching "
                                  "them from 'origin' failed (fatal: ")
+
+
+@pytest.mark.parametrize("key", ["**Updated:**", "**Up\\_dated:**", "**Up*dat*ed:**", "**`Updated`:**", "__Updated:__",
+                                 "**updated:**"])
+def test_the_backfill_is_idempotent_for_every_key_shape_the_header_reads(repo: Repo, cli, key: str) -> None:
+    """The extractor, the bump decision and the fixer agree on which line is the date line: once the
+    backfilled date is staged, the next run sees a date-only change and leaves it."""
+    path = "specs/rest/a.md"
+    text = spec(spec_id="rest/a", created="2025-01-14").replace("- **Updated:**", f"- {key}")
+    repo.write(path, text)
+    repo.add()
+    repo.commit("init", when="2025-03-04T10:00:00+00:00")
+    repo.write(path, text + "A change in June.\n")
+    repo.add()
+    repo.commit("june", when="2025-06-30T10:00:00+00:00")
+    cli("dates", "--check", "--fix")
+    fixed = repo.read(path)
+    assert f"- {key} 2025-06-30\n".encode() in fixed, fixed
+    repo.add()
+    again = cli("dates", "--check", "--fix")
+    assert repo.read(path) == fixed and again.status == 0, again.out
+    assert cli("dates", path).status == 0 and repo.read(path) == fixed, "the bump sees a date-only change too"

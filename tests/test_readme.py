@@ -31,6 +31,7 @@ def test_every_rule_code_the_documentation_names_exists() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     command = next(line for line in README.splitlines() if "pytest" in line and line.startswith("python3 -m venv"))
     assert command in (PROJECT / ".ci" / "run").read_text().splitlines()
+    assert 'acceptance="../shared/acceptance/run"' in (PROJECT / ".ci" / "run").read_text(), "and the acceptance scenarios"
 
 
 def test_every_hook_reports_once() -> None:
