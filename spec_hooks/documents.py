@@ -121,15 +121,33 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def find_placeholder(text: str) -> str | None:
-    """The first template placeholder in `text`: `{{...}}`, `YYYY-MM-DD`, or a bracketed `[area/name]`
+    """The first template placeholder in `text`: `{{...}}`, `YYYY-MM-DD`, or a bracketed name of more than
+    one word (`[area/name]`, `[Specification Title]`: not `[beta]`, `[C++]` or a bracket inside brackets)
     that is not a link's text, each within one line. It is what the regex
-    `\\{\\{.*?\\}\\}|YYYY-MM-DD|(?<!\\])\\[[^\\]\n]+\\](?![(\\[])` finds, found in linear time: that regex
-    rescans the rest of the line from every `{{` or `[` and took 50 s on a 100 KB value of `{{`."""
+    `\\{\\{.*?\\}\\}|YYYY-MM-DD|(?<!\\])\\[(?=[^\\[\\]\n]*[ /])[^\\[\\]\n]+\\](?![(\\[])` finds, found in linear time
+    (a regex rescanning the rest of a line from every `{{` took 50 s on a 100 KB value of `{{`)."""
     for line in text.split("\n"):
         found = [match for match in (_braces(line), _date(line), _brackets(line)) if match is not None]
         if found:
             return min(found)[1]
     return None
+
+
+def placeholder_of(plain: str, text: str, offset: int) -> str | None:
+    """A template placeholder in a title or header value as it is written (`plain` is what it shows, from
+    `offset` in `text`): `\\[beta\\]`, escaped as the fixers write a title with brackets, shows `[beta]`
+    but is no placeholder."""
+    found = find_placeholder(plain)
+    return found if found is not None and found in _item_text(text, offset) else None
+
+
+_ITEM_END = re.compile(r"\n[ \t]*(?:[-*+][ \t]|\r?\n)")
+
+
+def _item_text(text: str, offset: int) -> str:
+    """The text of the header item (or title) from `offset`: up to the next item, blank line or end."""
+    end = _ITEM_END.search(text, offset)
+    return text[offset : end.start() if end else len(text)]
 
 
 def _braces(line: str) -> tuple[int, str] | None:
@@ -144,19 +162,18 @@ def _date(line: str) -> tuple[int, str] | None:
 
 
 def _brackets(line: str) -> tuple[int, str] | None:
-    """`[text]` not right after a `]` and not followed by `(` or `[`. Every `[` before the same first
-    `]` shares that `]`, so one failure settles them all."""
-    at = 0
-    while (start := line.find("[", at)) >= 0:
-        end = line.find("]", start + 1)
-        if end < 0:
-            return None
-        if start > 0 and line[start - 1] == "]" or end == start + 1:
-            at = start + 1
-        elif line[end + 1 : end + 2] in ("(", "["):
-            at = end + 1
-        else:
-            return start, line[start : end + 1]
+    """The first innermost `[text]` whose text has a space or a slash, not right after a `]` and not
+    followed by `(` or `[`: innermost pairs never overlap, so one scan finds them in order."""
+    opened = -1
+    for at, character in enumerate(line):
+        if character == "[":
+            opened = at
+        elif character == "]" and opened >= 0:
+            inside = line[opened + 1 : at]
+            if (inside and (" " in inside or "/" in inside) and not (opened > 0 and line[opened - 1] == "]")
+                    and line[at + 1 : at + 2] not in ("(", "[")):
+                return opened, line[opened : at + 1]
+            opened = -1
     return None
 
 

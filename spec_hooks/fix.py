@@ -131,6 +131,30 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def create_exclusive(path: Path, data: bytes) -> None:
+    """Create `path` with `data`, whole, never replacing a file: the text is written beside it, then linked
+    in place (which fails if anything is there by then: two runs racing for one name cannot both win)."""
+    import tempfile
+
+    umask = os.umask(0)
+    os.umask(umask)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:80]}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o666 & ~umask)
+        try:
+            os.link(temporary, path)
+        except (PermissionError, NotImplementedError) as exc:  # a file system without hard links
+            if isinstance(exc, PermissionError) and not path.parent.exists():
+                raise
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(data)
+    finally:
+        os.unlink(temporary)
+
+
 def without_resolved(findings: Sequence[Finding], applied: Sequence[Edit]) -> list[Finding]:
     """The findings that no applied edit resolves."""
     resolved = {finding for edit in applied for finding in edit.resolves}

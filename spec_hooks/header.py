@@ -147,7 +147,11 @@ def _field(text: str, item: dict[str, Any], env: dict[str, Any]) -> Field:
     inline = _inline(first, env)
     key = _item_key(inline)
     plain = _LINE_BREAK.sub(" ", plain_text(inline).strip())
-    value = clean_value(plain.split(":", 1)[1].strip() if ":" in plain else "", 0)[0] if key else plain
+    # A trailing backslash is the item's hard-break marker only when the item's text ends with one (not
+    # when it shows one, as an escaped `\\` or a link's text does).
+    written = text[start:end] if start is not None and end is not None else None
+    marker = written is None or (written.endswith("\\") and not written.endswith("\\\\"))
+    value = clean_value(plain.split(":", 1)[1].strip() if ":" in plain else "", 0, marker)[0] if key else plain
     if start is None or end is None:
         anchor = _where(item) or 0
         return Field(key, value, anchor, anchor, exact=False)
@@ -164,10 +168,10 @@ def _field(text: str, item: dict[str, Any], env: dict[str, Any]) -> Field:
 _LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
 
-def clean_value(value: str, start: int) -> tuple[str, int]:
+def clean_value(value: str, start: int, backslash_marker: bool = True) -> tuple[str, int]:
     """Drop hard-break spaces or backslash and a code span's backticks; return the value and where it starts."""
     value = value.rstrip(" \t")
-    if value.endswith("\\") and not value.endswith("\\\\"):
+    if backslash_marker and value.endswith("\\") and not value.endswith("\\\\"):
         value = value[:-1].rstrip(" \t")
     ticks = len(value) - len(value.lstrip("`"))
     if ticks and len(value) > 2 * ticks and len(value) - len(value.rstrip("`")) == ticks:

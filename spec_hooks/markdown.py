@@ -667,6 +667,11 @@ def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
+def shown_text(markdown: str) -> str:
+    """What inline Markdown shows: `[Pay \\[beta\\]](a.md)` shows `Pay [beta]`."""
+    return plain_text(_markdown().inline(markdown, {QUIET: True}))
+
+
 def plain_text(tokens: list[dict[str, Any]]) -> str:
     """The text of inline tokens as a browser's textContent has it (raw HTML tags and images show none)."""
     parts = []

@@ -127,7 +127,7 @@ def test_every_destination_stands_exactly_where_it_is_reported() -> None:
             assert link.exact, (name, link)
             assert (html.unescape(raw) if link.kind == "html" else _unescaped(raw)) == link.target, (name, link, raw)
             checked += 1
-    assert checked > 1000  # the spec examples alone hold over a thousand
+    assert checked > 300  # the vendored spec examples alone hold 331
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from spec_hooks.documents import (
     Spec,
     classify,
     date_problems,
-    find_placeholder,
     near_miss,
     normalize_key,
+    placeholder_of,
 )
 from spec_hooks.findings import WARNING, Finding
 from spec_hooks.run import (
@@ -146,12 +146,13 @@ def check_document(
     """The document's findings, and the fields whose values are placeholders or invalid."""
     header, doc_type = document.header, document.doc_type
     findings = _item_findings(document)
-    if placeholder := find_placeholder(header.title):
+    text = document.source.text
+    if placeholder := placeholder_of(header.title, text, header.title_offset):
         findings.append(document.at(header.title_offset, "SH107", f"title is still the template placeholder {placeholder!r}"))
     instance = {name: field.value for name, field in document.fields.items()}
     placeholders = set()
     for name, field in document.fields.items():
-        if placeholder := find_placeholder(field.value):
+        if placeholder := placeholder_of(field.value, text, field.value_offset):
             placeholders.add(name)
             findings.append(document.at(
                 field.value_offset, "SH107", f"{name} is still the template placeholder {placeholder!r}"

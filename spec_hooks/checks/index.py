@@ -15,6 +15,7 @@ from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import Catalogue, field_value, identifier, status
 from spec_hooks.document import BODY, Document
 from spec_hooks.documents import Spec
+from spec_hooks.escape import literal
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.fix import Edit, write_edits
 from spec_hooks.run import (
@@ -229,7 +230,7 @@ def render(project: Project, specs: list[Spec], options: Options, index_path: st
     groups = _groups(project, specs, options.group_by)
     for name, members in groups:
         if options.group_by != "none":
-            parts.extend([f"### {_escape(name)} ({len(members)})", ""])
+            parts.extend([f"### {literal(name)} ({len(members)})", ""])
         parts.extend(_table(members, index_path))
         parts.append("")
     if not specs:
@@ -297,18 +298,12 @@ def _table(specs: list[Spec], index_path: str) -> list[str]:
     folder = posixpath.dirname(index_path)
     for spec, row in zip(specs, cells, strict=True):
         target = destination(posixpath.relpath(spec.path, folder or "."))
-        title = _escape(spec.header.title) or _escape(spec.path)
-        values = " | ".join(_escape(row[index][1]) for index in shown)
+        title = literal(spec.header.title) or literal(spec.path)
+        values = " | ".join(literal(row[index][1]) for index in shown)
         lines.append(f"| [{title}]({target}) | {values} |")
     return lines
 
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-
-
-def _escape(text: str) -> str:
-    """A header value shown literally in a table cell."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def graph(project: Project, specs: list[Spec]) -> list[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spec_hooks.catalogue import Catalogue, identifier, status
-from spec_hooks.documents import Spec, find_placeholder
+from spec_hooks.documents import Spec, placeholder_of
 from spec_hooks.findings import Finding
 from spec_hooks.fix import Edit
 from spec_hooks.header import Field
@@ -131,7 +131,8 @@ def relations_of(spec: Spec, catalogue: Catalogue, keys: Sequence[str]) -> list[
     found: list[Relation] = []
     for key in keys:
         field = spec.fields.get(key)
-        if field is None or field.value.strip().lower() in _NOTHING or find_placeholder(field.value):
+        if field is None or field.value.strip().lower() in _NOTHING or placeholder_of(field.value, spec.source.text,
+                                                                                          field.value_offset):
             continue
         links = _links_in(spec, field, catalogue)
         if links:
@@ -256,8 +257,9 @@ def reference_to(spec: Spec, other: Spec) -> str:
     if other.doc_type.id_field and (value := identifier(other)):
         return value
     from spec_hooks.checks.links import destination
+    from spec_hooks.escape import literal
 
-    return f"[{other.header.title}]({destination(posixpath.relpath(other.path, posixpath.dirname(spec.path) or '.'))})"
+    return f"[{literal(other.header.title)}]({destination(posixpath.relpath(other.path, posixpath.dirname(spec.path) or '.'))})"
 
 
 def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]) -> Edit | None:
@@ -271,7 +273,7 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
             return None
         end = field.value_offset + len(field.value)
         current = field.value
-        empty = current.strip().lower() in _NOTHING or find_placeholder(current) is not None
+        empty = current.strip().lower() in _NOTHING or placeholder_of(current, text, field.value_offset) is not None
         return Edit(field.value_offset, end, current, value if empty else f"{current}, {value}", resolves)
     items = [item for item in spec.header.fields if item.key is not None]
     if not items or not items[-1].exact:
@@ -315,14 +317,14 @@ def relations_hold(wanted: Sequence[tuple[str, str]]) -> Callable[[str], str | N
     """A check of a fixed text: its header still parses, and each (key, value) added reads back in it."""
     def verify(new_text: str) -> str | None:
         from spec_hooks.header import extract_header
+        from spec_hooks.markdown import shown_text
 
         header = extract_header(new_text)
         if header is None:
             return "the header would no longer be read"
         for key, value in wanted:
             field = header.get(key)
-            shown = value.partition("](")[0].lstrip("[")
-            if field is None or shown not in field.value:
+            if field is None or shown_text(value) not in field.value:
                 return f"{key}: {value!r} would not read back in the header"
         return None
 

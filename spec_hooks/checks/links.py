@@ -110,6 +110,13 @@ class Repository:
             folders.setdefault(folder, {})[name.lower()] = path
         return folders
 
+    def edited(self, path: str) -> bool:
+        """Whether the staged change edits `path` in place (where its headings may have been renamed)."""
+        return self.project.in_git and path in self.project.snapshot.staged_changes[2]
+
+    def as_in_head(self, path: str) -> bool:
+        return self.project.in_git and self.project.snapshot.staged_as_in_head(path)
+
     @cached_property
     def moved_from(self) -> dict[str, str]:
         """The old path of each file the staged change renames, by its new path."""
@@ -608,8 +615,8 @@ def _check_fragment(
         verdict = _fragment_verdict(fragment, resolved, found)
         # A lost anchor, or one that names another heading now: the latter only in files the staged change
         # leaves as they were (in a file it touches, the link may be the one just pointed there).
-        if fragment in repository.heading_changes.get(resolved, {}) and (
-                verdict is not None or repository.project.snapshot.staged_as_in_head(source.path)):
+        if (verdict is not None or repository.edited(resolved) and repository.as_in_head(source.path)) and (
+                fragment in repository.heading_changes.get(resolved, {})):
             verdict = _lost_heading(fragment, resolved, repository.heading_changes[resolved][fragment], verdict is None)
         return (None, None) if verdict is None else _fragment_finding(source, link, resolved, verdict, outcome)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)

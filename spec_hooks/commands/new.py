@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.config import DocType
+from spec_hooks.escape import literal
 from spec_hooks.findings import Finding, SpecHooksError
-from spec_hooks.fix import Edit, splice, write_atomic
+from spec_hooks.fix import Edit, create_exclusive, splice
 from spec_hooks.run import Project, guarded, open_project
 from spec_hooks.source import Source, display_path, inside
 
@@ -43,17 +44,52 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SpecHooksError(f"{path}: already exists; spec-hooks new never overwrites a file")
         if path.startswith(("../", "/")) or not inside(project.root, _nearest_existing(target.parent)):
             raise SpecHooksError(f"{path}: lies outside the repository")
+        if _in_git_directory(project, path, target):
+            raise SpecHooksError(f"{path}: lies in the git directory, not in the work tree")
+        if args.title is not None and not args.title.isprintable():
+            raise SpecHooksError("--title must be one line of text (it has a line break or a control character)")
         doc_type = choose_type(project, path, args.type_name)
         template, template_path = read_template(project, doc_type)
         title = args.title or title_from_path(path)
         text = new_document(template, template_path, path, doc_type, title, project.config.today().isoformat(),
                             keep_instructions=args.keep_instructions)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"))
+        _create(target, path, text.encode("utf-8"))
         print(f"{path}: created from {template_path} ({doc_type.name}); fill in what only you know, then git add it")
         return 0
 
     return guarded(run)
+
+
+def _create(target: Path, path: str, data: bytes) -> None:
+    """Create the file (and its folders), never over one that appeared meanwhile; why not, in one line."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        create_exclusive(target, data)
+    except FileExistsError:
+        if target.parent.is_dir():
+            raise SpecHooksError(f"{path}: already exists; spec-hooks new never overwrites a file") from None
+        blocking = next((folder for folder in [target.parent, *target.parent.parents]
+                         if os.path.lexists(folder) and not folder.is_dir()), target.parent)
+        what = "a broken symbolic link" if blocking.is_symlink() else "a file"
+        raise SpecHooksError(f"{path}: cannot create it: {_shown(blocking.name)} on its way is {what}") from None
+    except OSError as exc:
+        raise SpecHooksError(f"{_shown(path)}: cannot create it: {exc.strerror or exc}") from None
+
+
+def _shown(path: str) -> str:
+    return path if len(path) <= 120 else path[:117] + "..."
+
+
+def _in_git_directory(project: Project, path: str, target: Path) -> bool:
+    """Whether the path names something under `.git` (any `.git` folder on the way, or git's own directory
+    wherever it is): spec-hooks writes nothing there."""
+    if any(part.lower() == ".git" for part in path.split("/")):
+        return True
+    if project.git is None:
+        return False
+    real = os.path.realpath(_nearest_existing(target.parent))
+    return any(real == folder or real.startswith(folder + os.sep)
+               for folder in {os.path.realpath(project.git.repo.git_dir), os.path.realpath(project.git.common_dir)})
 
 
 def _nearest_existing(folder: Path) -> Path:
@@ -123,6 +159,10 @@ def new_document(template: str, template_path: str, path: str, doc_type: DocType
     document = Document(source)
     edits = _link_edits(document, template_path, path) + _header_edits(document, doc_type, path, title, today)
     text = splice(template, edits)
+    written = Document(Source(path, text)).header
+    if written is None or " ".join(title.split()) not in written.title:
+        raise SpecHooksError(f"the {doc_type.name} template's title line does not read back as {title!r}; "
+                             "write the title by hand")
     return text if keep_instructions else skeleton(text)
 
 
@@ -183,9 +223,9 @@ def _title_edit(text: str, offset: int, title: str) -> Edit:
     line = text[offset:end].rstrip("\r")
     placeholder = re.search(r"\{\{[^}]*\}\}", line)
     if placeholder is not None:  # `{{SYSTEM_NAME}} – Integration Spec`: the name goes where the placeholder is
-        return Edit(offset + placeholder.start(), offset + placeholder.end(), placeholder.group(), title)
+        return Edit(offset + placeholder.start(), offset + placeholder.end(), placeholder.group(), literal(title))
     start = offset + len(line) - len(line.lstrip("# "))
-    return Edit(start, offset + len(line), text[start : offset + len(line)], title)
+    return Edit(start, offset + len(line), text[start : offset + len(line)], literal(title))
 
 
 _BREAK = re.compile(r"^ {0,3}---+[ \t]*$")
