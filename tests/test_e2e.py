@@ -81,9 +81,10 @@ def downstream(repo: Repo) -> Repo:
 
 def test_try_repo_passes_clean_specs_and_fails_planted_defects(downstream: Repo, pre_commit, hook_repo) -> None:
     for hook in ("check-spec-headers", "check-spec-links", "check-spec-dates", "check-specs"):
-        clean = pre_commit("try-repo", str(hook_repo[0]), hook, "--all-files")
+        clean = pre_commit("try-repo", str(hook_repo[0]), hook, "--all-files", "--verbose")
         assert clean.returncode == 0, (hook, clean.stdout + clean.stderr)
-        assert clean.stdout.count("Checked 2 files: no problems.") == 1, (hook, "one summary, not one per batch")
+        assert clean.stdout.count("Checked 2 files: no problems.") == 1, (hook, "one summary, not one per batch",
+                                                                          clean.stdout)
     downstream.write("specs/rest/webhooks.md", downstream.read("specs/rest/webhooks.md").decode()
                      .replace("**Status:** Draft", "**Status:** Approved").replace("#goals", "#goal"))
     downstream.add()

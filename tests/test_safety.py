@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from conftest import Repo, spec
 
 
@@ -78,12 +79,12 @@ def test_concurrent_new_never_overwrites(started: Repo) -> None:
         barrier = threading.Barrier(2)
         results: list[subprocess.CompletedProcess[str]] = []
 
-        def run(title: str, path: str = path, barrier: threading.Barrier = barrier) -> None:
+        def run(title: str, path: str, barrier: threading.Barrier, results: list[subprocess.CompletedProcess[str]]) -> None:
             barrier.wait()
             results.append(subprocess.run([sys.executable, "-c", script, "new", "--title", title, path],
                                           cwd=started.root, capture_output=True, text=True))
 
-        threads = [threading.Thread(target=run, args=(title,)) for title in ("First", "Second")]
+        threads = [threading.Thread(target=run, args=(title, path, barrier, results)) for title in ("First", "Second")]
         for thread in threads:
             thread.start()
         for thread in threads:
