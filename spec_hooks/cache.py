@@ -18,7 +18,8 @@ from typing import Any
 
 from spec_hooks import __version__
 
-FOLDER = "spec-hooks/documents"
+CACHE_ROOT = "spec-hooks"  # the folder in git's common directory that holds every cache
+FOLDER = f"{CACHE_ROOT}/documents"
 MAX_SHARD = 64 << 20  # bytes: far beyond any real shard, well below a memory bomb
 _FORMAT = 4
 MAX_VERDICTS = 500_000  # pairs of blobs: about 45 MB
@@ -139,9 +140,23 @@ def typed(values: Any, types: tuple[type, ...]) -> bool:
     return type(values) is tuple and tuple(map(type, values)) == types
 
 
+def _through_symlink(path: Path) -> bool:
+    """Whether a folder of the cache on the way to `path` (from `.git/spec-hooks` down) is a symbolic
+    link: followed, it would have the cache read from and written to anywhere (N3)."""
+    folders = []
+    for folder in path.parents:
+        folders.append(folder)
+        if folder.name == CACHE_ROOT:
+            return any(os.path.islink(each) for each in folders)
+    return False
+
+
 def read_keyed(path: Path, key: str) -> Any | None:
     """What `write_keyed` wrote with this key; {} when there is no file yet; None when there is one but
-    it cannot be trusted (unreadable, too large, not a regular file, another key or version)."""
+    it cannot be trusted (unreadable, too large, not a regular file, another key or version, reached
+    through a symbolic link)."""
+    if _through_symlink(path):
+        return None
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
@@ -169,8 +184,12 @@ def write_keyed(path: Path, key: str, entries: Any) -> None:
     """Write atomically; a cache that cannot be written is only a slower next run."""
     from spec_hooks.fix import write_atomic
 
+    if _through_symlink(path):
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if _through_symlink(path):  # made a link by another process between the two looks: write nothing
+            return
         write_atomic(path, marshal.dumps((key, entries)))
     except (OSError, ValueError):
         pass

@@ -148,3 +148,23 @@ def test_relations_fix_writes_another_specs_title_as_text(started: Repo, cli, ti
     assert pay is not None and replaces.value == " ".join(pay.title.split()), "the link text shows the title"
     assert [link.target for link in parse(text).links] == ["../../integrations/pay.md"], "no link injected"
     assert [code for code in cli("headers").codes() if code in ("SH107", "SH115", "SH116")] == []
+
+
+# N3: a symlinked cache folder is never followed -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("linked", ["spec-hooks", "spec-hooks/documents"])
+def test_a_symlinked_cache_folder_is_not_followed(started: Repo, cli, tmp_path: Path, linked: str) -> None:
+    outside = tmp_path / "outside-cache"
+    outside.mkdir()
+    for number in range(25):  # more than a hook's handful: the caches are used
+        started.write(f"specs/rest/s{number}.md", spec(spec_id=f"rest/s{number}") + f"[n](s{(number + 1) % 25}.md)\n")
+    started.add()
+    link = started.root / ".git" / linked
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside, target_is_directory=True)
+    first = cli("check")
+    assert first.status in (0, 1) and "Traceback" not in first.err
+    assert cli("check").lines == first.lines, "a run without its caches says the same"
+    assert list(outside.rglob("*")) == []
+    assert link.is_symlink(), "the link itself is left as it is"
