@@ -168,3 +168,48 @@ def test_a_symlinked_cache_folder_is_not_followed(started: Repo, cli, tmp_path: 
     assert cli("check").lines == first.lines, "a run without its caches says the same"
     assert list(outside.rglob("*")) == []
     assert link.is_symlink(), "the link itself is left as it is"
+
+
+# N8, N9: the repositories git itself reads ------------------------------------------------------------------------
+
+
+def _history_of_six(repo: Repo) -> None:
+    for number in range(1, 7):
+        repo.write("specs/rest/a.md", spec(spec_id="rest/a", created="2025-01-14", updated=f"2025-03-0{number}")
+                   + f"Change {number}.\n")
+        repo.add()
+        repo.commit(f"c{number}", when=f"2025-03-0{number}T10:00:00+00:00")
+    repo.git("config", "uploadpack.allowFilter", "true")
+    repo.git("config", "uploadpack.allowAnySHA1InWant", "true")
+
+
+@pytest.mark.parametrize("kind", ["tree:0", "blob:none"])
+def test_a_partial_clone_reads_its_history(repo: Repo, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           kind: str) -> None:
+    """A treeless clone (actions/checkout's `filter: tree:0`) has no trees: they are fetched in one request."""
+    _history_of_six(repo)
+    full = cli("dates", "--check")
+    clone = tmp_path / "partial"
+    subprocess.run(["git", "clone", "-q", f"--filter={kind}", repo.root.as_uri(), str(clone)], check=True)
+    monkeypatch.chdir(clone)
+    for command in (("dates", "--check"), ("check",), ("stale",)):
+        result = cli(*command)
+        assert result.status in (0, 1) and result.err == "", (command, result.err)
+    assert cli("dates", "--check").lines == full.lines
+
+
+def test_a_bare_git_dir_with_a_work_tree(repo: Repo, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("specs/rest/a.md", spec(spec_id="rest/a"))
+    repo.add()
+    repo.commit()
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(bare)], check=True)
+    work = tmp_path / "wt"
+    work.mkdir()
+    monkeypatch.setenv("GIT_DIR", str(bare))
+    monkeypatch.setenv("GIT_WORK_TREE", str(work))
+    monkeypatch.chdir(work)
+    subprocess.run(["git", "checkout", "-q", "-f", "HEAD"], check=True)
+    subprocess.run(["git", "reset", "-q"], check=True)
+    result = cli("check")
+    assert (result.status, result.err) == (0, "") and result.summary == ["Checked 1 file: no problems."]

@@ -22,7 +22,7 @@ from spec_hooks.documents import (
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, without_resolved, write_edits
 from spec_hooks.header import Field, extract_header
-from spec_hooks.repo.history import History, fetch_missing_blobs
+from spec_hooks.repo.history import History, fetch_missing_blobs, fetch_missing_trees
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -218,8 +218,9 @@ class RepositoryState:
             return
         pathspecs: tuple[str, ...] = ()
         remote = snapshot.promisor_remote()
-        if remote is not None:  # a blobless clone: bring the Markdown history's blobs in one request
+        if remote is not None:  # a partial clone: bring its history's trees, then its Markdown blobs, in one request each
             pathspecs = (":(icase)*.md", ":(icase)*.markdown")
+            fetch_missing_trees(snapshot.git, remote)
             fetch_missing_blobs(snapshot.git, remote, pathspecs)
         self._history = History(snapshot.git, pathspecs)
 

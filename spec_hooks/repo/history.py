@@ -43,6 +43,32 @@ class Commit(NamedTuple):
 _LOG_FORMAT = "%H %P%x00%at %ai%x00%ct %ci%x00"
 
 
+def fetch_missing_trees(git: Git, remote: str) -> int:
+    """Fetch, in one request, the trees a treeless clone (`--filter=tree:0`) lacks in HEAD's history:
+    `git log --raw` needs them all, and would otherwise fetch them one commit at a time (or, with lazy
+    fetching off, fail). Their blobs are not fetched (`--filter=blob:none`). Returns how many were missing."""
+    listed = git.run("rev-list", "--objects", "--missing=print", "--filter=blob:none", "HEAD")
+    missing = sorted({line[1:41] for line in listed.split(b"\n") if line.startswith(b"?")})
+    if missing:
+        _fetch(git, remote, missing, "trees")
+    return len(missing)
+
+
+def _fetch(git: Git, remote: str, missing: list[bytes], what: str) -> None:
+    """Objects of a partial clone from its promisor remote, in one request (their blobs left out)."""
+    status, _, error = git.run_status(
+        "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
+        "--recurse-submodules=no", "--filter=blob:none", "--stdin", stdin=b"\n".join(missing) + b"\n",
+        env={"GIT_NO_LAZY_FETCH": "0"})
+    if status != 0:
+        lines = error.decode("utf-8", "replace").strip().splitlines()
+        reason = next((line for line in lines if line.startswith("fatal:")), lines[-1] if lines else "")
+        raise SpecHooksError(
+            f"this partial clone lacks {len(missing)} historical {what} and fetching them from "
+            f"'{remote}' failed ({reason or status}); run where the remote is reachable, or use a full clone"
+        )
+
+
 def fetch_missing_blobs(git: Git, remote: str, pathspecs: tuple[str, ...]) -> int:
     """Fetch, in one request, the blobs of `pathspecs` that HEAD's history changes and a partial clone
     lacks: `git log -p` would otherwise fetch them one commit at a time. Returns how many were fetched."""
@@ -55,17 +81,7 @@ def fetch_missing_blobs(git: Git, remote: str, pathspecs: tuple[str, ...]) -> in
     listed = git.run("rev-list", "--objects", "--missing=print", "HEAD")
     missing = sorted(blobs & {line[1:41] for line in listed.split(b"\n") if line.startswith(b"?")})
     if missing:
-        status, _, error = git.run_status(
-            "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
-            "--recurse-submodules=no", "--filter=blob:none", "--stdin", stdin=b"\n".join(missing) + b"\n",
-            env={"GIT_NO_LAZY_FETCH": "0"})
-        if status != 0:
-            lines = error.decode("utf-8", "replace").strip().splitlines()
-            reason = next((line for line in lines if line.startswith("fatal:")), lines[-1] if lines else "")
-            raise SpecHooksError(
-                f"this partial clone lacks {len(missing)} historical Markdown blob(s) and fetching them from "
-                f"'{remote}' failed ({reason or status}); run where the remote is reachable, or use a full clone"
-            )
+        _fetch(git, remote, missing, "Markdown blob(s)")
     return len(missing)
 
 

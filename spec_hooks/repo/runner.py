@@ -184,7 +184,10 @@ def open_repository(cwd: Path) -> Git | None:
         return None
     except (OSError, ValueError) as exc:  # an unreadable .git file or config
         raise SpecHooksError(f"cannot open the git repository: {exc}") from None
+    work_tree = repo.working_tree_dir or os.environ.get("GIT_WORK_TREE")
+    if not work_tree:
+        return None  # a bare repository has no work tree to check (unless GIT_WORK_TREE names one, as for git)
+    root = Path(os.path.realpath(work_tree))
     if repo.working_tree_dir is None:
-        return None  # a bare repository has no work tree to check
-    root = Path(os.path.realpath(repo.working_tree_dir))
+        repo.git = git.Git(root)  # run git from the work tree GIT_WORK_TREE names, as the user's git does
     return Git(repo, root)
