@@ -513,7 +513,7 @@ class _Walker:
                     self._inline(cell, None)
 
     def _html(self, raw: str, state: _State | None, start: int, inline: bool = False) -> None:
-        comments = _comments(raw) if "<!--" in raw else []
+        comments, tags = _comments_and_tags(raw) if "<" in raw else ([], [])
         for begin, end in comments:
             if IGNORE_DIRECTIVE in raw[begin:end]:
                 self._silence(self._original(state, start + begin), self._original(state, start + end))
@@ -528,7 +528,7 @@ class _Walker:
                 offset = self._original(state, start + begin)
                 text = html.unescape(_TAG_OR_COMMENT.sub("", raw[begin:end]))
                 self.parsed.headings.append(Heading(level, text, offset or 0))
-        for tag in _TAG.finditer(raw):
+        for tag in tags:
             name = tag.group(1).lower()
             for attribute in _ATTRIBUTE.finditer(tag.group(), tag.end(1) - tag.start()):
                 key = attribute.group(1).lower()
@@ -615,16 +615,32 @@ def _dedent_footnote(text: str) -> str:
 
 
 _MARKUP = re.compile(r"[\\`*_~\[\]<>&!\n]")  # what can make a heading's text differ from its source
-def _comments(raw: str) -> list[tuple[int, int]]:
-    """The spans of HTML comments (an unclosed one runs to the end), found in one pass."""
-    spans = []
-    at = raw.find("<!--")
-    while at >= 0:
-        close = raw.find("-->", at + 4)
-        end = len(raw) if close < 0 else close + 3
-        spans.append((at, end))
-        at = raw.find("<!--", end)
-    return spans
+# An open tag as CommonMark reads one (6.6): `<` and `>` may stand in a quoted attribute value, and a
+# comment's `<!--` there is text, as it is for the browser.
+_OPEN_TAG = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)(?:[ \t\n]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t\n]*=[ \t\n]*"""
+                       r"""(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*"))?)*[ \t\n]*/?>""")
+_COMMENT_OR_TAG = re.compile(r"<!--|<[A-Za-z]")
+_TAG_AT_MOST = 8192  # characters an open tag is looked for in: no real tag is longer, and the scan stays linear
+
+
+def _comments_and_tags(raw: str) -> tuple[list[tuple[int, int]], list[re.Match[str]]]:
+    """The spans of HTML comments (an unclosed one runs to the end) and the open tags outside them,
+    in one pass."""
+    comments: list[tuple[int, int]] = []
+    tags: list[re.Match[str]] = []
+    at = 0
+    while (found := _COMMENT_OR_TAG.search(raw, at)) is not None:
+        start = found.start()
+        if found.group() == "<!--":
+            close = raw.find("-->", start + 4)
+            at = len(raw) if close < 0 else close + 3
+            comments.append((start, at))
+            continue
+        tag = _OPEN_TAG.match(raw, start, min(len(raw), start + _TAG_AT_MOST))
+        if tag is not None:
+            tags.append(tag)
+        at = tag.end() if tag is not None else found.end()
+    return comments, tags
 
 
 def _blank(raw: str, spans: list[tuple[int, int]]) -> str:
@@ -652,7 +668,6 @@ def _html_headings(raw: str) -> list[tuple[int, int, int]]:
 
 
 _TAG_OR_COMMENT = re.compile(r"</?[A-Za-z][^<>]*>")
-_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 _ATTRIBUTE = re.compile(r"""(?<=[\s"'])([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 

@@ -213,3 +213,14 @@ def test_a_bare_git_dir_with_a_work_tree(repo: Repo, cli, tmp_path: Path, monkey
     subprocess.run(["git", "reset", "-q"], check=True)
     result = cli("check")
     assert (result.status, result.err) == (0, "") and result.summary == ["Checked 1 file: no problems."]
+
+
+# N13: a directive is an HTML comment as the parser sees one -------------------------------------------------------
+
+
+def test_a_directive_inside_an_attribute_value_is_text(started: Repo, cli) -> None:
+    started.write("a.md", '# A\n\n<a title="<!-- spec-hooks: disable-file -->" href="missing.md">x</a> '
+                          "[y](also-missing.md)\n")
+    started.add()
+    assert [line.split(" ", 2)[1:] for line in cli("check").lines] == [
+        ["SH201", "'missing.md' does not exist"], ["SH201", "'also-missing.md' does not exist"]]
