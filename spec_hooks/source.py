@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,15 +50,22 @@ class Source:
         return blob_id(self.text.encode("utf-8"))
 
     def line_starts(self) -> list[int]:
+        """Where each line starts; a line ends at LF, CRLF or a lone CR, as CommonMark and git blame count."""
         if not self._line_starts:
             starts = [0]
-            find = self.text.find
-            at = find("\n")
-            while at >= 0:
-                starts.append(at + 1)
-                at = find("\n", at + 1)
+            if "\r" in self.text:
+                starts.extend(match.end() for match in _LINE_END.finditer(self.text))
+            else:
+                find = self.text.find
+                at = find("\n")
+                while at >= 0:
+                    starts.append(at + 1)
+                    at = find("\n", at + 1)
             self._line_starts.extend(starts)
         return self._line_starts
+
+
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 def read_source(root: Path, path: str, regular: bool = False) -> Source | Finding:

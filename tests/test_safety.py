@@ -224,3 +224,23 @@ def test_a_directive_inside_an_attribute_value_is_text(started: Repo, cli) -> No
     started.add()
     assert [line.split(" ", 2)[1:] for line in cli("check").lines] == [
         ["SH201", "'missing.md' does not exist"], ["SH201", "'also-missing.md' does not exist"]]
+
+
+# N12: a lone CR ends a line ---------------------------------------------------------------------------------------
+
+
+def test_cr_only_files_have_lines(started: Repo, cli) -> None:
+    started.write("a.md", "# A\r\r[x](nope1.md)\r<!-- spec-hooks: disable-next-line SH201 -->\r[y](nope2.md)\r")
+    started.add()
+    assert cli("links").lines == ["a.md:3:5: SH201 'nope1.md' does not exist"]
+
+
+def test_the_index_is_written_into_a_cr_only_file_with_its_line_endings(started: Repo, cli) -> None:
+    started.write("specs/rest/a.md", spec(spec_id="rest/a"))
+    started.write("README.md", "# Index\r\r<!-- spec-hooks:index -->\r<!-- /spec-hooks:index -->\r")
+    started.add()
+    assert cli("index", "--fix").status == 1
+    written = started.read("README.md")
+    assert b"\n" not in written and b"| [Webhooks v2](specs/rest/a.md) |" in written
+    started.add()
+    assert cli("index", "--check").status == 0 and cli("index", "--fix").status == 0

@@ -193,12 +193,17 @@ def blocks_of(document: Document, defaults: Options) -> tuple[list[Block], list[
 
 
 def _block(source: Source, opening: tuple[int, int, str], closing: int, defaults: Options) -> Block | Finding:
+    from bisect import bisect_right
+
     text = source.text
     start, end, body = opening
-    line_end = text.find("\n", end - 1)
-    closing_line = text.rfind("\n", 0, closing) + 1
-    opening_line = text.rfind("\n", 0, start) + 1
-    if line_end < 0 or text[opening_line:start].strip() or text[end:line_end].strip() or text[closing_line:closing].strip() or line_end + 1 > closing_line:
+    starts = source.line_starts()  # lines end at LF, CRLF or a lone CR
+    opening_line = starts[bisect_right(starts, start) - 1]
+    after = bisect_right(starts, end - 1)
+    block_start = starts[after] if after < len(starts) else -1
+    closing_line = starts[bisect_right(starts, closing) - 1]
+    if (block_start < 0 or text[opening_line:start].strip() or text[end:block_start].strip()
+            or text[closing_line:closing].strip() or block_start > closing_line):
         return source.finding(start, "SH402", "the index markers must stand on lines of their own")
     values = dict(_OPTION.findall(body[len(MARKER):]))
     unknown = set(values) - {"group_by", "graph", "type"}
@@ -207,8 +212,8 @@ def _block(source: Source, opening: tuple[int, int, str], closing: int, defaults
         return source.finding(start, "SH402", f"unknown index option in {body!r}: write group_by=status|type|area|none, "
                                               "graph=true|false or type=NAME")
     graph = values["graph"] == "true" if "graph" in values else defaults.graph
-    newline = "\r\n" if text[line_end - 1 : line_end] == "\r" else "\n"
-    return Block(source, line_end + 1, closing_line, start, Options(group_by, graph, values.get("type")), newline)
+    newline = text[end:block_start].strip(" \t") or "\n"  # the file's own line ending
+    return Block(source, block_start, closing_line, start, Options(group_by, graph, values.get("type")), newline)
 
 
 # What the block holds --------------------------------------------------------------------------------
