@@ -93,6 +93,34 @@ def write_edits(root: Path, path: str, checked: str, edits: Sequence[Edit], veri
     return Written(True)
 
 
+@dataclass(frozen=True)
+class FileFix:
+    """One file's edits, computed on `checked`; `verify` re-reads the result; `said` is the line for a rewrite."""
+
+    path: str
+    checked: str
+    edits: Sequence[Edit]
+    verify: Verify | None
+    said: str
+
+
+def write_fixes(root: Path, fixes: Sequence[FileFix]) -> tuple[list[str], list[Edit]]:
+    """Every fixer's end: each file through `write_edits`; one line per file rewritten or left alone, and
+    the edits now in the files. An edit an earlier run already wrote counts as applied: run twice before
+    `git add`, a fixer reports what is left, not what it fixed the first time (N7)."""
+    lines: list[str] = []
+    applied: list[Edit] = []
+    for fix in sorted(fixes, key=lambda fix: fix.path):
+        written = write_edits(root, fix.path, fix.checked, fix.edits, fix.verify)
+        if written.declined:
+            lines.append(f"{fix.path}: not fixed: {written.declined}")
+            continue
+        if written.changed:
+            lines.append(f"{fix.path}: {fix.said}")
+        applied.extend(fix.edits)
+    return lines, applied
+
+
 def _refusal(root: Path, target: Path) -> str | None:
     try:
         info = os.lstat(target)

@@ -244,3 +244,21 @@ def test_the_index_is_written_into_a_cr_only_file_with_its_line_endings(started:
     assert b"\n" not in written and b"| [Webhooks v2](specs/rest/a.md) |" in written
     started.add()
     assert cli("index", "--check").status == 0 and cli("index", "--fix").status == 0
+
+
+# N7: one rule for every fixer: run twice before `git add`, the second run exits 0 ---------------------------------
+
+
+def test_every_fixer_recognises_its_own_edit_on_disk(started: Repo, cli) -> None:
+    started.write("specs/rest/a.md", spec(spec_id="rest/a", status="Deprecated").replace(
+        "- **Updated:** 2025-03-04\n", "- **Updated:** 2025-03-04\n- **Superseded by:** rest/b\n"))
+    started.write("specs/rest/b.md", spec(spec_id="rest/b", status="Final"))
+    started.write("README.md", "# Index\n\n<!-- spec-hooks:index -->\n<!-- /spec-hooks:index -->\n")
+    started.add()
+    for fixer in (("index", "--fix"), ("headers", "--fix")):
+        first = cli(*fixer)
+        written = {path: started.read(path) for path in ("README.md", "specs/rest/b.md")}
+        assert first.status == 1, fixer
+        second = cli(*fixer)
+        assert (second.status, second.lines) == (0, []), (fixer, second.out)
+        assert {path: started.read(path) for path in written} == written

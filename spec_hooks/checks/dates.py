@@ -20,7 +20,7 @@ from spec_hooks.documents import (
     without_date_lines,
 )
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
-from spec_hooks.fix import Edit, without_resolved, write_edits
+from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.header import Field, extract_header
 from spec_hooks.repo.history import History, fetch_missing_blobs, fetch_missing_trees
 from spec_hooks.run import (
@@ -296,11 +296,10 @@ def _rewrite_dates(
     edits, described = plan
     if not edits:
         return None, []
-    written = write_edits(state.project.root, document.path, document.source.text, edits,
-                          lambda new: _dates_hold(new, document, new_values))
-    if written.declined:
-        return f"{document.path}: not fixed: {written.declined}", []
-    return (f"{document.path}: {', '.join(described)}" if written.changed else None), edits
+    lines, applied = write_fixes(state.project.root, [FileFix(document.path, document.source.text, edits,
+                                                              lambda new: _dates_hold(new, document, new_values),
+                                                              ", ".join(described))])
+    return (lines[0] if lines else None), applied
 
 
 def date_edits(

@@ -17,7 +17,7 @@ from spec_hooks.document import BODY, Document
 from spec_hooks.documents import Spec
 from spec_hooks.escape import literal
 from spec_hooks.findings import Finding, SpecHooksError
-from spec_hooks.fix import Edit, write_edits
+from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -110,18 +110,11 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
     project.documents.save(whole_repository=True)
     if not fix:
         return findings, []
-    lines = []
-    resolved: set[Finding] = set()
-    for path, file_edits in sorted(edits.items()):
-        defaults = Options(project.config.index_group, project.config.index_graph)
-        written = write_edits(project.root, path, sources[path].text, file_edits,
-                              partial(_blocks_hold, path, contents[path], defaults))
-        if written.declined:
-            lines.append(f"{path}: not fixed: {written.declined}")
-        elif written.changed:
-            lines.append(f"{path}: rewrote the index")
-            resolved.update(finding for edit in file_edits for finding in edit.resolves)
-    return [finding for finding in findings if finding not in resolved], lines
+    defaults = Options(project.config.index_group, project.config.index_graph)
+    lines, applied = write_fixes(project.root, [
+        FileFix(path, sources[path].text, file_edits, partial(_blocks_hold, path, contents[path], defaults),
+                "rewrote the index") for path, file_edits in edits.items()])
+    return without_resolved(findings, applied), lines
 
 
 def _blocks_hold(path: str, expected: list[str], defaults: Options, new_text: str) -> str | None:

@@ -296,21 +296,16 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
 def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], list[Edit]]:
     """Apply the missing sides through the verified writer: one line per file, and the edits applied."""
     from spec_hooks.catalogue import spec_of
-    from spec_hooks.fix import write_edits
+    from spec_hooks.fix import FileFix, write_fixes
 
-    lines, applied = [], []
-    for path, planned in sorted(fixes.items()):
+    files = []
+    for path, planned in fixes.items():
         spec = spec_of(project, path)
-        if spec is None:
-            continue
-        edits = [edit for edit, _, _ in planned]
-        written = write_edits(project.root, path, spec.source.text, edits, relations_hold([(k, v) for _, k, v in planned]))
-        if written.declined:
-            lines.append(f"{path}: not fixed: {written.declined}")
-        elif written.changed:
-            lines.append(f"{path}: added {len(edits)} relation{'s' * (len(edits) != 1)}")
-            applied.extend(edits)
-    return lines, applied
+        if spec is not None:
+            files.append(FileFix(path, spec.source.text, [edit for edit, _, _ in planned],
+                                 relations_hold([(key, value) for _, key, value in planned]),
+                                 f"added {len(planned)} relation{'s' * (len(planned) != 1)}"))
+    return write_fixes(project.root, files)
 
 
 def relations_hold(wanted: Sequence[tuple[str, str]]) -> Callable[[str], str | None]:

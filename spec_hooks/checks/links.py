@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 from spec_hooks.arguments import CommandParser
 from spec_hooks.document import BODY, CACHE_FROM, Document
 from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError
-from spec_hooks.fix import Edit, without_resolved, write_edits
+from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.markdown import Anchors, Link, line_start, parse
 from spec_hooks.run import (
     Project,
@@ -735,17 +735,10 @@ def _referrers(repository: Repository, already: set[str]) -> list[str]:
 def _apply_fixes(root: Path, outcome: Outcome) -> tuple[list[str], list[Edit]]:
     """Rewrite each file's links through the edit model, on the text they were computed on (a worker's
     reading, in a parallel run); one line per file, and the edits applied."""
-    lines, applied = [], []
-    for path, edits in sorted(outcome.fixes.items()):
-        written = write_edits(root, path, outcome.checked[path], edits,
-                              partial(_links_resolve, path, edits=edits, intended=outcome.intended))
-        count = len(set(edits))
-        if written.declined:
-            lines.append(f"{path}: not fixed: {written.declined}")
-        else:
-            lines.extend([f"{path}: rewrote {count} link{'s' if count > 1 else ''}"] if written.changed else [])
-            applied.extend(edits)
-    return lines, applied
+    return write_fixes(root, [
+        FileFix(path, outcome.checked[path], edits, partial(_links_resolve, path, edits=edits, intended=outcome.intended),
+                f"rewrote {len(set(edits))} link{'s' if len(set(edits)) > 1 else ''}")
+        for path, edits in outcome.fixes.items()])
 
 
 def _links_resolve(path: str, new_text: str, edits: list[Edit], intended: dict[Edit, str]) -> str | None:
