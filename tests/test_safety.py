@@ -262,3 +262,16 @@ def test_every_fixer_recognises_its_own_edit_on_disk(started: Repo, cli) -> None
         second = cli(*fixer)
         assert (second.status, second.lines) == (0, []), (fixer, second.out)
         assert {path: started.read(path) for path in written} == written
+
+
+# N14: a stray marker does not stop the good block from being written ------------------------------------------------
+
+
+def test_index_fix_writes_the_good_block_beside_a_stray_marker(started: Repo, cli) -> None:
+    started.write("specs/rest/a.md", spec(spec_id="rest/a"))
+    started.write("README.md", "# I\n\n<!-- spec-hooks:index -->\n<!-- spec-hooks:index -->\n<!-- /spec-hooks:index -->\n")
+    started.add()
+    result = cli("index", "--fix")
+    assert result.status == 1 and "please report it" not in result.out + result.err
+    assert result.codes() == ["SH402"] and "README.md: rewrote the index" in result.out
+    assert "| [Webhooks v2](specs/rest/a.md) |" in started.read("README.md").decode()

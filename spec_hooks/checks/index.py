@@ -111,16 +111,21 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
     if not fix:
         return findings, []
     defaults = Options(project.config.index_group, project.config.index_graph)
+    marker_problems = {path: sorted(finding.message for finding in findings
+                                    if finding.path == path and finding.code == "SH402") for path in edits}
     lines, applied = write_fixes(project.root, [
-        FileFix(path, sources[path].text, file_edits, partial(_blocks_hold, path, contents[path], defaults),
-                "rewrote the index") for path, file_edits in edits.items()])
+        FileFix(path, sources[path].text, file_edits,
+                partial(_blocks_hold, path, contents[path], defaults, marker_problems[path]), "rewrote the index")
+        for path, file_edits in edits.items()])
     return without_resolved(findings, applied), lines
 
 
-def _blocks_hold(path: str, expected: list[str], defaults: Options, new_text: str) -> str | None:
-    """Re-read the fixed text: the same blocks, each holding exactly what was generated for it."""
+def _blocks_hold(path: str, expected: list[str], defaults: Options, problems_before: list[str], new_text: str) -> str | None:
+    """Re-read the fixed text: the same blocks, each holding exactly what was generated for it, and no
+    marker problem the file did not have (a stray marker elsewhere, SH402, stays for the user to mend)."""
     blocks, problems = blocks_of(Document(Source(path, new_text)), defaults)
-    if problems or [new_text[block.start : block.end] for block in blocks] != expected:
+    if (sorted(problem.message for problem in problems) != problems_before
+            or [new_text[block.start : block.end] for block in blocks] != expected):
         return "its index blocks would not read back as generated"
     return None
 
