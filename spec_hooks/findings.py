@@ -1,7 +1,7 @@
 """What every check produces: small immutable findings, and the error that means exit 2."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
@@ -15,6 +15,7 @@ class Finding:
     code: str
     message: str
     severity: str = ERROR
+    fixable: bool = field(default=True, compare=False)  # False: the rule's fixer would not fix this one
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -33,7 +33,7 @@ class EditConflict(ValueError):
 
 def splice(text: str, edits: Sequence[Edit]) -> str:
     """`text` with every edit applied; identical edits count once. Raises EditConflict."""
-    ordered = sorted(set(edits), key=lambda edit: (edit.start, edit.end))
+    ordered = sorted(set(edits), key=lambda edit: (edit.start, edit.end, edit.replacement))  # ties: always one order
     parts = []
     at = 0
     for edit in ordered:

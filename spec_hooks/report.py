@@ -296,7 +296,7 @@ def summary(findings: Sequence[Finding], checked: int, output: Output, environ: 
 def _fixable(findings: Sequence[Finding], environ: os._Environ[str] | dict[str, str]) -> str:
     from spec_hooks.rules import RULES
 
-    by_command = Counter(RULES[finding.code].fix for finding in findings if RULES[finding.code].fix)
+    by_command = Counter(RULES[finding.code].fix for finding in findings if RULES[finding.code].fix and finding.fixable)
     if not by_command:
         return ""
     if environ.get("PRE_COMMIT") == "1":  # the user may have no `spec-hooks` command: only the hook

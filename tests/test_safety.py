@@ -275,3 +275,49 @@ def test_index_fix_writes_the_good_block_beside_a_stray_marker(started: Repo, cl
     assert result.status == 1 and "please report it" not in result.out + result.err
     assert result.codes() == ["SH402"] and "README.md: rewrote the index" in result.out
     assert "| [Webhooks v2](specs/rest/a.md) |" in started.read("README.md").decode()
+
+
+# N6: what `headers` calls fixable, `headers --fix` fixes; the rest says what to write by hand ------------------------
+
+SUPERSEDED = "- **Updated:** 2025-03-04\n- **Superseded by:** rest/b\n"
+
+
+def _b_with(started: Repo, b_text: str, *others: str) -> None:
+    for name in others or ("a",):
+        started.write(f"specs/rest/{name}.md", spec(spec_id=f"rest/{name}", status="Deprecated").replace(
+            "- **Updated:** 2025-03-04\n", SUPERSEDED))
+    started.write("specs/rest/b.md", b_text)
+    started.add()
+
+
+@pytest.mark.parametrize(("b_text", "others", "expected"), [
+    (spec(spec_id="rest/b", status="Final"), ("a", "c"), "- **Replaces:** rest/a, rest/c\n"),
+    (spec(spec_id="rest/b", status="Final").replace("- **Updated:** 2025-03-04\n",
+                                                   "- **Updated:** 2025-03-04\n- **Replaces:**\n"), ("a",),
+     "- **Replaces:** rest/a\n"),
+    (spec(spec_id="rest/b", status="Final").split("\n\n---")[0], ("a",), "\n- **Replaces:** rest/a"),
+    (spec(spec_id="rest/b", status="Final").replace("\n", "\r"), ("a",), "\r- **Replaces:** rest/a\r"),
+])
+def test_the_relations_fixer_fixes_what_it_calls_fixable(started: Repo, cli, b_text: str, others: tuple[str, ...],
+                                                       expected: str) -> None:
+    _b_with(started, b_text, *others)
+    before = cli("headers")
+    assert f"({len(others)} fixable with `spec-hooks headers --fix`)" in before.summary[0]
+    fixed = cli("headers", "--fix")
+    assert fixed.status == 1 and "not fixed" not in fixed.out
+    assert expected in started.read("specs/rest/b.md").decode()
+    started.add()
+    assert cli("headers").lines == []
+
+
+def test_a_relation_the_fixer_cannot_write_says_so(started: Repo, cli) -> None:
+    """A continued last item: no place to add a line that spec-hooks can prove; not counted as fixable."""
+    _b_with(started, spec(spec_id="rest/b", status="Final").replace("- **Updated:** 2025-03-04\n",
+                                                                    "- **Updated:**\n  2025-03-04\n"))
+    result = cli("headers")
+    sh116 = [line for line in result.lines if " SH116 " in line]
+    assert len(sh116) == 1 and sh116[0].endswith("(write it in 'specs/rest/b.md' by hand: its header is written in a "
+                                                 "form spec-hooks does not rewrite)")
+    assert "fixable" not in result.summary[0]
+    before = started.read("specs/rest/b.md")
+    assert cli("headers", "--fix").status == 1 and started.read("specs/rest/b.md") == before

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spec_hooks.catalogue import Catalogue, identifier, status
@@ -108,7 +108,7 @@ def unstable_link(source: Spec | None, target: Spec | None, relations: Sequence[
 # Relations ---------------------------------------------------------------------------------------
 
 
-Fixes = dict[str, list[tuple[Edit, str, str]]]  # path -> (edit, the key it adds to, the value it adds)
+Fixes = dict[str, list[tuple[str, str, Finding]]]  # path -> (the key to add to, the value to add, what it resolves)
 
 
 @dataclass(frozen=True)
@@ -208,9 +208,15 @@ def _one_sided(relation: Relation, answer: str, fixes: Fixes) -> Finding:
     name = reference_to(target, relation.source)
     finding = relation.source.at(relation.offset, "SH116", f"{relation.key} {relation.written!r}, but "
                                  f"{target.path!r} does not say {answer}: {name}")
-    edit = add_to_field(target, answer, name, (finding,))
-    if edit is not None:
-        fixes.setdefault(target.path, []).append((edit, answer, name))
+    return _plan(target, answer, name, finding, fixes)
+
+
+def _plan(target: Spec, key: str, value: str, finding: Finding, fixes: Fixes) -> Finding:
+    """Plan the missing side; a finding the fixer cannot fix says so, and what to write by hand."""
+    if add_to_field(target, key, value, (finding,)) is None:
+        return replace(finding, fixable=False, message=f"{finding.message} (write it in {target.path!r} by hand: "
+                                                       f"its header is written in a form spec-hooks does not rewrite)")
+    fixes.setdefault(target.path, []).append((key, value, finding))
     return finding
 
 
@@ -242,10 +248,7 @@ def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalog
             offset = field.value_offset if field is not None else target.header.offset
             finding = target.at(offset, "SH116", f"{other.path!r} says {relation.key}: {relation.written}, but this "
                                                  f"{target.doc_type.name} does not say {answer}: {name}")
-            findings.append(finding)
-            edit = add_to_field(target, answer, name, (finding,))
-            if edit is not None:
-                fixes.setdefault(target.path, []).append((edit, answer, name))
+            findings.append(_plan(target, answer, name, finding, fixes))
     return findings
 
 
@@ -266,6 +269,8 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
     """The edit that makes `spec`'s header name `value` under `key`: appended to the field when it has
     one, else a new item after the last, written like it. None when the header's text is not exactly
     known there."""
+    from bisect import bisect_right
+
     text = spec.source.text
     field = spec.fields.get(key)
     if field is not None:
@@ -274,23 +279,31 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
         end = field.value_offset + len(field.value)
         current = field.value
         empty = current.strip().lower() in _NOTHING or placeholder_of(current, text, field.value_offset) is not None
-        return Edit(field.value_offset, end, current, value if empty else f"{current}, {value}", resolves)
+        if not empty:
+            return Edit(field.value_offset, end, current, f"{current}, {value}", resolves)
+        # `**Replaces:**rest/a` is no longer strong emphasis: a blank must stand after the key's markup.
+        blank = "" if text[field.value_offset - 1 : field.value_offset] in (" ", "\t") else " "
+        return Edit(field.value_offset, end, current, blank + value, resolves)
     items = [item for item in spec.header.fields if item.key is not None]
     if not items or not items[-1].exact:
         return None
     last = items[-1]
-    line_start = text.rfind("\n", 0, last.key_offset) + 1
-    line_end = text.find("\n", last.value_offset)
-    if line_end < 0 or "\n" in text[last.key_offset : last.value_offset]:
-        return None
+    starts = spec.source.line_starts()  # LF, CRLF or a lone CR
+    line = bisect_right(starts, last.key_offset) - 1
+    line_start = starts[line]
+    line_end = starts[line + 1] if line + 1 < len(starts) else len(text)  # the start of the next line
+    if line_end <= last.value_offset:
+        return None  # the value continues on another line
     marker = text[line_start : last.key_offset - 2]
     if not marker.strip() or text[last.key_offset - 2 : last.key_offset] not in ("**", "__"):
         return None
-    line = text[line_start : line_end + 1]
-    trailing = line[len(line.rstrip(" \r\n")) :].replace("\n", "")
-    ending = "\r\n" if line.endswith("\r\n") else "\n"
-    new_line = f"{marker}**{key}:** {value}{trailing.rstrip(chr(13))}{ending}"
-    return Edit(line_end + 1, line_end + 1, "", new_line, resolves)
+    current_line = text[line_start:line_end]
+    ending = current_line[len(current_line.rstrip("\r\n")) :]
+    trailing = current_line[len(current_line.rstrip(" \r\n")) : len(current_line) - len(ending)]
+    if ending:
+        return Edit(line_end, line_end, "", f"{marker}**{key}:** {value}{trailing}{ending}", resolves)
+    newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text else "\n"  # the last line has none: add the file's
+    return Edit(line_end, line_end, "", f"{newline}{marker}**{key}:** {value}{trailing}", resolves)
 
 
 def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], list[Edit]]:
@@ -301,10 +314,16 @@ def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], lis
     files = []
     for path, planned in fixes.items():
         spec = spec_of(project, path)
-        if spec is not None:
-            files.append(FileFix(path, spec.source.text, [edit for edit, _, _ in planned],
-                                 relations_hold([(key, value) for _, key, value in planned]),
-                                 f"added {len(planned)} relation{'s' * (len(planned) != 1)}"))
+        if spec is None:
+            continue
+        by_key: dict[str, dict[str, list[Finding]]] = {}  # two specs superseded by one: one item, both values
+        for key, value, finding in planned:
+            by_key.setdefault(key, {}).setdefault(value, []).append(finding)
+        edits = [add_to_field(spec, key, ", ".join(values), tuple(f for found in values.values() for f in found))
+                 for key, values in by_key.items()]
+        wanted = [(key, value) for key, values in by_key.items() for value in values]
+        files.append(FileFix(path, spec.source.text, [edit for edit in edits if edit is not None], relations_hold(wanted),
+                             f"added {len(wanted)} relation{'s' * (len(wanted) != 1)}"))
     return write_fixes(project.root, files)
 
 
