@@ -174,7 +174,8 @@ class Contents:
         """Tracked files whose work-tree text is not what this run reads."""
         if self.snapshot is None or self.under_pre_commit:
             return frozenset()
-        return self.snapshot.worktree_changes[0]
+        modified, deleted = self.snapshot.worktree_changes
+        return modified | deleted  # a file deleted only in the work tree is still staged: its text is the index's
 
     @cached_property
     def from_index(self) -> frozenset[str]:

@@ -321,3 +321,40 @@ def test_a_relation_the_fixer_cannot_write_says_so(started: Repo, cli) -> None:
     assert "fixable" not in result.summary[0]
     before = started.read("specs/rest/b.md")
     assert cli("headers", "--fix").status == 1 and started.read("specs/rest/b.md") == before
+
+
+# N11, N16, N17: symbolic links and files deleted from the work tree ---------------------------------------------------
+
+
+def test_a_symlinked_readme_is_not_an_index_of_its_own(started: Repo, cli) -> None:
+    started.write("specs/rest/a.md", spec(spec_id="rest/a"))
+    started.write("docs/index.md", "# Index\n\n<!-- spec-hooks:index -->\n<!-- /spec-hooks:index -->\n")
+    (started.root / "README.md").unlink()
+    (started.root / "README.md").symlink_to("docs/index.md")
+    started.add()
+    assert cli("index", "--fix").status == 1
+    started.add()
+    assert cli("index", "--check").status == 0
+    assert cli("check", "--skip", "dates").lines == []
+
+
+def test_symlinks_are_not_documents_and_never_lead_out(started: Repo, cli, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret\n")
+    started.write("specs/rest/a.md", spec(spec_id="rest/a", status="Final") + "[d](linkdir/secret.md) [e](alias.md)\n")
+    (started.root / "specs" / "rest" / "linkdir").symlink_to(outside)
+    (started.root / "specs" / "rest" / "alias.md").symlink_to("a.md")
+    started.add()
+    assert cli("check", "--skip", "dates").lines == ["specs/rest/a.md:14:5: SH204 link 'linkdir/secret.md' goes through the symbolic link "
+                                  "'specs/rest/linkdir', which leads outside the repository"]
+
+
+def test_a_target_deleted_only_in_the_work_tree_is_read_from_the_index(started: Repo, cli) -> None:
+    started.write("gone.md", "# Gone\n\n## X\n")
+    started.write("a.md", "# A\n\n[x](gone.md#x)\n")
+    started.add()
+    started.commit()
+    (started.root / "gone.md").unlink()
+    result = cli("links")
+    assert result.lines == [] and "checked the staged content of gone.md" in result.err

@@ -126,6 +126,15 @@ class Repository:
     def submodules(self) -> set[str]:
         return {path for path, (mode, _) in self.entries.items() if mode == "160000"}
 
+    def linked_folder_of(self, path: str) -> str | None:
+        """The tracked symbolic link among the folders `path` lies in, if any."""
+        folder = path.rpartition("/")[0]
+        while folder:
+            if self.entries.get(folder, ("",))[0] == "120000":
+                return folder
+            folder = folder.rpartition("/")[0]
+        return None
+
     def submodule_of(self, path: str) -> str | None:
         """The submodule `path` lies in, if any."""
         if not self.submodules:
@@ -480,6 +489,10 @@ def _check_path(
     submodule = repository.submodule_of(resolved)
     if submodule is not None:
         return _in_submodule(repository, source, link, resolved, submodule)
+    linked = repository.linked_folder_of(resolved)
+    if linked is not None and not inside(repository.project.root, repository.project.root / resolved):
+        return source.finding(link.offset, "SH204", f"link {shown!r} goes through the symbolic link {linked!r}, "
+                                                    "which leads outside the repository"), None
     if os.path.lexists(repository.project.root / resolved):
         # Whether it is ignored or only untracked is asked of git once, for all such links (see _classify_untracked).
         outcome.untracked.append((source.finding(link.offset, "SH202", f"{resolved!r} is not tracked by git; git add it?"), resolved))

@@ -153,10 +153,13 @@ class Snapshot:
         return frozenset(modified), frozenset(deleted)
 
     def tracked_markdown(self) -> list[str]:
-        """Markdown files in the index, except those deleted from the work tree, repository-relative."""
+        """Markdown files in the index, repository-relative: not those deleted from the work tree, nor
+        submodules, nor symbolic links (GitHub shows a link, not a rendered page: its target is the
+        document, checked where it is tracked)."""
         _, deleted = self.worktree_changes
         return [path for path, entry in self.index.entries.items()
-                if path.lower().endswith(MARKDOWN_SUFFIXES) and entry.mode != "160000" and path not in deleted]
+                if path.lower().endswith(MARKDOWN_SUFFIXES) and entry.mode not in ("160000", "120000")
+                and path not in deleted]
 
     def staged_blob(self, path: str) -> bytes | None:
         entry = self.index.entries.get(path)
