@@ -358,3 +358,35 @@ def test_a_target_deleted_only_in_the_work_tree_is_read_from_the_index(started: 
     (started.root / "gone.md").unlink()
     result = cli("links")
     assert result.lines == [] and "checked the staged content of gone.md" in result.err
+
+
+# N10: heading renames in a moved file, and fragments that differ in case --------------------------------------------
+
+
+def test_a_heading_renamed_in_a_moved_file_is_followed(started: Repo, cli) -> None:
+    started.write("x.md", "# X\n\n## Intro\n\nText.\n\n## Goals\n\nText.\n\n## Other\n\nMore text.\n")
+    started.write("y.md", "# Y\n\n[g](x.md#goals)\n")
+    started.add()
+    started.commit()
+    started.write("x.md", started.read("x.md").decode().replace("## Goals", "## Objectives"))
+    started.add("x.md")
+    started.git("mv", "x.md", "z.md")
+    assert cli("links").lines == ["y.md:3:5: SH209 'x.md' is renamed to 'z.md' in the staged change: link 'z.md#objectives'"]
+    cli("links", "--fix")
+    assert started.read("y.md") == b"# Y\n\n[g](z.md#objectives)\n"
+    started.add()
+    assert cli("links").lines == []
+
+
+@pytest.mark.parametrize("hook", [False, True])
+def test_a_fragment_differing_in_case_from_a_renamed_heading_is_fixed(started: Repo, cli, hook: bool) -> None:
+    started.write("x.md", "# X\n\n## Goals\n\nText.\n")
+    started.write("y.md", "# Y\n\n[g](x.md#Goals)\n")
+    started.add()
+    started.commit()
+    started.write("x.md", "# X\n\n## Objectives\n\nText.\n")
+    started.add()
+    args = ("links", "--hook", "x.md") if hook else ("links",)  # a hook passes the edited file only
+    assert cli(*args).lines == ["y.md:3:5: SH212 #Goals of 'x.md' is renamed to #objectives in the staged change"]
+    cli(*args, "--fix")
+    assert started.read("y.md") == b"# Y\n\n[g](x.md#objectives)\n"

@@ -444,7 +444,7 @@ def _check_link(
     resolved = resolve_link(source.path, target)
     fragment = split_target(target)[1]
     if only_moved and resolved not in repository.renames and resolved not in repository.deletes and not (
-            fragment and unquote(fragment) in repository.heading_changes.get(resolved or "", {})):
+            fragment and _names_changed_heading(repository, resolved or "", unquote(fragment))):
         return None, None
     if resolved is None:
         return source.finding(link.offset, "SH204", f"link {_short(target)!r} leaves the repository"), None
@@ -454,6 +454,11 @@ def _check_link(
     if fragment and resolved not in repository.folders:
         return _check_fragment(repository, source, markdown, link, resolved, unquote(fragment), outcome)
     return None, None
+
+
+def _names_changed_heading(repository: Repository, resolved: str, fragment: str) -> bool:
+    changes = repository.heading_changes.get(resolved, {})
+    return fragment in changes or fragment.lower() in changes
 
 
 def _check_path(
@@ -471,7 +476,10 @@ def _check_path(
         return source.finding(link.offset, "SH207", f"link {shown!r} points at a folder; link to a file in it"), None
     if resolved in repository.renames:
         new = repository.renames[resolved]
-        replacement = _rewrite(source, link, new)
+        # Moved and edited: a heading the same change renamed is followed too.
+        renamed = (repository.heading_changes.get(new, {}).get(unquote(split_target(target)[1]))
+                   if "#" in target and repository.edited(new) else None)
+        replacement = _rewrite(source, link, new, renamed)
         message = f"{resolved!r} is renamed to {new!r} in the staged change: link {replacement!r}"
         return _fixable(source, link, "SH209", message, replacement, new, outcome)
     moved = _from_old_place(repository, source.path, target)
@@ -545,11 +553,14 @@ def _fixable(
     return finding, edit
 
 
-def _rewrite(source: Source, link: Link, new_path: str) -> str:
-    """The link's destination pointing at `new_path`, in the link's own style (root-absolute or relative,
-    percent-encoded or not, in angle brackets or not), written so that Markdown reads it back whole."""
+def _rewrite(source: Source, link: Link, new_path: str, new_fragment: str | None = None) -> str:
+    """The link's destination pointing at `new_path` (and `new_fragment`, when given), in the link's own
+    style (root-absolute or relative, percent-encoded or not, in angle brackets or not), written so that
+    Markdown reads it back whole."""
     original = source.text[link.target_start : link.target_end]
     path_part, fragment = split_target(original)
+    if new_fragment is not None:
+        fragment = quote(new_fragment, safe="-_.~!$&'()*+,;=:@/?") if "%" in fragment else new_fragment
     query = original[len(path_part) :].partition("#")[0] if "?" in original.partition("#")[0] else ""
     if path_part.startswith("/"):
         rewritten = "/" + new_path
@@ -628,9 +639,12 @@ def _check_fragment(
         verdict = _fragment_verdict(fragment, resolved, found)
         # A lost anchor, or one that names another heading now: the latter only in files the staged change
         # leaves as they were (in a file it touches, the link may be the one just pointed there).
-        if (verdict is not None or repository.edited(resolved) and repository.as_in_head(source.path)) and (
-                fragment in repository.heading_changes.get(resolved, {})):
-            verdict = _lost_heading(fragment, resolved, repository.heading_changes[resolved][fragment], verdict is None)
+        changes = repository.heading_changes.get(resolved, {}) if verdict is not None or (
+            repository.edited(resolved) and repository.as_in_head(source.path)) else {}
+        # `#Goals` named the heading `#goals` did (GitHub's anchors are lower case, its links case-blind there).
+        lost = fragment if fragment in changes else fragment.lower() if verdict is not None and fragment.lower() in changes else None
+        if lost is not None:
+            verdict = _lost_heading(fragment, resolved, changes[lost], verdict is None)
         return (None, None) if verdict is None else _fragment_finding(source, link, resolved, verdict, outcome)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
@@ -741,7 +755,7 @@ def _referrers(repository: Repository, already: set[str]) -> list[str]:
     anchors = {"#" + anchor for lost in repository.heading_changes.values() for anchor in lost}
     strings = sorted(names | {quote(name) for name in names} | anchors | {quote(anchor, safe="#") for anchor in anchors})
     excluded = repository.project.config.excluded
-    found = repository.project.snapshot.files_containing(strings)
+    found = repository.project.snapshot.files_containing(strings, ignore_case=bool(anchors))  # `#Goals` too
     return [path for path in found if path not in already and not excluded(path)]
 
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from spec_hooks.repo.runner import Git, failure
+from spec_hooks.source import inside
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # compared case-blind: README.MD is Markdown too
 MARKDOWN_PATHSPECS = (":(glob,icase)**/*.md", ":(glob,icase)**/*.markdown")
@@ -103,8 +104,8 @@ class Snapshot:
 
     @property
     def staged_changes(self) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
-        """What the staged change renames (old path -> new path), deletes, and edits in place (path ->
-        its blob in HEAD), against HEAD: one `git diff --cached --raw`."""
+        """What the staged change renames (old path -> new path), deletes, and edits (path -> its blob in
+        HEAD; a file it moves and edits by its new path), against HEAD: one `git diff --cached --raw`."""
         renames, deletes, edits, _ = self._staged
         return renames, deletes, edits
 
@@ -130,6 +131,8 @@ class Snapshot:
             if status.startswith(("R", "C")):
                 if status.startswith("R"):
                     renames[decode_path(fields[at + 1])] = decode_path(fields[at + 2])
+                    if meta[3] != old_blob:  # moved and edited: its headings may have changed too
+                        edits[decode_path(fields[at + 2])] = old_blob
                 at += 3
                 continue
             if status == "D":
@@ -154,12 +157,13 @@ class Snapshot:
 
     def tracked_markdown(self) -> list[str]:
         """Markdown files in the index, repository-relative: not those deleted from the work tree, nor
-        submodules, nor symbolic links (GitHub shows a link, not a rendered page: its target is the
-        document, checked where it is tracked)."""
+        submodules, nor symbolic links to a place in the repository (GitHub shows a link, not a rendered
+        page: its target is the document, checked where it is tracked). A link that leads out stays, to be
+        reported as one (and never read)."""
         _, deleted = self.worktree_changes
         return [path for path, entry in self.index.entries.items()
-                if path.lower().endswith(MARKDOWN_SUFFIXES) and entry.mode not in ("160000", "120000")
-                and path not in deleted]
+                if path.lower().endswith(MARKDOWN_SUFFIXES) and entry.mode != "160000" and path not in deleted
+                and not (entry.mode == "120000" and inside(self.root, self.root / path))]
 
     def staged_blob(self, path: str) -> bytes | None:
         entry = self.index.entries.get(path)
@@ -228,12 +232,13 @@ class Snapshot:
             folder = folder.rpartition("/")[0]
         return False
 
-    def files_containing(self, strings: list[str]) -> list[str]:
+    def files_containing(self, strings: list[str], ignore_case: bool = False) -> list[str]:
         """Tracked Markdown files that contain any of `strings` (one `git grep -F -l`)."""
         if not strings:
             return []
         patterns = [arg for string in strings for arg in ("-e", string)]
-        output = self.git.run("grep", "-z", "-l", "-I", "-F", *patterns, "--", *MARKDOWN_PATHSPECS, ok=(0, 1))
+        case = ("-i",) if ignore_case else ()
+        output = self.git.run("grep", "-z", "-l", "-I", "-F", *case, *patterns, "--", *MARKDOWN_PATHSPECS, ok=(0, 1))
         return [decode_path(raw) for raw in output.split(b"\0") if raw]
 
     def start_grep(self, strings: list[str]) -> Callable[[], list[tuple[str, int, str]]]:
