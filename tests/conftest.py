@@ -1,9 +1,11 @@
 """Real git repositories in tmp_path, with a fixed identity and fixed commit dates."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +60,13 @@ class Repo:
     def add(self, *paths: str) -> None:
         self.git("add", "--", *(paths or (".",)))
 
+    def commit_files(self, message: str, files: dict[str, str], when: str = FIXED_DATE) -> str:
+        """Write `files`, stage everything, commit: one step of a history."""
+        for path, text in files.items():
+            self.write(path, text)
+        self.add()
+        return self.commit(message, when=when)
+
     def commit(self, message: str = "change", when: str = FIXED_DATE, author_when: str | None = None) -> str:
         self.git("commit", "-q", "--allow-empty", "-m", message,
                  env={"GIT_AUTHOR_DATE": author_when or when, "GIT_COMMITTER_DATE": when})
@@ -71,6 +80,29 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     monkeypatch.chdir(root)
     yield Repo(root)
+
+
+@contextlib.contextmanager
+def committed_folder(files: dict[str, str]) -> Iterator[Path]:
+    """A repository in a temporary folder holding `files` in one commit, as the current folder: for a
+    module's many generated examples, where a repository per example would cost too much."""
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        environment = {**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com",
+                       "GIT_COMMITTER_NAME": "C", "GIT_COMMITTER_EMAIL": "c@example.com",
+                       "GIT_AUTHOR_DATE": FIXED_DATE, "GIT_COMMITTER_DATE": FIXED_DATE}
+        subprocess.run(["git", "init", "-q", "-b", "main", name], check=True)
+        for path, text in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text)
+        subprocess.run(["git", "add", "."], cwd=root, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", "start"], cwd=root, check=True, env=environment)
+        before = os.getcwd()
+        os.chdir(root)
+        try:
+            yield root
+        finally:
+            os.chdir(before)
 
 
 SUMMARY_STARTS = ("Found ", "Checked ", "Run `spec-hooks rule ", "Rules are explained at ", "spec-hooks: changed ")

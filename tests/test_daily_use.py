@@ -25,11 +25,8 @@ def test_links_and_check_report_a_title_problem_once_where_it_is(repo: Repo, cli
 
 
 def test_a_file_moved_to_another_folder_gets_its_own_links_fixed(repo: Repo, cli) -> None:
-    repo.write("specs/a/a.md", "# A\n\nSee [b](../b/b.md), [c](c.md#c) and [self](#a).\n")
-    repo.write("specs/b/b.md", "# B\n")
-    repo.write("specs/a/c.md", "# C\n\n## C\n")
-    repo.add()
-    repo.commit()
+    repo.commit_files("start", {"specs/a/a.md": "# A\n\nSee [b](../b/b.md), [c](c.md#c) and [self](#a).\n",
+                                "specs/b/b.md": "# B\n", "specs/a/c.md": "# C\n\n## C\n"})
     (repo.root / "docs" / "x").mkdir(parents=True)
     repo.git("mv", "specs/a/a.md", "docs/x/a.md")
     result = cli("links")
@@ -99,10 +96,8 @@ def test_an_error_about_the_whole_header_does_not_quote_it(repo: Repo, cli) -> N
 
 
 def test_renaming_one_of_two_headings_of_the_same_text_re_points_no_link(repo: Repo, cli) -> None:
-    repo.write("t.md", "# T\n\n## Example\n\none\n\n## Example\n\ntwo\n")
-    repo.write("l.md", "# L\n\n[1](t.md#example) [2](t.md#example-1)\n")
-    repo.add()
-    repo.commit()
+    repo.commit_files("start", {"t.md": "# T\n\n## Example\n\none\n\n## Example\n\ntwo\n",
+                                "l.md": "# L\n\n[1](t.md#example) [2](t.md#example-1)\n"})
     repo.write("t.md", "# T\n\n## Sample\n\none\n\n## Example\n\ntwo\n")
     repo.add()
     assert cli("links").codes() == ["SH212", "SH212"]

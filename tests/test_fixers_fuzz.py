@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +23,8 @@ from spec_hooks.fix import splice
 from spec_hooks.header import extract_header
 from spec_hooks.markdown import parse, shown_text
 from spec_hooks.source import Source
+
+from conftest import committed_folder
 
 SETTINGS = settings(max_examples=200, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -72,26 +72,11 @@ def test_a_title_is_literal_text_wherever_it_lands() -> None:
 
 @pytest.fixture(scope="module")
 def fuzz_repo() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as name:
-        root = Path(name)
-        env = {**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_COMMITTER_NAME": "C",
-               "GIT_COMMITTER_EMAIL": "c@example.com", "GIT_AUTHOR_DATE": "2025-03-04T10:00:00+00:00",
-               "GIT_COMMITTER_DATE": "2025-03-04T10:00:00+00:00"}
-        subprocess.run(["git", "init", "-q", "-b", "main", name], check=True)
-        (root / "specs" / "rest").mkdir(parents=True)
-        for number, title in enumerate(HOSTILE[:6]):
-            (root / "specs" / "rest" / f"s{number}.md").write_text(
-                f"# {literal(title)}\n\n- **Spec ID:** rest/s{number}\n- **Status:** Draft\n- **Version:** 1.0\n"
-                "- **Created:** 2025-01-02\n- **Updated:** 2025-03-04\n")
-        (root / "README.md").write_text("# R\n")
-        subprocess.run(["git", "add", "."], cwd=root, check=True)
-        subprocess.run(["git", "commit", "-q", "-m", "start"], cwd=root, check=True, env=env)
-        before = os.getcwd()
-        os.chdir(root)
-        try:
-            yield root
-        finally:
-            os.chdir(before)
+    files = {f"specs/rest/s{number}.md": f"# {literal(title)}\n\n- **Spec ID:** rest/s{number}\n- **Status:** Draft\n"
+             "- **Version:** 1.0\n- **Created:** 2025-01-02\n- **Updated:** 2025-03-04\n"
+             for number, title in enumerate(HOSTILE[:6])}
+    with committed_folder({**files, "README.md": "# R\n"}) as root:
+        yield root
 
 
 def _run(*args: str) -> tuple[int, str, str]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from hypothesis import strategies as st
 
 from spec_hooks.cli import main
 
-from conftest import spec
+from conftest import committed_folder, spec
 
 PATH = "specs/rest/fuzz.md"
 
@@ -34,23 +32,8 @@ PIECES = [
 
 @pytest.fixture(scope="module")
 def fuzz_repo() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as name:
-        root = Path(name)
-        environment = {**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com",
-                       "GIT_COMMITTER_NAME": "C", "GIT_COMMITTER_EMAIL": "c@example.com",
-                       "GIT_AUTHOR_DATE": "2025-03-04T10:00:00+00:00", "GIT_COMMITTER_DATE": "2025-03-04T10:00:00+00:00"}
-        subprocess.run(["git", "init", "-q", "-b", "main", name], check=True)
-        (root / "specs" / "rest").mkdir(parents=True)
-        (root / PATH).write_text(spec())
-        (root / "b.md").write_text("# B\n\n## Y\n")
-        subprocess.run(["git", "add", "."], cwd=root, check=True)
-        subprocess.run(["git", "commit", "-q", "-m", "start"], cwd=root, check=True, env=environment)
-        before = os.getcwd()
-        os.chdir(root)
-        try:
-            yield root
-        finally:
-            os.chdir(before)
+    with committed_folder({PATH: spec(), "b.md": "# B\n\n## Y\n"}) as root:
+        yield root
 
 
 markdownish = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=120).map("".join)

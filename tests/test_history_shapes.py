@@ -65,23 +65,19 @@ def test_a_merge_with_a_rename_dates_from_the_side_it_took(repo: Repo, cli) -> N
                             f"({repo.git('rev-parse', '--short=7', 'HEAD^1').strip()})"]
 
 
-def conflicted_merge(repo: Repo) -> None:
-    repo.write("a.md", "a\n")
-    repo.write("b.md", "b\n")
-    repo.add()
-    repo.commit("i")
+def _merged(repo: Repo, base: dict[str, str], side: dict[str, str], main: dict[str, str], result: dict[str, str]) -> None:
+    """A side branch and the main line from `base`, merged with `result` written in the merge commit."""
+    repo.commit_files("i", base)
     repo.git("checkout", "-q", "-b", "side")
-    repo.write("a.md", "a\nside\n")
-    repo.add()
-    repo.commit("side")
+    repo.commit_files("side", side)
     repo.git("checkout", "-q", "main")
-    repo.write("a.md", "main\na\n")
-    repo.add()
-    repo.commit("main")
+    repo.commit_files("main", main)
     repo.git("merge", "-q", "--no-commit", "side")
-    repo.write("a.md", "resolved\n")
-    repo.add()
-    repo.commit("merge")
+    repo.commit_files("merge", result)
+
+
+def conflicted_merge(repo: Repo) -> None:
+    _merged(repo, {"a.md": "a\n", "b.md": "b\n"}, {"a.md": "a\nside\n"}, {"a.md": "main\na\n"}, {"a.md": "resolved\n"})
 
 
 def octopus(repo: Repo) -> None:
@@ -166,21 +162,7 @@ def replaced(repo: Repo) -> None:
 
 def merge_adding_a_file(repo: Repo) -> None:
     """A merge whose file one parent lacks and whose text is neither parent's: combined, one zero blob."""
-    repo.write("x.md", "x\n")
-    repo.add()
-    repo.commit("i")
-    repo.git("checkout", "-q", "-b", "side")
-    repo.write("a.md", "side\n")
-    repo.add()
-    repo.commit("side")
-    repo.git("checkout", "-q", "main")
-    repo.write("y.md", "y\n")
-    repo.add()
-    repo.commit("main")
-    repo.git("merge", "-q", "--no-commit", "side")
-    repo.write("a.md", "merged\n")
-    repo.add()
-    repo.commit("merge")
+    _merged(repo, {"x.md": "x\n"}, {"a.md": "side\n"}, {"y.md": "y\n"}, {"a.md": "merged\n"})
 
 
 SHAPES: dict[str, tuple[Callable[[Repo], None], Callable[[Repo, list[list[Change]]], None]]] = {}

@@ -364,10 +364,8 @@ def test_a_target_deleted_only_in_the_work_tree_is_read_from_the_index(started: 
 
 
 def test_a_heading_renamed_in_a_moved_file_is_followed(started: Repo, cli) -> None:
-    started.write("x.md", "# X\n\n## Intro\n\nText.\n\n## Goals\n\nText.\n\n## Other\n\nMore text.\n")
-    started.write("y.md", "# Y\n\n[g](x.md#goals)\n")
-    started.add()
-    started.commit()
+    started.commit_files("start", {"x.md": "# X\n\n## Intro\n\nText.\n\n## Goals\n\nText.\n\n## Other\n\nMore text.\n",
+                                   "y.md": "# Y\n\n[g](x.md#goals)\n"})
     started.write("x.md", started.read("x.md").decode().replace("## Goals", "## Objectives"))
     started.add("x.md")
     started.git("mv", "x.md", "z.md")
@@ -380,10 +378,7 @@ def test_a_heading_renamed_in_a_moved_file_is_followed(started: Repo, cli) -> No
 
 @pytest.mark.parametrize("hook", [False, True])
 def test_a_fragment_differing_in_case_from_a_renamed_heading_is_fixed(started: Repo, cli, hook: bool) -> None:
-    started.write("x.md", "# X\n\n## Goals\n\nText.\n")
-    started.write("y.md", "# Y\n\n[g](x.md#Goals)\n")
-    started.add()
-    started.commit()
+    started.commit_files("start", {"x.md": "# X\n\n## Goals\n\nText.\n", "y.md": "# Y\n\n[g](x.md#Goals)\n"})
     started.write("x.md", "# X\n\n## Objectives\n\nText.\n")
     started.add()
     args = ("links", "--hook", "x.md") if hook else ("links",)  # a hook passes the edited file only
