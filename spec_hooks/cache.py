@@ -21,22 +21,30 @@ from spec_hooks import __version__
 CACHE_ROOT = "spec-hooks"  # the folder in git's common directory that holds every cache
 FOLDER = f"{CACHE_ROOT}/documents"
 MAX_SHARD = 64 << 20  # bytes: far beyond any real shard, well below a memory bomb
-_FORMAT = 4
+_FORMAT = 5
 MAX_VERDICTS = 500_000  # pairs of blobs: about 45 MB
 
 
 def parser_key() -> str:
-    """This spec-hooks and the installed mistune (its files' size and time: a reinstall changes it)."""
+    """This spec-hooks, its readers and the installed mistune (their files' size and time: a reinstall or
+    an edited checkout changes it, where the version number may stay)."""
     from importlib.util import find_spec
 
     spec = find_spec("mistune")
-    origin = spec.origin if spec is not None and spec.origin else ""
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = [spec.origin if spec is not None and spec.origin else "", *(os.path.join(here, name) for name in _READERS)]
+    return f"spec-hooks {__version__} documents {_FORMAT} " + " ".join(_stamp(path) for path in files)
+
+
+_READERS = ("markdown.py", "header.py", "document.py")  # what makes a cached document
+
+
+def _stamp(path: str) -> str:
     try:
-        info = os.stat(origin)
-        mistune = f"{info.st_size}:{info.st_mtime_ns}"
+        info = os.stat(path)
     except OSError:
-        mistune = "?"
-    return f"spec-hooks {__version__} documents {_FORMAT} mistune {mistune}"
+        return "?"
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 class DocumentCache:

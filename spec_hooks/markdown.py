@@ -20,12 +20,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState, InlineState
 from mistune.inline_parser import InlineParser
-from mistune.util import unikey
+from mistune.util import escape_url, unikey
 
 IGNORE_DIRECTIVE = "spec-hooks: ignore-link"
 DIRECTIVE_PREFIX = "spec-hooks:"
@@ -327,6 +328,34 @@ def _shorten(text: str, width: int = 80) -> str:
 _parser: Any = None
 
 
+def _strikethrough(inline: InlineParser, m: re.Match[str], state: InlineState) -> int | None:
+    """mistune's strikethrough parses its content as a text of its own: what that parse recorded at
+    offsets of the content is moved to offsets of the text the content stands in."""
+    from mistune.plugins.formatting import parse_strikethrough
+
+    problems = state.env.get("_problems", [])
+    known = len(problems)
+    count = len(state.tokens)
+    end: int | None = parse_strikethrough(inline, m, state)
+    if end is not None and len(state.tokens) > count:
+        _shift(state.tokens[count:], m.end())
+        for index in range(known, len(problems)):
+            base, opener, *rest = problems[index]
+            problems[index] = (base, opener + m.end(), *rest)
+    return end
+
+
+def _shift(tokens: list[dict[str, Any]], by: int) -> None:
+    for token in tokens:
+        if "_destination" in token:
+            begin, end = token["_destination"]
+            token["_destination"] = (begin + by, end + by)
+        if "_span" in token:
+            token["_span"] += by
+        if "children" in token:
+            _shift(token["children"], by)
+
+
 def _markdown() -> Any:
     global _parser
     if _parser is None:
@@ -343,6 +372,7 @@ def _markdown() -> Any:
             return footnotes.parse_ref_footnote(block, m, state)
 
         parser.block.register("ref_footnote", footnotes.REF_FOOTNOTE, ref_footnote, before="ref_link")
+        parser.inline.register("strikethrough", r"~~(?=[^\s~])", _strikethrough, before="link")
         _parser = parser
     return _parser
 
@@ -468,15 +498,21 @@ class _Walker:
                 self._inline_tokens(token["children"], state, start)
 
     def _inline_link(self, token: dict[str, Any], state: _State | None, start: int) -> None:
+        """The destination is the parser's (its token's `url`); the source span only places it, and only
+        where the text there reads as that destination."""
         begin, end = token["_destination"]
         raw = "" if state is None else state.src[start + begin : start + end]
-        self._link("image" if token["type"] == "image" else "inline", _unescaped(raw), raw, state, start + begin, start)
+        target = _unescaped(raw)
+        url = token.get("attrs", {}).get("url")
+        proven = url is None or escape_url(target) == url
+        self._link("image" if token["type"] == "image" else "inline", target if proven else unquote(url), raw, state,
+                   start + begin, start, placed=proven)
 
     def _link(self, kind: str, target: str, raw: str, state: _State | None, at: int, block: int,
-              label: str = "", used: bool = True) -> None:
+              label: str = "", used: bool = True, placed: bool = True) -> None:
         """Record a link whose destination `raw` stands at offset `at` of `state`'s text (in the block
         starting at `block`, where it is reported if it cannot be placed); exact only where the source holds it."""
-        original = self._original(state, at)
+        original = self._original(state, at) if placed else None
         exact = original is not None and self.text[original : original + len(raw)] == raw
         offset = original if original is not None else self._fallback(state, block)
         self.parsed.links.append(Link(kind, target, offset, offset + len(raw), exact, label, used))
