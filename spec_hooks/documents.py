@@ -83,7 +83,10 @@ def near_miss(key: str, known: Sequence[str]) -> str | None:
         return None
     import difflib
 
-    close = difflib.get_close_matches(normal, [normalize_key(candidate) for candidate in known], n=1, cutoff=0.8)
+    # A typo drops, adds or swaps a letter or two; a word with another ending is another word: `Supersedes`
+    # is not `Superseded by` (the opposite relation), `Depends` is not `Dependents`.
+    alike = [normalize_key(candidate) for candidate in known if abs(len(normalize_key(candidate)) - len(normal)) <= 1]
+    close = difflib.get_close_matches(normal, alike, n=1, cutoff=0.8)
     return next((candidate for candidate in known if close and normalize_key(candidate) == close[0]), None)
 
 
