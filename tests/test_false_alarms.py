@@ -28,3 +28,13 @@ def test_supersedes_is_not_read_as_superseded_by(repo: Repo, cli) -> None:
     codes = cli("headers").codes()
     assert "SH115" not in codes and "SH116" not in codes, codes
     assert cli("headers", "--fix").status in (0, 1) and b"Replaces" not in repo.read("specs/rest/a.md")
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    ("{Draft, In Review, Final}", ["SH107"]), ("Draft | Final | Deprecated", ["SH107"]), ("{Draft}", ["SH106"]),
+    ("Final", []),
+])
+def test_a_leftover_list_of_choices_is_a_placeholder(repo: Repo, cli, status: str, expected: list[str]) -> None:
+    repo.write("specs/rest/a.md", spec(spec_id="rest/a", status=status))
+    repo.add()
+    assert cli("headers").codes() == expected

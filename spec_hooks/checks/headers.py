@@ -157,6 +157,10 @@ def check_document(
             findings.append(document.at(
                 field.value_offset, "SH107", f"{name} is still the template placeholder {placeholder!r}"
             ))
+        elif _CHOICE_LIST.fullmatch(field.value.strip()):
+            placeholders.add(name)
+            findings.append(document.at(field.value_offset, "SH107",
+                                        f"{name} is still the template's list of choices {field.value!r}: pick one"))
     errors = validate(instance)
     invalid = frozenset(placeholders | {str(error.path[0]) for error in errors if error.path})
     findings.extend(_schema_findings(document, errors, placeholders))
@@ -241,6 +245,10 @@ def _whole_header_error(document: Spec, error: Any) -> str:
 
 def _short(text: str, width: int = 100) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# `{Draft, In Review, Final}`: a template's choices left as they were (a value is never a set of words).
+_CHOICE_LIST = re.compile(r"\{[^{}\n]*[,|][^{}\n]*\}")
 
 
 def _lists_alternatives(error: Any, value: str) -> bool:
