@@ -255,7 +255,7 @@ class _InlineParser(InlineParser):
             elif state.src.startswith("(", m.end()):
                 token["_destination"] = _destination_span(state.src, m.end() + 1)
         elif opener is not None and not state.env.get(QUIET):
-            problem = _why_not_a_link(state.src, m.end())
+            problem = None if _notation(state.src, opener) else _why_not_a_link(state.src, m.end())
             if problem is not None:
                 state.env.setdefault("_problems", []).append((state.env.get("_base", (None, 0)), opener, *problem))
         return end
@@ -291,6 +291,22 @@ def _destination_span(src: str, at: int) -> tuple[int, int]:
     return start, at
 
 
+_CODE_LIKE = re.compile(r"""["'()=<>{}]|::""")  # `x["a"]["b"]`, `[T][f(x)]`: an index or a call, not a label
+
+
+def _notation(src: str, opener: int) -> bool:
+    """Brackets inside a word are notation, not a link meant and missed: `Unsafe[Mutable][Raw]Pointer`,
+    `matrix[i][j]`, `Array[Int](repeating:)` (GitHub renders them as text, and so were they meant)."""
+    for _ in range(8):  # back over a chain of groups, `Unsafe[Mutable][Raw][Buffer]`, a few at most
+        if opener <= 0 or src[opener - 1] != "]":
+            break
+        before = src.rfind("[", max(0, opener - _DIAGNOSIS_WINDOW), opener - 1)
+        if before < 0:
+            break
+        opener = before
+    return opener > 0 and (src[opener - 1].isalnum() or src[opener - 1] == "_")
+
+
 _DIAGNOSIS_WINDOW = 1000  # characters looked at to say why `](` or `][` did not make a link
 
 
@@ -299,7 +315,7 @@ def _why_not_a_link(src: str, after: int) -> tuple[str, str] | None:
     if src.startswith("[", after):
         close = src.find("]", after + 1, after + _DIAGNOSIS_WINDOW)
         label = src[after + 1 : close]
-        if close < 0 or not label.strip() or "[" in label:
+        if close < 0 or not label.strip() or "[" in label or _CODE_LIKE.search(label):
             return None
         return "SH206", f"reference [{_shorten(' '.join(label.split()))}] is not defined in this file"
     if not src.startswith("(", after):

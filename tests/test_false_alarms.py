@@ -38,3 +38,20 @@ def test_a_leftover_list_of_choices_is_a_placeholder(repo: Repo, cli, status: st
     repo.write("specs/rest/a.md", spec(spec_id="rest/a", status=status))
     repo.add()
     assert cli("headers").codes() == expected
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("# Unsafe[Mutable][Raw][Buffer]Pointer\n", []),  # notation inside a word (swift-evolution 0184)
+    ("Use matrix[i][j] here.\n", []),
+    ('Read x["a"]["b"].\n', []),
+    ("Call Array[Int](repeating: 0, count: 3).\n", []),
+    ("See [T][f(x)] there.\n", []),
+    ("resolver is expected to perform [RFC-6724][6724] address sorting.\n", ["SH206"]),  # meant as a link
+    ("(see [revision 3][rev-3]). This\n", ["SH206"]),
+    ("* Check the [extraction directory](Extraction Location) first\n", ["SH208"]),
+    ("[Examples are below.](## Examples and Definitions)\n", ["SH208"]),
+])
+def test_bracket_notation_is_not_a_missed_link(text: str, codes: list[str]) -> None:
+    from spec_hooks.markdown import parse
+
+    assert [problem.code for problem in parse(text).problems] == codes
