@@ -13,10 +13,12 @@ from spec_hooks.findings import SpecHooksError
 from spec_hooks.globs import matches
 
 CONFIG_FILES = (".spec-hooks.yaml", ".spec-hooks.yml")
-# Files whose name has the word "template" (`spec-template.md`, `TEMPLATE.md`, not `contemplate.md` or
-# `email-templates.md`, which may well be specs), or kept in a templates folder: never checked or fixed.
+# Files whose name ends with the word "template" (`spec-template.md`, `TEMPLATE.md`, not `contemplate.md`,
+# `email-template-api.md` or `template-leftover.md`, which may well be specs), or kept in a templates folder:
+# their headers and dates are not checked or filled (their links are). A name with the word elsewhere is a
+# template only while its header still holds the template's placeholders (see run.select_files).
 # (Spelled with literal letters, not a class per letter: a path without "emplate" is passed over at once.)
-DEFAULT_TEMPLATES = ("**/{,*[-_. ]}[Tt]emplate{,[-_. ]*}.{md,markdown}", "**/{,*[-_. ]}TEMPLATE{,[-_. ]*}.{md,markdown}",
+DEFAULT_TEMPLATES = ("**/{,*[-_. ]}[Tt]emplate.{md,markdown}", "**/{,*[-_. ]}TEMPLATE.{md,markdown}",
                      "**/templates/**", "**/Templates/**")
 
 
@@ -107,8 +109,12 @@ class Config:
         return code not in self.disabled
 
     def excluded(self, path: str) -> bool:
-        """Left out of every check, report and fix: excluded, or a template."""
+        """Left out of the header and date checks, the catalogue and every fixer: excluded, or a template."""
         return _excluded(self.exclude, self.templates, path)
+
+    def user_excluded(self, path: str) -> bool:
+        """Left out of everything, links too: the `exclude` setting."""
+        return bool(self.exclude) and _excluded(self.exclude, (), path)
 
     def is_template(self, path: str) -> bool:
         return _excluded((), self.templates, path)

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spec_hooks.findings import WARNING, Finding
+from spec_hooks.rules import family
 from spec_hooks.source import Source
 
 KINDS = ("disable", "enable", "disable-line", "disable-next-line", "disable-file")
-FAMILY_OF_DIGIT = {"1": "headers", "2": "links", "3": "dates", "4": "index"}  # SH1xx, SH2xx, SH3xx, SH4xx
 ALL_FAMILIES = frozenset(("headers", "links", "dates"))  # what a directive naming no rule is judged against
 
 
@@ -34,11 +34,6 @@ class Directive:
 
     def names(self, code: str) -> bool:
         return self.codes is None or code in self.codes
-
-
-def family(code: str) -> str | None:
-    """The family whose run reports `code` (None: every run can, as SH001)."""
-    return FAMILY_OF_DIGIT.get(code[2:3])
 
 
 def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) -> tuple[list[Directive], list[Finding]]:

@@ -1,8 +1,7 @@
 """Policy, decided in one place for every rule of every family: what the configuration switches off
 (`disable`, for the whole repository, per path with `per_file_disable`, per document type with
-`types.NAME.disable`), what it leaves out
-(`exclude`, whichever pass found the problem), and one report line per problem however many checks
-found it."""
+`types.NAME.disable`), what it leaves out (`exclude`, whichever pass found the problem; of a template,
+all but its links), and one report line per problem however many checks found it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -10,6 +9,7 @@ from collections.abc import Callable, Iterable
 from spec_hooks.config import Config, DocType
 from spec_hooks.findings import Finding
 from spec_hooks.globs import selects
+from spec_hooks.rules import family
 
 
 def decide(findings: Iterable[Finding], config: Config,
@@ -20,8 +20,10 @@ def decide(findings: Iterable[Finding], config: Config,
 
 
 def reported(finding: Finding, config: Config, type_of: Callable[[str], DocType | None]) -> bool:
-    if not config.enabled(finding.code) or config.excluded(finding.path):
+    if not config.enabled(finding.code) or config.user_excluded(finding.path):
         return False
+    if config.excluded(finding.path) and family(finding.code) != "links":
+        return False  # a template: only its links are checked
     if any(doc_type.disable for doc_type in config.types):
         doc_type = type_of(finding.path)
         if doc_type is not None and finding.code in doc_type.disable:

@@ -26,6 +26,7 @@ class Output:
     quiet: bool = False
     sarif_file: str | None = None
     fixing: bool = False  # the command ran its fixer: what is left was not fixable
+    verbose: bool = False  # list what was left out by default
 
 
 def use_color(choice: str, stream: TextIO, environ: os._Environ[str] | dict[str, str] = os.environ) -> bool:
@@ -281,16 +282,29 @@ def _count(count: int, kind: str) -> str:
     return f"{count} {kind}{'' if count == 1 else 's'}"
 
 
-def summary(findings: Sequence[Finding], checked: int, output: Output, environ: dict[str, str] | None = None) -> str:
-    """`Found 2 errors and 1 warning in 2 files (1 fixable with ...)`, or `Checked 9 files: no problems`."""
+def summary(findings: Sequence[Finding], checked: int, output: Output, environ: dict[str, str] | None = None,
+            left_out: dict[str, list[str]] | None = None) -> str:
+    """`Found 2 errors and 1 warning in 2 files (1 fixable with ...)`, or `Checked 9 files: no problems`;
+    then what the run left out by default, counted (`2 templates: only their links checked`)."""
+    skipped = _left_out(left_out or {}, output)
     if not findings:
         left = " left" if output.fixing else ""  # the fixer's lines follow: what it fixed is no longer a problem
-        return f"Checked {_count(checked, 'file')}: no problems{left}." if checked else ""
+        return f"Checked {_count(checked, 'file')}: no problems{left}.{skipped}" if checked or skipped else ""
     counts = Counter(finding.severity for finding in findings)
     said = " and ".join(_count(counts[kind], kind) for kind in (ERROR, WARNING) if counts[kind])
     files = len({finding.path for finding in findings})
     fixable = "" if output.fixing else _fixable(findings, os.environ if environ is None else environ)
-    return f"Found {said} in {_count(files, 'file')}{fixable}."
+    return f"Found {said} in {_count(files, 'file')}{fixable}.{skipped}"
+
+
+_LEFT_OUT_SAID = {"template": "only their links checked", "symbolic link": "their targets are checked"}
+
+
+def _left_out(left_out: dict[str, list[str]], output: Output) -> str:
+    parts = [f"{_count(len(paths), kind)} ({_LEFT_OUT_SAID[kind]})" for kind, paths in left_out.items() if paths]
+    if not parts:
+        return ""
+    return " Left out: " + ", ".join(parts) + ("" if output.verbose else "; -v lists them") + "."
 
 
 def _fixable(findings: Sequence[Finding], environ: os._Environ[str] | dict[str, str]) -> str:

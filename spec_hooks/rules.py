@@ -223,3 +223,11 @@ def codes_for(codes_or_names: list[str]) -> frozenset[str]:
     return frozenset(
         rule.code for rule in RULES.values() if rule.code in codes_or_names or rule.name in codes_or_names
     )
+
+
+FAMILY_OF_DIGIT = {"1": "headers", "2": "links", "3": "dates", "4": "index"}  # SH1xx, SH2xx, SH3xx, SH4xx
+
+
+def family(code: str) -> str | None:
+    """The family whose run reports `code` (None: every run can, as SH001)."""
+    return FAMILY_OF_DIGIT.get(code[2:3])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -10,9 +11,9 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from spec_hooks.config import Config, DocType, load_config
+from spec_hooks.config import DEFAULT_TEMPLATES, Config, DocType, load_config
 from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
-from spec_hooks.source import Contents
+from spec_hooks.source import Contents, inside
 
 if TYPE_CHECKING:
     from spec_hooks.directives import Directive
@@ -29,6 +30,9 @@ class Project:
     root: Path
     config: Config
     git: Git | None = field(default=None, compare=False)
+    # What a run leaves out of its checks by default, by kind ("template", "symbolic link"): counted in the
+    # summary, listed with -v. Templates are still checked for links.
+    left_out: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
     @property
     def in_git(self) -> bool:
@@ -71,6 +75,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="colour the text output (default: auto, on a terminal unless NO_COLOR is set)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print the findings only: no summary, notes or progress")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also list the files left out by default (templates, symbolic links)")
     parser.add_argument("--sarif-file", metavar="PATH", default=None,
                         help="also write the findings as SARIF to PATH (annotate and upload from one run)")
 
@@ -80,7 +86,8 @@ def output_of(args: argparse.Namespace, fixing: bool = False) -> Output:
     from spec_hooks.report import Output, use_color
 
     progress.enabled = not args.quiet
-    return Output(args.format, use_color(args.color, sys.stdout), args.quiet, args.sarif_file, fixing)
+    return Output(args.format, use_color(args.color, sys.stdout), args.quiet, args.sarif_file, fixing,
+                  getattr(args, "verbose", False))
 
 
 def add_hook_argument(parser: argparse.ArgumentParser) -> None:
@@ -125,15 +132,47 @@ def select_files(project: Project, filenames: Sequence[str], hook: bool = False)
 
     if hook and not filenames:
         return [], False
+    symlinks: list[str] = []
     if filenames:
         paths = [path for name in filenames for path in _expanded(project, name, display_path(project.root, name))]
         whole = False
+        if project.in_git:
+            entries = project.snapshot.index.entries
+            symlinks = [path for path in paths if path in entries and entries[path].mode == "120000"
+                        and inside(project.root, project.root / path)]
     elif project.in_git:
         paths = project.snapshot.tracked_markdown()
+        symlinks = project.snapshot.markdown_symlinks()
         whole = True
     else:
         raise SpecHooksError("not inside a git repository: pass the files to check")
-    return [path for path in dict.fromkeys(paths) if not project.config.excluded(path)], whole
+    config = project.config
+    paths = [path for path in dict.fromkeys(paths) if path not in symlinks and not config.user_excluded(path)]
+    templates = [path for path in paths if config.is_template(path) or _still_a_template(project, path)]
+    project.left_out.update({"template": templates, "symbolic link": symlinks})
+    return [path for path in paths if path not in templates and not config.excluded(path)], whole
+
+
+_TEMPLATE_WORD = re.compile(r"(?:^|[-_. ])templates?(?:[-_. ]|$)", re.IGNORECASE)
+
+
+def _still_a_template(project: Project, path: str) -> bool:
+    """A file named with the word template elsewhere than at its end (`rfc_template_v2.md`) is a template
+    while its header still holds the template's placeholders; a spec about templates is a spec."""
+    from spec_hooks.document import Document
+    from spec_hooks.documents import find_placeholder
+
+    if project.config.templates != DEFAULT_TEMPLATES or not _TEMPLATE_WORD.search(path.rsplit("/", 1)[-1]):
+        return False  # a `templates` setting says which files are templates, by name alone
+    document = project.documents.read(path)
+    header = document.header if isinstance(document, Document) else None
+    return header is not None and any(find_placeholder(text) for text in (header.title, *(f.value for f in header.fields)))
+
+
+def checked_for_links(project: Project, paths: list[str]) -> list[str]:
+    """The files whose links a run checks: the selected ones and the templates (a template that links to a
+    moved guideline is broken for every reader on GitHub)."""
+    return [*paths, *project.left_out.get("template", [])]
 
 
 def _expanded(project: Project, given: str, path: str) -> list[str]:
@@ -193,7 +232,7 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
     if any(isinstance(reporter, GithubReporter) for reporter in reporters):
         append_step_summary(ordered)
     if not output.quiet and isinstance(reporters[0], TextReporter):
-        said = summary(ordered, len(paths), output)
+        said = summary(ordered, len(paths), output, left_out=project.left_out)
         if said:
             print(f"\x1b[1m{said}\x1b[0m" if output.color else said)
         if hint := explain_hint(ordered):
@@ -201,7 +240,15 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
     if not output.quiet:
         for line in advice(decided):
             print(line, file=sys.stderr)
+    if output.verbose:
+        for kind, left in project.left_out.items():
+            for path in left:
+                print(f"spec-hooks: left out: {printable(path)} ({LEFT_OUT_WHY[kind]})", file=sys.stderr)
     return exit_status(ordered)
+
+
+LEFT_OUT_WHY = {"template": "a template: only its links are checked",
+                "symbolic link": "a symbolic link: its target is checked where it is tracked"}
 
 
 def finish(findings: Sequence[Finding], output: Output, project: Project, paths: Sequence[str],
@@ -230,7 +277,7 @@ def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[
 
     found = {}
     for path in sorted(set(paths) - project.documents.without_directives):
-        document = project.documents.read(path) if not project.config.excluded(path) else None
+        document = project.documents.read(path) if not project.config.user_excluded(path) else None
         if isinstance(document, Document) and DIRECTIVE_PREFIX in document.text and document.directives:
             found[path] = read_directives(document.source, document.directives)
     return found

@@ -3,9 +3,10 @@ table of small inputs."""
 from __future__ import annotations
 
 import pytest
-from conftest import Repo, spec
 
 from spec_hooks.documents import near_miss
+
+from conftest import Repo, spec
 
 KNOWN = ["Spec ID", "Status", "Version", "Created", "Updated", "Replaces", "Superseded by", "Depends on", "Last updated"]
 
@@ -55,3 +56,32 @@ def test_bracket_notation_is_not_a_missed_link(text: str, codes: list[str]) -> N
     from spec_hooks.markdown import parse
 
     assert [problem.code for problem in parse(text).problems] == codes
+
+
+TEMPLATE_TEXT = ("# [Specification Title]\n\n- **Spec ID:** [area/name]\n- **Status:** Draft | Final | Deprecated\n"
+                 "- **Version:** 1.0\n- **Created:** YYYY-MM-DD\n- **Updated:** YYYY-MM-DD\n\n---\n\n"
+                 "See [the guideline](/docs/guide.md).\n")
+
+
+def test_no_spec_about_templates_is_lost_and_every_template_is_counted(repo: Repo, cli) -> None:
+    """`template-leftover.md` and `email-template-api.md` are specs (checked); `spec-template.md`, `TEMPLATE.md`,
+    `templates/` and a name with the word whose header still holds placeholders are templates: counted,
+    their links checked."""
+    specs = {"specs/rest/template-leftover.md": spec(spec_id="rest/template-leftover", status="Approved"),
+             "specs/email-template-api.md": spec(spec_id="email-template-api", status="Approved")}
+    templates = {"spec-template.md": TEMPLATE_TEXT, "TEMPLATE.md": TEMPLATE_TEXT, "templates/rfc.md": TEMPLATE_TEXT,
+                 "rfc_template_v2.md": TEMPLATE_TEXT}
+    for path, text in {**specs, **templates}.items():
+        repo.write(path, text)
+    repo.add()
+    result = cli("check", "--skip", "dates")
+    assert {line.split(":")[0] for line in result.lines if " SH106 " in line} == set(specs), "the specs are checked"
+    assert {line.split(":")[0] for line in result.lines if " SH201 " in line} == set(templates), "templates' links too"
+    assert not [line for line in result.lines if line.split(":")[0] in templates and " SH201 " not in line]
+    assert result.summary[0].endswith("Left out: 4 templates (only their links checked); -v lists them.")
+    listed = cli("check", "--skip", "dates", "-v").err.splitlines()
+    assert sorted(line for line in listed if line.startswith("spec-hooks: left out: ")) == sorted(
+        f"spec-hooks: left out: {path} (a template: only its links are checked)" for path in templates)
+    repo.write("rfc_template_v2.md", spec(spec_id="rfc_template_v2", status="Approved"))  # filled in: a spec now
+    repo.add()
+    assert "rfc_template_v2.md" in {line.split(":")[0] for line in cli("check", "--skip", "dates").lines}

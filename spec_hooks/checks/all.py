@@ -8,6 +8,7 @@ from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.run import (
     add_common_arguments,
     add_hook_argument,
+    checked_for_links,
     finish,
     guarded,
     open_project,
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "links" in families:
             from spec_hooks.checks.links import check_links
 
-            findings.extend(check_links(project, paths, whole, fix=False)[0])
+            findings.extend(check_links(project, checked_for_links(project, paths), whole, fix=False)[0])
         if "dates" in families:
             from spec_hooks.checks.dates import RepositoryState, verify
 

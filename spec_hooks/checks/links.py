@@ -21,6 +21,7 @@ from spec_hooks.run import (
     add_common_arguments,
     add_hook_argument,
     checked,
+    checked_for_links,
     finish,
     guarded,
     open_project,
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run() -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames, args.hook)
-        findings, lines = check_links(project, paths, whole, args.fix)
+        findings, lines = check_links(project, checked_for_links(project, paths), whole, args.fix)
         output = output_of(args, fixing=args.fix)
         return finish(findings, output, project, paths, ("links",), lines)
 

@@ -165,6 +165,13 @@ class Snapshot:
                 if path.lower().endswith(MARKDOWN_SUFFIXES) and entry.mode != "160000" and path not in deleted
                 and not (entry.mode == "120000" and inside(self.root, self.root / path))]
 
+    def markdown_symlinks(self) -> list[str]:
+        """Tracked Markdown symbolic links to a place in the repository: not documents of their own."""
+        _, deleted = self.worktree_changes
+        return [path for path, entry in self.index.entries.items()
+                if entry.mode == "120000" and path.lower().endswith(MARKDOWN_SUFFIXES) and path not in deleted
+                and inside(self.root, self.root / path)]
+
     def staged_blob(self, path: str) -> bytes | None:
         entry = self.index.entries.get(path)
         return None if entry is None else self.kept_object(entry.blob)
