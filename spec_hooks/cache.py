@@ -36,7 +36,7 @@ def parser_key() -> str:
     return f"spec-hooks {__version__} documents {_FORMAT} " + " ".join(_stamp(path) for path in files)
 
 
-_READERS = ("markdown.py", "header.py", "document.py")  # what makes a cached document
+_READERS = ("markdown.py", "header.py", "document.py", "checks/links.py")  # what makes a cached result
 
 
 def _stamp(path: str) -> str:

@@ -93,6 +93,7 @@ class Config:
     timezone: str | None = None
     link_ignore: tuple[str, ...] = ()
     allow_folder_links: bool = True
+    link_repository: str | None = None  # this repository's URL (https://github.com/OWNER/REPO); default: origin
     ignore_revs_file: str = ".git-blame-ignore-revs"
     date_timezone: str = "author"
     ignore_whitespace: bool = True  # whitespace-only changes leave dates alone
@@ -300,6 +301,7 @@ def _build_config(source: str, data: Any) -> Config:
         timezone=data.get("timezone"),
         link_ignore=tuple(links.get("ignore", [])),
         allow_folder_links=links.get("allow_folders", True),
+        link_repository=links.get("repository"),
         ignore_revs_file=dates.get("ignore_revs_file", ".git-blame-ignore-revs"),
         date_timezone=dates.get("timezone", "author"),
         ignore_whitespace=dates.get("ignore_whitespace", True),

@@ -85,3 +85,34 @@ def test_no_spec_about_templates_is_lost_and_every_template_is_counted(repo: Rep
     repo.write("rfc_template_v2.md", spec(spec_id="rfc_template_v2", status="Approved"))  # filled in: a spec now
     repo.add()
     assert "rfc_template_v2.md" in {line.split(":")[0] for line in cli("check", "--skip", "dates").lines}
+
+
+@pytest.mark.parametrize(("url", "base"), [
+    ("git@github.com:Swiftlang/Swift-Evolution.git", "https://github.com/swiftlang/swift-evolution"),
+    ("https://github.com/swiftlang/swift-evolution.git", "https://github.com/swiftlang/swift-evolution"),
+    ("https://github.com/swiftlang/swift-evolution", "https://github.com/swiftlang/swift-evolution"),
+    ("ssh://git@github.com/o/r", "https://github.com/o/r"), ("https://user@ghe.example.com/o/r/", "https://ghe.example.com/o/r"),
+    ("/srv/git/repo.bundle", None), ("not a url", None),
+])
+def test_a_remote_names_its_github_pages(url: str, base: str | None) -> None:
+    from spec_hooks.checks.links import github_base
+
+    assert github_base(url) == base
+
+
+def test_links_to_the_repositorys_own_github_pages_are_checked(repo: Repo, cli) -> None:
+    repo.git("remote", "add", "origin", "git@github.com:Swiftlang/Swift-Evolution.git")
+    own = "https://github.com/swiftlang/swift-evolution"
+    repo.write("proposals/0001-a.md", "# A\n\n## Motivation\n")
+    repo.write("proposals/b.md", "# B\n\n" + " ".join([
+        f"[ok]({own}/blob/main/proposals/0001-a.md#motivation)", f"[gone]({own}/blob/main/proposals/0002-gone.md)",
+        f"[frag]({own}/blob/main/proposals/0001-a.md#nope)", f"[folder]({own}/tree/main/proposals)",
+        "[other](https://github.com/apple/swift/blob/main/x.md)",
+        f"[permalink]({own}/blob/0123456789abcdef0123456789abcdef01234567/gone.md)",
+        f"[placeholder]({own}/blob/...commit-ID.../gone.md)"]) + "\n")
+    repo.add()
+    assert [line.split(" ", 2)[1] + " " + line.split("'")[1] for line in cli("links").lines] == [
+        "SH201 /proposals/0002-gone.md", "SH205 proposals/0001-a.md"]
+    repo.write(".spec-hooks.yaml", "links:\n  repository: https://github.com/someone/else\n")
+    assert cli("links").lines == [], "links.repository names the repository"
+    assert cli("links", "--fix").status == 0, "never rewritten"

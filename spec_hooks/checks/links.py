@@ -111,6 +111,28 @@ class Repository:
             folders.setdefault(folder, {})[name.lower()] = path
         return folders
 
+    @cached_property
+    def own_urls(self) -> tuple[str, ...]:
+        """This repository's GitHub pages for files and folders (`https://github.com/OWNER/REPO/blob/`,
+        `.../tree/`), lower case: from `links.repository`, else the `origin` remote."""
+        url = self.project.config.link_repository or (self.project.snapshot.origin_url() if self.project.in_git else None)
+        base = github_base(url) if url else None
+        return () if base is None else (f"{base}/blob/", f"{base}/tree/")
+
+    def own_path(self, target: str) -> str | None:
+        """The root-absolute path (with its fragment) a link to this repository's own GitHub page names; None
+        for any other URL, and for a permalink (a commit id names history, not what is committed now)."""
+        if not target.lower().startswith(("https://", "http://")) or not self.own_urls:
+            return None
+        lowered = target.lower().replace("http://", "https://", 1)
+        prefix = next((prefix for prefix in self.own_urls if lowered.startswith(prefix)), None)
+        if prefix is None:
+            return None
+        ref, _, rest = target[len(prefix) + len(target) - len(lowered) :].partition("/")
+        if not _BRANCH.fullmatch(ref) or ".." in ref or (len(ref) in (40, 64) and all(c in "0123456789abcdef" for c in ref.lower())):
+            return None  # a permalink, or no branch name git allows (`.../blob/...commit-ID.../` in a template)
+        return "/" + rest
+
     def edited(self, path: str) -> bool:
         """Whether the staged change edits `path` in place (where its headings may have been renamed)."""
         return self.project.in_git and path in self.project.snapshot.staged_changes[2]
@@ -238,7 +260,7 @@ def _kept_results(repository: Repository) -> LinkResults:
 
     project = repository.project
     project.contents.know_regular_files()
-    shared = (project.config, project.contents.under_pre_commit, sorted(repository.unmerged))
+    shared = (project.config, project.contents.under_pre_commit, sorted(repository.unmerged), repository.own_urls)
     return LinkResults(project, target_states(repository), shared, (repository.renames, sorted(repository.deletes)))
 
 
@@ -273,12 +295,17 @@ def _keep(repository: Repository, results: LinkResults, path: str, found: list[F
             or blob_without_reading(repository.project, path) != document.source.blob):
         results.keep(path, "", [], None)
         return
-    targets = {resolved for link in document.links if (target := link.target.strip()) and not is_external(target)
+    targets = {resolved for link in document.links if (target := _local(repository, link.target.strip()))
                if (resolved := resolve_link(path, target)) is not None}
     dependencies = dependencies_of(repository, results.states, targets)
     if dependencies is not None:
         dependencies.directives = bool(document.directives)
     results.keep(path, document.source.blob, found, dependencies)
+
+
+def _local(repository: Repository, target: str) -> str | None:
+    """The link's destination as a path in this repository (its own GitHub URLs included), or None."""
+    return (repository.own_path(target) if is_external(target) else target) or None
 
 
 def _ignore_patterns(project: Project) -> list[re.Pattern[str]]:
@@ -408,6 +435,20 @@ def _unstable_links(repository: Repository, source: Source, markdown: Document) 
     return findings
 
 
+_BRANCH = re.compile(r"[^\s~^:?*\[\\]+")  # what git allows in a ref name (git check-ref-format), but for '..'
+_GITHUB_REMOTE = re.compile(r"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?|[^@/:]+@)([^/:]+)[:/]+([^/]+)/([^/]+?)(?:\.git)?/*$")
+
+
+def github_base(url: str) -> str | None:
+    """`https://host/owner/repo` (lower case) of a repository URL or remote (`git@github.com:o/r.git`,
+    `https://github.com/o/r.git`, `ssh://git@github.com/o/r`); None for what is not one."""
+    match = _GITHUB_REMOTE.match(url.strip())
+    if match is None:
+        return None
+    host, owner, name = (part.lower() for part in match.groups())
+    return f"https://{host.rpartition(':')[0] or host}/{owner}/{name}"
+
+
 def is_external(target: str) -> bool:
     return target.startswith("//") or bool(_SCHEME.match(target))
 
@@ -440,7 +481,16 @@ def _check_link(
     repository: Repository, source: Source, markdown: Document, link: Link, only_moved: bool, outcome: Outcome
 ) -> tuple[Finding | None, Edit | None]:
     target = link.target.strip()
-    if not target or is_external(target):
+    if is_external(target):
+        # A link to this repository's own GitHub pages (`https://github.com/OWNER/REPO/blob/main/a.md`) is
+        # checked as the root-absolute path it names; it is reported, never rewritten.
+        local = repository.own_path(target)
+        if local is None:
+            return None, None
+        finding, _ = _check_link(repository, source, markdown, replace(link, target=local), only_moved, outcome)
+        return (None if finding is None else replace(finding, message=f"{finding.message} (in {_short(target)!r})",
+                                                      fixable=False)), None
+    if not target:
         return None, None
     resolved = resolve_link(source.path, target)
     fragment = split_target(target)[1]

@@ -264,6 +264,11 @@ class Snapshot:
 
         return matches
 
+    def origin_url(self) -> str | None:
+        """The `origin` remote's URL, if there is one."""
+        output = self.git.run("config", "--get", "remote.origin.url", ok=(0, 1))
+        return output.decode("utf-8", "replace").strip() or None
+
     def promisor_remote(self) -> str | None:
         """The remote a partial (e.g. blobless) clone fetches missing objects from; None for a full clone."""
         pattern = r"^(extensions\.partialclone|remote\..*\.promisor)$"
