@@ -144,3 +144,55 @@ def test_fixers_change_only_what_they_fix_and_once(writable: Path, cli, monkeypa
         _git(writable, "add", "-A")
         after = cli(*check)
         assert len(after.lines) < len(before.lines), "a fix fixed nothing"
+
+
+REPOS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "repos"
+
+
+@pytest.fixture(scope="session")
+def corpus_repos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The corpus's Markdown folders, each committed in a repository of its own."""
+    import shutil
+
+    made = {}
+    for folder in sorted(REPOS.iterdir()) if REPOS.is_dir() else []:
+        root = tmp_path_factory.mktemp("corpus") / folder.name
+        shutil.copytree(folder, root)
+        env = {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_COMMITTER_NAME": "C",
+               "GIT_COMMITTER_EMAIL": "c@example.com"}
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+            subprocess.run(["git", *args], cwd=root, check=True, env={**__import__("os").environ, **env})
+        made[folder.name] = root
+    return made
+
+
+LINK_ERRORS = ("SH201", "SH202", "SH203", "SH204", "SH205", "SH207", "SH209", "SH211", "SH212")
+
+
+def test_every_link_error_is_a_link_github_renders(clones: dict[str, Path], corpus_repos: dict[str, Path], cli,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """No false alarm from a destination cut from the wrong place: every link error on the real repositories
+    is at a link GitHub's renderer shows with that destination; SH206/SH208 at text it shows as text."""
+    pytest.importorskip("cmarkgfm")
+    from github_view import github, relative
+
+    from spec_hooks.markdown import parse
+    from spec_hooks.source import Source
+
+    counts = {}
+    for name, root in {**clones, **corpus_repos}.items():
+        monkeypatch.chdir(root)
+        findings = [finding for finding in cli("links", "--format", "json").json() if finding["severity"] == "error"]
+        for finding in findings:
+            text = (root / str(finding["path"])).read_bytes().decode("utf-8", "replace")
+            source = Source(str(finding["path"]), text)
+            at = {source.position(link.offset): link for link in parse(text).links}
+            if finding["code"] in LINK_ERRORS:
+                link = at.get((finding["line"], finding["column"]))
+                assert link is not None, finding
+                destination = relative(link.target)
+                assert destination is None or destination in github(text).links, (name, finding, link)
+            else:
+                assert finding["code"] in ("SH206", "SH208", "SH001", "SH002", "SH003"), finding
+        counts[name] = len(findings)
+    assert counts, "no repository was checked"
