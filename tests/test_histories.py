@@ -174,10 +174,10 @@ def test_every_link_error_is_a_link_github_renders(clones: dict[str, Path], corp
     """No false alarm from a destination cut from the wrong place: every link error on the real repositories
     is at a link GitHub's renderer shows with that destination; SH206/SH208 at text it shows as text."""
     pytest.importorskip("cmarkgfm")
-    from github_view import github, relative
-
     from spec_hooks.markdown import parse
     from spec_hooks.source import Source
+
+    from github_view import github, relative
 
     counts = {}
     for name, root in {**clones, **corpus_repos}.items():
