@@ -95,7 +95,7 @@ def test_no_spec_about_templates_is_lost_and_every_template_is_counted(repo: Rep
     ("/srv/git/repo.bundle", None), ("not a url", None),
 ])
 def test_a_remote_names_its_github_pages(url: str, base: str | None) -> None:
-    from spec_hooks.checks.links import github_base
+    from spec_hooks.paths import github_base
 
     assert github_base(url) == base
 

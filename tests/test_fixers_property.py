@@ -14,19 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spec_hooks.checks.dates import _dates_hold, date_edits
-from spec_hooks.checks.links import (
-    Outcome,
-    Repository,
-    _apply_fixes,
-    _check_file,
-    _resolve_in,
-    split_target,
-)
+from spec_hooks.checks.links import Outcome, Repository, _apply_fixes, _check_file
 from spec_hooks.config import BUILTIN_TYPES, Config
 from spec_hooks.documents import Spec, named_fields
 from spec_hooks.fix import Edit, EditConflict, splice, write_edits
 from spec_hooks.header import extract_header
 from spec_hooks.markdown import parse
+from spec_hooks.paths import _resolve_in, split_target
 from spec_hooks.run import Project
 from spec_hooks.source import Source
 

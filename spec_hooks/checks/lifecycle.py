@@ -157,8 +157,8 @@ def _links_in(spec: Spec, field: Field, catalogue: Catalogue) -> list[tuple[str,
     end = len(text) if end < 0 else end
     if "[" not in text[field.key_offset : end] and "<a" not in text[field.key_offset : end]:
         return []
-    from spec_hooks.checks.links import resolve_link
     from spec_hooks.document import Document
+    from spec_hooks.paths import resolve_link
 
     document = catalogue.project.documents.read(spec.path)
     if not isinstance(document, Document):
@@ -259,8 +259,8 @@ def reference_to(spec: Spec, other: Spec) -> str:
     """How `spec`'s header names `other`: its ID, or a relative link when it has none."""
     if other.doc_type.id_field and (value := identifier(other)):
         return value
-    from spec_hooks.checks.links import destination
     from spec_hooks.escape import literal
+    from spec_hooks.paths import destination
 
     return f"[{literal(other.header.title)}]({destination(posixpath.relpath(other.path, posixpath.dirname(spec.path) or '.'))})"
 

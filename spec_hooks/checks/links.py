@@ -6,7 +6,7 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
@@ -16,6 +16,15 @@ from spec_hooks.document import BODY, CACHE_FROM, Document
 from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.markdown import Anchors, Link, line_start, parse
+from spec_hooks.paths import (
+    destination,
+    github_base,
+    is_external,
+    own_page_path,
+    resolve_link,
+    split_target,
+    visible,
+)
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -35,7 +44,6 @@ if TYPE_CHECKING:
     from spec_hooks.catalogue import Catalogue
     from spec_hooks.checks.link_results import LinkResults
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
 _MARKDOWN = (".md", ".markdown")
 _SHOWN = 80  # characters of a link or fragment quoted in a message
@@ -120,18 +128,7 @@ class Repository:
         return () if base is None else (f"{base}/blob/", f"{base}/tree/")
 
     def own_path(self, target: str) -> str | None:
-        """The root-absolute path (with its fragment) a link to this repository's own GitHub page names; None
-        for any other URL, and for a permalink (a commit id names history, not what is committed now)."""
-        if not target.lower().startswith(("https://", "http://")) or not self.own_urls:
-            return None
-        lowered = target.lower().replace("http://", "https://", 1)
-        prefix = next((prefix for prefix in self.own_urls if lowered.startswith(prefix)), None)
-        if prefix is None:
-            return None
-        ref, _, rest = target[len(prefix) + len(target) - len(lowered) :].partition("/")
-        if not _BRANCH.fullmatch(ref) or ".." in ref or (len(ref) in (40, 64) and all(c in "0123456789abcdef" for c in ref.lower())):
-            return None  # a permalink, or no branch name git allows (`.../blob/...commit-ID.../` in a template)
-        return "/" + rest
+        return own_page_path(target, self.own_urls) if target.lower().startswith(("https://", "http://")) else None
 
     def edited(self, path: str) -> bool:
         """Whether the staged change edits `path` in place (where its headings may have been renamed)."""
@@ -435,48 +432,6 @@ def _unstable_links(repository: Repository, source: Source, markdown: Document) 
     return findings
 
 
-_BRANCH = re.compile(r"[^\s~^:?*\[\\]+")  # what git allows in a ref name (git check-ref-format), but for '..'
-_GITHUB_REMOTE = re.compile(r"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?|[^@/:]+@)([^/:]+)[:/]+([^/]+)/([^/]+?)(?:\.git)?/*$")
-
-
-def github_base(url: str) -> str | None:
-    """`https://host/owner/repo` (lower case) of a repository URL or remote (`git@github.com:o/r.git`,
-    `https://github.com/o/r.git`, `ssh://git@github.com/o/r`); None for what is not one."""
-    match = _GITHUB_REMOTE.match(url.strip())
-    if match is None:
-        return None
-    host, owner, name = (part.lower() for part in match.groups())
-    return f"https://{host.rpartition(':')[0] or host}/{owner}/{name}"
-
-
-def is_external(target: str) -> bool:
-    return target.startswith("//") or bool(_SCHEME.match(target))
-
-
-def split_target(target: str) -> tuple[str, str]:
-    """The path part (query dropped) and the fragment of a link target."""
-    path, _, fragment = target.partition("#")
-    return path.partition("?")[0], fragment
-
-
-def resolve_link(linking_path: str, target: str) -> str | None:
-    """The repository path a relative link in `linking_path` points at (itself for `#fragment` alone);
-    None when it leaves the repository."""
-    path_part = split_target(target)[0]
-    return _resolve_in(linking_path.rpartition("/")[0], path_part) if path_part else linking_path
-
-
-@lru_cache(maxsize=65536)  # links in one folder point at the same targets over and over
-def _resolve_in(folder: str, path: str) -> str | None:
-    """The repository-relative path a relative link's path part points at; None when it leaves the repository."""
-    path = unquote(path)
-    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
-    normal = posixpath.normpath(joined) if joined else "."
-    if normal == ".." or normal.startswith("../"):
-        return None
-    return "" if normal == "." else normal
-
-
 def _check_link(
     repository: Repository, source: Source, markdown: Document, link: Link, only_moved: bool, outcome: Outcome
 ) -> tuple[Finding | None, Edit | None]:
@@ -624,21 +579,6 @@ def _rewrite(source: Source, link: Link, new_path: str, new_fragment: str | None
         f"#{fragment}" if fragment else "")
 
 
-# Characters a path cannot carry as they are in a link destination: `%`, `#` and `?` would be read as an
-# escape, a fragment or a query; the rest end or break a bare destination, an attribute or an entity.
-_UNSAFE_IN_DESTINATION = frozenset("%#?\\<>()\"'`&[]") | frozenset(map(chr, range(33))) | {"\x7f"}
-
-
-def destination(path: str, angled: bool = False, encoded: bool = False) -> str:
-    """A repository path written as a link destination that resolves back to it: characters Markdown
-    or HTML would read otherwise, and characters nobody can see, are percent-encoded (all non-ASCII too
-    where the link already was)."""
-    if encoded:
-        return quote(path, safe="/-._~!$*+,;=:@")
-    return "".join(quote(character, safe="") if (character in _UNSAFE_IN_DESTINATION and not (angled and character == " "))
-                   or _invisible(character) else character for character in path)
-
-
 def _closest_path(repository: Repository, resolved: str) -> str | None:
     """A moved file (the same name in one other place), else a near-miss name, preferring the same folder."""
     import difflib
@@ -768,18 +708,6 @@ def _fragment_finding(
     edit = Edit(link.target_start, link.target_end, original, replacement, (finding,))
     outcome.intended[edit] = resolved
     return finding, edit
-
-
-def visible(text: str) -> str:
-    """`text` with characters a reader cannot see (U+FE0F after an emoji, zero-width spaces) percent-encoded."""
-    return "".join(quote(character, safe="") if _invisible(character) else character for character in text)
-
-
-def _invisible(character: str) -> bool:
-    import unicodedata
-
-    return (unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") or "\ufe00" <= character <= "\ufe0f"
-            or "\U000e0100" <= character <= "\U000e01ef" or (character.isspace() and character != " "))
 
 
 def _short(text: str) -> str:

@@ -167,7 +167,7 @@ def new_document(template: str, template_path: str, path: str, doc_type: DocType
 
 
 def _link_edits(document: Document, template_path: str, path: str) -> list[Edit]:
-    from spec_hooks.checks.links import destination, is_external, resolve_link, split_target
+    from spec_hooks.paths import destination, is_external, resolve_link, split_target
 
     if template_path.startswith("the bundled") or posixpath.dirname(template_path) == posixpath.dirname(path):
         return []

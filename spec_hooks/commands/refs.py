@@ -64,7 +64,7 @@ def _is_folder(project: Project, path: str) -> bool:
 def references(project: Project, path: str, anchor: str | None, folder: bool = False) -> list[Reference]:
     """The links of tracked Markdown files that resolve to `path` (and name `anchor`, when given); for a
     folder, every link to it or to anything in it."""
-    from spec_hooks.checks.links import is_external, resolve_link, split_target
+    from spec_hooks.paths import is_external, resolve_link, split_target
 
     name = posixpath.basename(path)
     tracked = project.snapshot.tracked_markdown()

@@ -102,8 +102,8 @@ def as_text(found: list[Stale], days: int) -> str:
 
 
 def as_markdown(found: list[Stale], days: int) -> str:
-    from spec_hooks.checks.links import destination
     from spec_hooks.escape import literal as _escape
+    from spec_hooks.paths import destination
 
     if not found:
         return f"No spec has gone more than {days} days without a content change.\n"
