@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, NoReturn
 
-from spec_hooks.config import did_you_mean
+from spec_hooks.text import did_you_mean
 
 
 class CommandParser(argparse.ArgumentParser):

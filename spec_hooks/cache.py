@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from spec_hooks import __version__
+from spec_hooks.fix import write_atomic
 
 CACHE_ROOT = "spec-hooks"  # the folder in git's common directory that holds every cache
 FOLDER = f"{CACHE_ROOT}/documents"
@@ -190,8 +191,6 @@ def read_keyed(path: Path, key: str) -> Any | None:
 
 def write_keyed(path: Path, key: str, entries: Any) -> None:
     """Write atomically; a cache that cannot be written is only a slower next run."""
-    from spec_hooks.fix import write_atomic
-
     if _through_symlink(path):
         return
     try:

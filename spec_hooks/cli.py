@@ -6,6 +6,9 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from spec_hooks import __version__
+from spec_hooks.text import did_you_mean
+
 COMMANDS = {  # name: (module, function, what it does)
     "headers": ("spec_hooks.checks.headers", "main", "validate spec headers against their JSON Schemas"),
     "links": ("spec_hooks.checks.links", "main", "check that relative links and #fragments resolve in git's index"),
@@ -37,13 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream.write(USAGE.format(commands="\n".join(f"  {name:<9} {text}" for name, (_, _, text) in COMMANDS.items())))
         return 0 if args else 2
     if args[0] in ("-V", "--version"):
-        from spec_hooks import __version__
-
         print(f"spec-hooks {__version__}")
         return 0
     if args[0] not in COMMANDS:
-        from spec_hooks.config import did_you_mean
-
         print(f"spec-hooks: error: unknown command {args[0][:80]!r}{did_you_mean(args[0], list(COMMANDS))} "
               f"(choose from {', '.join(COMMANDS)})", file=sys.stderr)
         return 2

@@ -9,8 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from spec_hooks import rules
 from spec_hooks.findings import SpecHooksError
-from spec_hooks.globs import matches
+from spec_hooks.globs import glob_problem, matches
+from spec_hooks.loading import read_small_text, safe_yaml
+from spec_hooks.source import inside
+from spec_hooks.text import did_you_mean
+from spec_hooks.validation import BUILTIN_SCHEMAS, builtin_schema, schema_errors
 
 CONFIG_FILES = (".spec-hooks.yaml", ".spec-hooks.yml")
 # Files whose name ends with the word "template" (`spec-template.md`, `TEMPLATE.md`, not `contemplate.md`,
@@ -172,8 +177,6 @@ def _path_errors(root: Path, config: Config) -> list[str]:
     """Every file the configuration names lies in the repository (nothing outside it is read), and the
     schemas and templates exist: a mistyped name is said when the configuration is read, not only
     once some document happens to have the type."""
-    from spec_hooks.validation import BUILTIN_SCHEMAS
-
     errors = []
     for doc_type in config.types:
         if doc_type.schema.startswith("builtin:"):
@@ -191,8 +194,6 @@ def _path_errors(root: Path, config: Config) -> list[str]:
 
 
 def _file_errors(root: Path, where: str, name: str, must_exist: bool) -> list[str]:
-    from spec_hooks.source import inside
-
     path = root / name
     shown = repr(name[:200])
     if not name or not inside(root, path) or os.path.realpath(path) == os.path.realpath(root):
@@ -203,25 +204,10 @@ def _file_errors(root: Path, where: str, name: str, must_exist: bool) -> list[st
 
 
 def _in_repository(root: Path, name: str) -> Path:
-    from spec_hooks.source import inside
-
     if not inside(root, root / name):
         raise SpecHooksError(f"{name}: is a symbolic link that leads outside the repository: not read "
                              "(name it with --config to use it)")
     return root / name
-
-
-def read_small_text(path: Path, shown: str, what: str, limit: int) -> str:
-    """A configuration or schema file's UTF-8 text, read no further than `limit` bytes (a 3 GB file or
-    /dev/zero is not read into memory); SpecHooksError says why it cannot be."""
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(limit + 1)
-        if len(data) > limit:
-            raise SpecHooksError(f"{shown}: cannot read {what}: larger than {limit >> 20} MiB")
-        return data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecHooksError(f"{shown}: cannot read {what}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def _display(root: Path, path: Path) -> str:
@@ -246,21 +232,6 @@ def _read_config_file(path: Path, shown: str) -> Any:
         raise SpecHooksError(f"{shown}{where}: invalid YAML: {reason}") from None
 
 
-def safe_yaml(text: str) -> Any:
-    """YAML's plain data, without aliases: nine nested aliases of nine items each (a "billion laughs")
-    are a billion strings to whatever walks the result, and no configuration or schema needs one."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", event.start_mark)
-            return super().compose_node(parent, index)
-
-    return yaml.load(text, Loader=Loader)
-
-
 def _read_pyproject(text: str) -> Any:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -277,9 +248,6 @@ def _read_pyproject(text: str) -> Any:
 
 
 def _build_config(source: str, data: Any) -> Config:
-    from spec_hooks import rules
-    from spec_hooks.validation import builtin_schema, schema_errors
-
     errors = schema_errors(builtin_schema("config"), data)
     if not errors:
         errors = _rule_errors(data) + _glob_errors(data) + _pattern_errors(data)
@@ -314,8 +282,6 @@ def _build_config(source: str, data: Any) -> Config:
 
 
 def _rule_errors(data: dict[str, Any]) -> list[str]:
-    from spec_hooks import rules
-
     named = [("disable", name) for name in data.get("disable", [])]
     named += [(f"per_file_disable.{pattern}", name) for pattern, names in data.get("per_file_disable", {}).items()
               for name in names]
@@ -326,8 +292,6 @@ def _rule_errors(data: dict[str, Any]) -> list[str]:
 
 
 def _glob_errors(data: dict[str, Any]) -> list[str]:
-    from spec_hooks.globs import glob_problem
-
     globs = [("exclude", pattern) for pattern in data.get("exclude", [])]
     globs += [("templates", pattern) for pattern in data.get("templates", [])]
     globs += [("per_file_disable", pattern) for pattern in data.get("per_file_disable", {})]
@@ -349,17 +313,6 @@ def _pattern_errors(data: dict[str, Any]) -> list[str]:
         except re.error as exc:
             errors.append(f"types.{name}.id_pattern: {pattern[:80]!r} is not a regular expression: {exc}")
     return errors
-
-
-def did_you_mean(given: str, known: list[str]) -> str:
-    """`: did you mean 'X'?` for the known word closest to a mistyped one, or nothing."""
-    import difflib
-
-    close = difflib.get_close_matches(given, known, n=1, cutoff=0.75)
-    if not close:
-        lowered = {word.lower(): word for word in known}
-        close = [lowered[given.lower()]] if given.lower() in lowered else []
-    return f": did you mean {close[0]!r}?" if close else ""
 
 
 def _timezone_errors(timezone: str) -> list[str]:
@@ -389,8 +342,6 @@ def _lifecycle(settings: dict[str, Any] | None, builtin: DocType | None) -> Life
 
 
 def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[DocType, ...]:
-    from spec_hooks import rules
-
     by_name = {doc_type.name: doc_type for doc_type in BUILTIN_TYPES}
     user_types = []
     for name, settings in overrides.items():

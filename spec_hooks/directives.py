@@ -16,9 +16,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from spec_hooks import rules
 from spec_hooks.findings import WARNING, Finding
-from spec_hooks.rules import family
+from spec_hooks.rules import RULES, family
 from spec_hooks.source import Source
+from spec_hooks.text import did_you_mean
 
 KINDS = ("disable", "enable", "disable-line", "disable-next-line", "disable-file")
 ALL_FAMILIES = frozenset(("headers", "links", "dates"))  # what a directive naming no rule is judged against
@@ -38,9 +40,6 @@ class Directive:
 
 def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) -> tuple[list[Directive], list[Finding]]:
     """The directives of a file's `spec-hooks:` comments, and SH004 for those not understood."""
-    from spec_hooks import rules
-    from spec_hooks.config import did_you_mean
-
     directives, problems = [], []
     # In text order: the parse meets footnotes after the rest, and `enable` must follow its `disable`.
     for start, end, comment in sorted(comments):
@@ -72,7 +71,6 @@ class Suppressions:
     def __init__(self, directives: list[Directive]) -> None:
         from bisect import insort
 
-        from spec_hooks.rules import RULES
 
         self.whole_file = [directive for directive in directives if directive.kind == "disable-file"]
         self.by_line: dict[int, list[Directive]] = {}

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from spec_hooks.cache import typed
+from spec_hooks.cache import DocumentCache, typed
 from spec_hooks.findings import Finding
 from spec_hooks.header import (
     Header,
@@ -31,6 +31,7 @@ from spec_hooks.markdown import (
     parse_from_tokens,
     parse_tokens,
 )
+from spec_hooks.progress import Progress
 from spec_hooks.source import Source
 
 if TYPE_CHECKING:
@@ -186,8 +187,6 @@ class DocumentStore:
         """Keep parts between runs in `.git/spec-hooks/documents/` (a run that reads a handful of headers
         is faster without looking). Open it before reading: documents read before it are not looked up."""
         if self.cache is None and self.project.in_git:
-            from spec_hooks.cache import DocumentCache
-
             self.cache = DocumentCache(self.project.snapshot.cache_folder(CACHE_FOLDER), Document.valid_entry)
 
     def read(self, path: str) -> Document | Finding:
@@ -212,8 +211,6 @@ class DocumentStore:
 
     def read_all(self, paths: Iterable[str], parts: tuple[int, ...]) -> None:
         """Read `paths` and compute `parts` of each now: on every core when many are not in the cache."""
-        from spec_hooks.progress import Progress
-
         paths = list(paths)
         if len(paths) > CACHE_FROM:
             self.project.contents.know_regular_files()  # one git command saves looking at each path

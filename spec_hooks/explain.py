@@ -6,7 +6,8 @@ import sys
 from collections.abc import Sequence
 
 from spec_hooks.arguments import CommandParser
-from spec_hooks.rules import RULES, Rule
+from spec_hooks.rules import RULES, Rule, all_names
+from spec_hooks.text import did_you_mean
 
 
 def rule_main(argv: Sequence[str] | None = None) -> int:
@@ -16,9 +17,6 @@ def rule_main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rule = find_rule(args.rule)
     if rule is None:
-        from spec_hooks.config import did_you_mean
-        from spec_hooks.rules import all_names
-
         print(f"spec-hooks: error: unknown rule {args.rule[:80]!r}{did_you_mean(args.rule, all_names())} "
               "(`spec-hooks rules` lists them)", file=sys.stderr)
         return 2

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from spec_hooks.markdown import QUIET, _markdown, parse_tokens, plain_text
+
 _FIRST_PREFIX = 1024  # characters; nearly every header ends well before
 _LAST_PREFIX = 1 << 18  # a header that has not ended by then is not a header
 
@@ -50,8 +52,6 @@ def extract_header(text: str) -> Header | None:
         prefix = _prefix(text, size)
         found = _header(text, prefix)
         if isinstance(found, Header) and len(prefix) < len(text) and _may_need_definitions(text, prefix, found):
-            from spec_hooks.markdown import parse_tokens
-
             return header_of_tokens(text, *parse_tokens(text))
         if found is not _UNDECIDED:
             return found  # type: ignore[return-value]
@@ -84,8 +84,6 @@ def header_of_tokens(text: str, tokens: list[dict[str, Any]], env: dict[str, Any
 
 def _header(text: str, prefix: str) -> Header | None | object:
     """The header, None when there is none, or _UNDECIDED when the prefix ends before that is known."""
-    from spec_hooks.markdown import parse_tokens
-
     tokens, env = parse_tokens(prefix)
     return _header_of(text, tokens, env, whole=len(prefix) == len(text))
 
@@ -107,8 +105,6 @@ def _header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], who
 
 
 def _from_tokens(text: str, title: dict[str, Any], header_list: dict[str, Any], env: dict[str, Any]) -> Header:
-    from spec_hooks.markdown import plain_text
-
     title_children = _inline(title, env)
     title_offset = _where(title) or 0
     fields = tuple(_field(text, item, env) for item in header_list["children"])
@@ -123,8 +119,6 @@ def _where(token: dict[str, Any], extra: int = 0) -> int | None:
 
 
 def _inline(token: dict[str, Any], env: dict[str, Any]) -> list[dict[str, Any]]:
-    from spec_hooks.markdown import QUIET, _markdown
-
     env[QUIET] = True
     try:
         children: list[dict[str, Any]] = _markdown().inline(token.get("text", "").strip(" \r\n\t\f"), env)
@@ -134,8 +128,6 @@ def _inline(token: dict[str, Any], env: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _field(text: str, item: dict[str, Any], env: dict[str, Any]) -> Field:
-    from spec_hooks.markdown import plain_text
-
     first = item["children"][0] if item["children"] else None
     if first is None or "text" not in first:
         offset = _where(item) or 0
@@ -203,8 +195,6 @@ def _value_position(text: str, start: int, end: int, value: str) -> int | None:
 
 def _item_key(inline: list[dict[str, Any]]) -> str | None:
     """`**Key:** value` or `**Key**: value` as GitHub renders it; None for anything else."""
-    from spec_hooks.markdown import plain_text
-
     if not inline or inline[0]["type"] != "strong":
         return None
     key = plain_text(inline[0]["children"]).strip()

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO
 
+from spec_hooks import PROJECT_URL, __version__
 from spec_hooks.findings import ERROR, WARNING, Finding
+from spec_hooks.rules import RULES
 
 FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
 JSON_VERSION = 1
@@ -58,8 +60,6 @@ class TextReporter:
 
 
 def _rule_url(code: str) -> str:
-    from spec_hooks.rules import RULES
-
     return RULES[code].url
 
 
@@ -67,8 +67,6 @@ class JsonReporter:
     """A versioned document; its JSON Schema is schemas/findings.schema.json."""
 
     def write(self, findings: Sequence[Finding], out: TextIO) -> None:
-        from spec_hooks import __version__
-
         records = [
             {
                 "path": finding.path,
@@ -137,8 +135,6 @@ class GithubReporter:
 
 
 def _rule_name(code: str) -> str:
-    from spec_hooks.rules import RULES
-
     return RULES[code].name
 
 
@@ -153,8 +149,6 @@ class SarifReporter:
 def sarif_log(findings: Sequence[Finding]) -> dict[str, object]:
     from urllib.parse import quote
 
-    from spec_hooks import PROJECT_URL, __version__
-    from spec_hooks.rules import RULES
 
     rules = [
         {
@@ -308,8 +302,6 @@ def _left_out(left_out: dict[str, list[str]], output: Output) -> str:
 
 
 def _fixable(findings: Sequence[Finding], environ: os._Environ[str] | dict[str, str]) -> str:
-    from spec_hooks.rules import RULES
-
     by_command = Counter(RULES[finding.code].fix for finding in findings if RULES[finding.code].fix and finding.fixable)
     if not by_command:
         return ""

@@ -11,9 +11,33 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from spec_hooks import progress
 from spec_hooks.config import DEFAULT_TEMPLATES, Config, DocType, load_config
+from spec_hooks.directives import apply_directives, read_directives
+from spec_hooks.document import Document, DocumentStore
+from spec_hooks.documents import classify, find_placeholder
 from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
-from spec_hooks.source import Contents, inside
+from spec_hooks.markdown import DIRECTIVE_PREFIX
+from spec_hooks.policy import decide
+from spec_hooks.repo.runner import open_repository
+from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES, Snapshot
+from spec_hooks.report import (
+    FORMATS,
+    MACHINE_FORMATS,
+    GithubReporter,
+    Output,
+    TextReporter,
+    advice,
+    append_step_summary,
+    collapsed,
+    exit_status,
+    explain_hint,
+    reporters_for,
+    sarif_log,
+    summary,
+    use_color,
+)
+from spec_hooks.source import Contents, display_path, inside
 
 if TYPE_CHECKING:
     from spec_hooks.directives import Directive
@@ -41,8 +65,6 @@ class Project:
     @cached_property
     def snapshot(self) -> Snapshot:
         """The repository as this run sees it, shared by every check (see `repo.snapshot`)."""
-        from spec_hooks.repo.snapshot import Snapshot
-
         if self.git is None:
             raise SpecHooksError("not inside a git repository")
         return Snapshot(self.git)
@@ -54,8 +76,6 @@ class Project:
     @cached_property
     def documents(self) -> DocumentStore:
         """Every document this run reads, shared by the checks of one `spec-hooks check`."""
-        from spec_hooks.document import DocumentStore
-
         return DocumentStore(self)
 
     def close(self) -> None:
@@ -64,8 +84,6 @@ class Project:
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    from spec_hooks.report import FORMATS
-
     parser.add_argument("filenames", nargs="*", metavar="FILE", help="files to check (default: every tracked Markdown file)")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="output format (default: text; under GITHUB_ACTIONS=true, text and annotations)")
@@ -82,9 +100,6 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def output_of(args: argparse.Namespace, fixing: bool = False) -> Output:
-    from spec_hooks import progress
-    from spec_hooks.report import Output, use_color
-
     progress.enabled = not args.quiet
     return Output(args.format, use_color(args.color, sys.stdout), args.quiet, args.sarif_file, fixing,
                   getattr(args, "verbose", False))
@@ -117,8 +132,6 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None)
 
 
 def open_project(config_path: str | None) -> Project:
-    from spec_hooks.repo.runner import open_repository
-
     cwd = Path.cwd()
     git = open_repository(cwd)
     root = cwd if git is None else git.root
@@ -128,8 +141,6 @@ def open_project(config_path: str | None) -> Project:
 def select_files(project: Project, filenames: Sequence[str], hook: bool = False) -> tuple[list[str], bool]:
     """Repository-relative paths to check, and whether they are the whole repository. A hook given no
     file (a commit that only deletes or renames) checks none itself."""
-    from spec_hooks.source import display_path
-
     if hook and not filenames:
         return [], False
     symlinks: list[str] = []
@@ -159,9 +170,6 @@ _TEMPLATE_WORD = re.compile(r"(?:^|[-_. ])templates?(?:[-_. ]|$)", re.IGNORECASE
 def _still_a_template(project: Project, path: str) -> bool:
     """A file named with the word template elsewhere than at its end (`rfc_template_v2.md`) is a template
     while its header still holds the template's placeholders; a spec about templates is a spec."""
-    from spec_hooks.document import Document
-    from spec_hooks.documents import find_placeholder
-
     if project.config.templates != DEFAULT_TEMPLATES or not _TEMPLATE_WORD.search(path.rsplit("/", 1)[-1]):
         return False  # a `templates` setting says which files are templates, by name alone
     document = project.documents.read(path)
@@ -184,8 +192,6 @@ def _expanded(project: Project, given: str, path: str) -> list[str]:
     if project.in_git:
         inside = [tracked for tracked in project.snapshot.tracked_markdown() if tracked.startswith(prefix)]
     else:
-        from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
-
         found = (Path(given) / name for name in sorted(_walk_files(Path(given))))
         inside = [prefix + file.relative_to(given).as_posix() for file in found
                   if file.name.lower().endswith(MARKDOWN_SUFFIXES)]
@@ -205,20 +211,6 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
     """Apply the files' inline directives (see `directives`; `families` ran) and the configuration's
     policy (see `policy`), and hand what is left to the reporters; in text, close with a summary of
     the checked `paths`."""
-    from spec_hooks.directives import apply_directives
-    from spec_hooks.policy import decide
-    from spec_hooks.report import (
-        GithubReporter,
-        TextReporter,
-        advice,
-        append_step_summary,
-        collapsed,
-        exit_status,
-        explain_hint,
-        reporters_for,
-        summary,
-    )
-
     by_path = _directives(project, {*paths, *(finding.path for finding in findings)})
     if by_path:
         findings = apply_directives(findings, by_path, frozenset(families))
@@ -262,19 +254,12 @@ def finish(findings: Sequence[Finding], output: Output, project: Project, paths:
 
 
 def _type_of(project: Project, path: str) -> DocType | None:
-    from spec_hooks.document import Document
-    from spec_hooks.documents import classify
-
     document = project.documents.read(path)
     return classify(path, document.header, project.config.types) if isinstance(document, Document) else None
 
 
 def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[Directive], list[Finding]]]:
     """The inline directives of the files that have any (most have none, and are not parsed for them)."""
-    from spec_hooks.directives import read_directives
-    from spec_hooks.document import Document
-    from spec_hooks.markdown import DIRECTIVE_PREFIX
-
     found = {}
     for path in sorted(set(paths) - project.documents.without_directives):
         document = project.documents.read(path) if not project.config.user_excluded(path) else None
@@ -286,7 +271,6 @@ def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[
 def _write_sarif(path: str, findings: Sequence[Finding]) -> None:
     import json
 
-    from spec_hooks.report import sarif_log
 
     try:
         with open(path, "w", encoding="utf-8") as handle:
@@ -299,8 +283,6 @@ def _write_sarif(path: str, findings: Sequence[Finding]) -> None:
 def print_fixer_lines(lines: Sequence[str], output: Output) -> None:
     """One line per file a fixer changed or left alone, then what to do next: on stdout beside text,
     on stderr beside a machine-readable document, which must stay valid."""
-    from spec_hooks.report import MACHINE_FORMATS
-
     stream = sys.stderr if output.format in MACHINE_FORMATS else sys.stdout
     for line in lines:
         print(printable(line), file=stream)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from spec_hooks.findings import SpecHooksError
+from spec_hooks.loading import read_small_text, safe_yaml
+from spec_hooks.source import inside
+from spec_hooks.text import did_you_mean
 
 BUILTIN_SCHEMAS = ("spec", "integration")
 MAX_SCHEMA = 4 << 20  # bytes: a schema larger than this is not a header schema
@@ -20,6 +22,8 @@ MAX_SCHEMA = 4 << 20  # bytes: a schema larger than this is not a header schema
 
 @cache
 def builtin_schema(name: str) -> dict[str, Any]:
+    from importlib import resources  # a built-in schema is read only when a header is validated
+
     text = resources.files("spec_hooks.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -36,8 +40,6 @@ def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
 
 def _said(error: Any) -> list[str]:
     """What a validation error says, with `did you mean` for a mistyped key."""
-    from spec_hooks.config import did_you_mean
-
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict) or error.validator_value is not False:
         return [error.message]
     known = list(error.schema.get("properties", {}))
@@ -64,21 +66,15 @@ def load_validator(schema_ref: str, root: Path) -> Callable[[Any], list[Any]]:
 
 def _inside(root: Path, path: Path, shown: str) -> Path:
     """`path` with its symlinks resolved, which must stay in the repository: schemas are the repository's."""
-    from spec_hooks.source import inside
-
     if not inside(root, path):
         raise SpecHooksError(f"{shorten(shown, 200)}: schema is outside the repository: not read")
     return path.resolve()
 
 
 def _read_schema_file(path: Path, shown: str) -> Any:
-    from spec_hooks.config import read_small_text
-
     text = read_small_text(path, shown, "schema", MAX_SCHEMA)
     try:
         if path.suffix in (".yaml", ".yml"):
-            from spec_hooks.config import safe_yaml
-
             return safe_yaml(text)
         return json.loads(text)
     except (RecursionError, MemoryError):

@@ -125,7 +125,7 @@ def test_heading_renames_take_linear_time() -> None:
         return old, tuple(f"{'h' if index % 2 else 'g'}{index}" for index in range(count))
 
     def shapes_of(scale: int):
-        old, interleaved = headings(5_000 * scale)
+        old, interleaved = headings(20_000 * scale)  # large enough that the clock measures the work
         news = (interleaved, (*interleaved, "extra"), ("first", *old[::-1]))
         return lambda: [heading_renames(Anchors(old, frozenset()), Anchors(new, frozenset())) for new in news]
 

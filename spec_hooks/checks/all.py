@@ -4,6 +4,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from spec_hooks.arguments import CommandParser
+from spec_hooks.catalogue import Catalogue
+from spec_hooks.checks.dates import RepositoryState, verify
+from spec_hooks.checks.headers import add_base_argument, check_paths
+from spec_hooks.checks.index import check_index
+from spec_hooks.checks.links import check_links
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.run import (
     add_common_arguments,
@@ -29,7 +34,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_hook_argument(parser)
     parser.add_argument("--skip", action="append", default=[], choices=FAMILIES, metavar="FAMILY",
                         help=f"leave out a family of rules ({', '.join(FAMILIES)}); repeatable")
-    from spec_hooks.checks.headers import add_base_argument
 
     add_base_argument(parser)
     args = parse_arguments(parser, argv)
@@ -44,22 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SpecHooksError("not inside a git repository: links and dates need git (or pass --skip links --skip dates)")
         findings: list[Finding] = []
         if "headers" in families:
-            from spec_hooks.checks.headers import check_paths
-
             findings.extend(check_paths(project, paths, whole, base=args.base))
         if "links" in families:
-            from spec_hooks.checks.links import check_links
-
             findings.extend(check_links(project, checked_for_links(project, paths), whole, fix=False)[0])
         if "dates" in families:
-            from spec_hooks.checks.dates import RepositoryState, verify
-
             state = RepositoryState(project)
             findings.extend(verify(state, paths, fix=False, header_problems="headers" not in families)[0])
         if "index" in families and whole:
-            from spec_hooks.catalogue import Catalogue
-            from spec_hooks.checks.index import check_index
-
             findings.extend(check_index(project, Catalogue(project), fix=False, quiet=True)[0])
         return finish(findings, output_of(args), project, paths, families)
 

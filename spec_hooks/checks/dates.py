@@ -9,6 +9,7 @@ from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from spec_hooks.arguments import CommandParser
+from spec_hooks.cache import VerdictCache
 from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import (
@@ -23,6 +24,7 @@ from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.header import Field, extract_header
 from spec_hooks.repo.history import History, fetch_missing_blobs, fetch_missing_trees
+from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -79,7 +81,6 @@ def fixed_by_earlier_hooks(project: Project, paths: list[str]) -> list[str]:
     Their content changed too, so their dates are bumped in the same stop, not at the next attempt."""
     if not project.contents.under_pre_commit:
         return []
-    from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
 
     given = set(paths)
     modified, _ = project.snapshot.worktree_changes
@@ -178,8 +179,6 @@ class RepositoryState:
     @cached_property
     def verdicts(self) -> VerdictCache:
         """Answers of `blobs_same_but_dates` from earlier runs (`.git/spec-hooks/changes`)."""
-        from spec_hooks.cache import VerdictCache
-
         config = self.project.config
         fields = sorted({name.lower() for doc_type in config.types for name in doc_type.date_fields})
         return VerdictCache(self.project.snapshot.cache_folder("spec-hooks/changes"),

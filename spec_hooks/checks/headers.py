@@ -9,7 +9,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spec_hooks.arguments import CommandParser
-from spec_hooks.catalogue import as_spec
+from spec_hooks.catalogue import Catalogue, as_spec
+from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings, write_relation_fixes
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
     Spec,
@@ -20,6 +21,7 @@ from spec_hooks.documents import (
     placeholder_of,
 )
 from spec_hooks.findings import WARNING, Finding
+from spec_hooks.fix import without_resolved
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -31,6 +33,7 @@ from spec_hooks.run import (
     parse_arguments,
     select_files,
 )
+from spec_hooks.validation import load_validator
 
 if TYPE_CHECKING:
     from spec_hooks.checks.lifecycle import Fixes
@@ -53,9 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         findings = check_paths(project, paths, whole, fixes, args.base)
         lines: list[str] = []
         if args.fix and fixes:
-            from spec_hooks.checks.lifecycle import write_relation_fixes
-            from spec_hooks.fix import without_resolved
-
             lines, applied = write_relation_fixes(project, fixes)
             findings = without_resolved(findings, applied)
         output = output_of(args, fixing=args.fix)
@@ -100,9 +100,6 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool, fixe
 def _collection_findings(project: Project, specs: list[Spec], whole: bool, fixes: Fixes,
                          base: str | None) -> list[Finding]:
     """The lifecycle (SH113, SH114) and relations (SH115, SH116) of the checked specs."""
-    from spec_hooks.catalogue import Catalogue
-    from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings
-
     config = project.config
     findings = lifecycle_findings(project, specs, base)
     if project.in_git and config.relations and any(config.enabled(code) for code in ("SH115", "SH116")):
@@ -129,8 +126,6 @@ def _check_path(
         return [Finding(path, 1, 1, "SH104", f"no header: files matching {globs} must start with the {doc_type.name} "
                                              "header (not a spec? add it to exclude)")]
     if doc_type.schema not in validators:
-        from spec_hooks.validation import load_validator
-
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
     spec = as_spec(project.config, document.source, header, doc_type)
     findings, invalid_fields = check_document(spec, validators[doc_type.schema], today)

@@ -18,6 +18,7 @@ from spec_hooks.documents import Spec
 from spec_hooks.escape import literal
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
+from spec_hooks.paths import destination, resolve_link, split_target
 from spec_hooks.run import (
     Project,
     add_common_arguments,
@@ -289,8 +290,6 @@ def _cell(spec: Spec, column: tuple[str, ...]) -> tuple[str, str]:
 
 
 def _table(specs: list[Spec], index_path: str) -> list[str]:
-    from spec_hooks.paths import destination
-
     cells = [[_cell(spec, fields) for _, fields in COLUMNS] for spec in specs]
     shown = [index for index in range(len(COLUMNS)) if any(row[index][1] for row in cells)]
     names = []
@@ -311,8 +310,6 @@ def _table(specs: list[Spec], index_path: str) -> list[str]:
 
 def graph(project: Project, specs: list[Spec]) -> list[str]:
     """A Mermaid flowchart of which specs link to which, one subgraph per area."""
-    from spec_hooks.paths import resolve_link, split_target
-
     project.documents.open_cache()
     project.documents.read_all([spec.path for spec in specs], (BODY,))
     project.documents.save()

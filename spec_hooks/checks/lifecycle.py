@@ -9,11 +9,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from spec_hooks.catalogue import Catalogue, identifier, status
+from spec_hooks.catalogue import Catalogue, identifier, spec_of, spec_of_document, status
+from spec_hooks.document import Document
 from spec_hooks.documents import Spec, placeholder_of
+from spec_hooks.escape import literal
 from spec_hooks.findings import Finding
-from spec_hooks.fix import Edit
-from spec_hooks.header import Field
+from spec_hooks.fix import Edit, FileFix, write_fixes
+from spec_hooks.header import Field, extract_header
+from spec_hooks.markdown import shown_text
+from spec_hooks.paths import destination, resolve_link
+from spec_hooks.source import decode_source
+from spec_hooks.text import did_you_mean
 
 if TYPE_CHECKING:
     from spec_hooks.run import Project
@@ -51,9 +57,6 @@ def required_findings(spec: Spec) -> list[Finding]:
 def head_statuses(project: Project, specs: Sequence[Spec], base: str | None = None) -> dict[str, str | None]:
     """Each spec's status in HEAD (under its name there, when the staged change renames it), or in the
     commit `base` names (a pull request's target, in CI)."""
-    from spec_hooks.catalogue import spec_of_document
-    from spec_hooks.source import decode_source
-
     snapshot = project.snapshot
     if not snapshot.head and base is None:
         return {}
@@ -157,8 +160,6 @@ def _links_in(spec: Spec, field: Field, catalogue: Catalogue) -> list[tuple[str,
     end = len(text) if end < 0 else end
     if "[" not in text[field.key_offset : end] and "<a" not in text[field.key_offset : end]:
         return []
-    from spec_hooks.document import Document
-    from spec_hooks.paths import resolve_link
 
     document = catalogue.project.documents.read(spec.path)
     if not isinstance(document, Document):
@@ -195,8 +196,6 @@ def _names(spec: Spec, key: str, other: Spec, catalogue: Catalogue, keys: Sequen
 
 
 def _unknown(relation: Relation, catalogue: Catalogue) -> Finding:
-    from spec_hooks.config import did_you_mean
-
     known = [identifier(spec) for spec in catalogue.every if spec.doc_type.id_field]
     hint = did_you_mean(relation.written, known) if "/" in relation.written or relation.written in known else ""
     return relation.source.at(relation.offset, "SH115", f"{relation.key} {relation.written[:80]!r} names no spec{hint}")
@@ -259,8 +258,6 @@ def reference_to(spec: Spec, other: Spec) -> str:
     """How `spec`'s header names `other`: its ID, or a relative link when it has none."""
     if other.doc_type.id_field and (value := identifier(other)):
         return value
-    from spec_hooks.escape import literal
-    from spec_hooks.paths import destination
 
     return f"[{literal(other.header.title)}]({destination(posixpath.relpath(other.path, posixpath.dirname(spec.path) or '.'))})"
 
@@ -308,9 +305,6 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
 
 def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], list[Edit]]:
     """Apply the missing sides through the verified writer: one line per file, and the edits applied."""
-    from spec_hooks.catalogue import spec_of
-    from spec_hooks.fix import FileFix, write_fixes
-
     files = []
     for path, planned in fixes.items():
         spec = spec_of(project, path)
@@ -330,9 +324,6 @@ def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], lis
 def relations_hold(wanted: Sequence[tuple[str, str]]) -> Callable[[str], str | None]:
     """A check of a fixed text: its header still parses, and each (key, value) added reads back in it."""
     def verify(new_text: str) -> str | None:
-        from spec_hooks.header import extract_header
-        from spec_hooks.markdown import shown_text
-
         header = extract_header(new_text)
         if header is None:
             return "the header would no longer be read"

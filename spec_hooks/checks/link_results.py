@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spec_hooks.cache import typed
+from spec_hooks.cache import parser_key, read_keyed, typed, write_keyed
 from spec_hooks.findings import Finding
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ class LinkResults:
 
     def __init__(self, project: Project, states: dict[str, tuple[str, str]], shared: Iterable[object],
                  moves: object) -> None:
-        from spec_hooks.cache import parser_key, read_keyed
-
         self.project = project
         self.states = states
         self.path = project.snapshot.cache_folder(FILE)
@@ -100,8 +98,6 @@ class LinkResults:
     def save(self, whole: bool) -> None:
         """Write what changed; after a whole-repository run, only the files it met are kept. When the
         list of paths changed, findings that depend on it and were not checked again go."""
-        from spec_hooks.cache import write_keyed
-
         if self.old_paths_digest != self.paths_digest:
             self.results = {path: entry for path, entry in self.results.items()
                             if not entry[4] or path in self._kept_now}

@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from spec_hooks.arguments import CommandParser
+from spec_hooks.catalogue import Catalogue
+from spec_hooks.checks.lifecycle import unstable_link
+from spec_hooks.checks.link_results import LinkResults, blob_without_reading, dependencies_of, target_states
 from spec_hooks.document import BODY, CACHE_FROM, Document
 from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
-from spec_hooks.markdown import Anchors, Link, line_start, parse
+from spec_hooks.markdown import Anchors, Link, github_slug, line_start, parse
 from spec_hooks.paths import (
     destination,
     github_base,
@@ -193,8 +196,6 @@ class Repository:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        from spec_hooks.catalogue import Catalogue
-
         return Catalogue(self.project)
 
     def suggestion(self, resolved: str) -> str | None:
@@ -253,8 +254,6 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
 
 
 def _kept_results(repository: Repository) -> LinkResults:
-    from spec_hooks.checks.link_results import LinkResults, target_states
-
     project = repository.project
     project.contents.know_regular_files()
     shared = (project.config, project.contents.under_pre_commit, sorted(repository.unmerged), repository.own_urls)
@@ -263,8 +262,6 @@ def _kept_results(repository: Repository) -> LinkResults:
 
 def _replayed(repository: Repository, results: LinkResults, paths: list[str], outcome: Outcome) -> list[str]:
     """Add the kept findings of every file whose findings still hold; the files left to check."""
-    from spec_hooks.checks.link_results import blob_without_reading
-
     project = repository.project
     left = []
     for path in paths:
@@ -285,8 +282,6 @@ def _keep(repository: Repository, results: LinkResults, path: str, found: list[F
     """Keep a checked file's findings with what they depend on (not when a target is untracked: git
     says at the end of the run whether it is ignored; nor a failure of spec-hooks itself; nor a file a
     later run cannot know without reading it, which `_replayed` would never take)."""
-    from spec_hooks.checks.link_results import blob_without_reading, dependencies_of
-
     document = repository.project.documents.read(path)
     if (not isinstance(document, Document) or untracked or any(finding.code == "SH000" for finding in found)
             or blob_without_reading(repository.project, path) != document.source.blob):
@@ -412,8 +407,6 @@ def _check_file(
 
 def _unstable_links(repository: Repository, source: Source, markdown: Document) -> list[Finding]:
     """SH213 for each link from a spec in a stable status (Final) to a spec that is not (Draft, Deprecated)."""
-    from spec_hooks.checks.lifecycle import unstable_link
-
     spec = repository.catalogue.get(source.path)
     lifecycle = spec.doc_type.lifecycle if spec is not None else None
     if lifecycle is None or not lifecycle.stable or spec is None:
@@ -684,7 +677,6 @@ def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> Ver
                        "github.com finds it, GitLab, previews and site generators do not", lowered[0])
     import difflib
 
-    from spec_hooks.markdown import github_slug
 
     options = found.all()
     slug = github_slug(fragment)

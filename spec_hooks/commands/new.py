@@ -11,11 +11,17 @@ from typing import TYPE_CHECKING
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.config import DocType
+from spec_hooks.document import Document
+from spec_hooks.documents import named_fields
 from spec_hooks.escape import literal
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.fix import Edit, create_exclusive, splice
+from spec_hooks.globs import matches
+from spec_hooks.markdown import parse
+from spec_hooks.paths import destination, is_external, resolve_link, split_target
 from spec_hooks.run import Project, guarded, open_project
-from spec_hooks.source import Source, display_path, inside
+from spec_hooks.source import Source, display_path, inside, read_source
+from spec_hooks.text import did_you_mean
 
 if TYPE_CHECKING:
     from spec_hooks.document import Document
@@ -100,9 +106,6 @@ def _nearest_existing(folder: Path) -> Path:
 
 
 def choose_type(project: Project, path: str, name: str | None) -> DocType:
-    from spec_hooks.config import did_you_mean
-    from spec_hooks.globs import matches
-
     types = project.config.types
     if name is not None:
         chosen = next((doc_type for doc_type in types if doc_type.name == name), None)
@@ -119,8 +122,6 @@ def read_template(project: Project, doc_type: DocType) -> tuple[str, str]:
     if doc_type.template is not None:
         loaded = project.contents.read(doc_type.template) if project.in_git else None
         if loaded is None:
-            from spec_hooks.source import read_source
-
             loaded = read_source(project.root, doc_type.template)
         if isinstance(loaded, Finding):
             raise SpecHooksError(f"{doc_type.template}: the {doc_type.name} template {loaded.message}")
@@ -153,8 +154,6 @@ def new_document(template: str, template_path: str, path: str, doc_type: DocType
                  keep_instructions: bool = False) -> str:
     """The template's text for a new file at `path`: links re-pointed for its folder, title and header
     filled, instruction text dropped unless kept."""
-    from spec_hooks.document import Document
-
     source = Source(path, template)
     document = Document(source)
     edits = _link_edits(document, template_path, path) + _header_edits(document, doc_type, path, title, today)
@@ -167,8 +166,6 @@ def new_document(template: str, template_path: str, path: str, doc_type: DocType
 
 
 def _link_edits(document: Document, template_path: str, path: str) -> list[Edit]:
-    from spec_hooks.paths import destination, is_external, resolve_link, split_target
-
     if template_path.startswith("the bundled") or posixpath.dirname(template_path) == posixpath.dirname(path):
         return []
     edits = []
@@ -187,8 +184,6 @@ def _link_edits(document: Document, template_path: str, path: str) -> list[Edit]
 
 
 def _header_edits(document: Document, doc_type: DocType, path: str, title: str, today: str) -> list[Edit]:
-    from spec_hooks.documents import named_fields
-
     header = document.header
     if header is None:
         raise SpecHooksError(f"the {doc_type.name} template has no header (an H1 and a list of **Key:** value)")
@@ -236,7 +231,6 @@ def skeleton(text: str) -> str:
     template's instructions under each heading dropped."""
     from bisect import bisect_right
 
-    from spec_hooks.markdown import parse
 
     lines = text.splitlines(keepends=True)
     starts = [0]

@@ -11,7 +11,9 @@ from urllib.parse import quote, unquote
 from spec_hooks.arguments import CommandParser
 from spec_hooks.document import BODY, Document
 from spec_hooks.findings import SpecHooksError, printable
+from spec_hooks.paths import is_external, resolve_link, split_target
 from spec_hooks.run import Project, guarded, open_project
+from spec_hooks.source import display_path
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     def run() -> int:
-        from spec_hooks.source import display_path
-
         project = open_project(args.config)
         if not project.in_git:
             raise SpecHooksError("not inside a git repository: refs searches the files git tracks")
@@ -64,8 +64,6 @@ def _is_folder(project: Project, path: str) -> bool:
 def references(project: Project, path: str, anchor: str | None, folder: bool = False) -> list[Reference]:
     """The links of tracked Markdown files that resolve to `path` (and name `anchor`, when given); for a
     folder, every link to it or to anything in it."""
-    from spec_hooks.paths import is_external, resolve_link, split_target
-
     name = posixpath.basename(path)
     tracked = project.snapshot.tracked_markdown()
     candidates = set(project.snapshot.files_containing([name, quote(name)]) if name else tracked)

@@ -9,7 +9,11 @@ from datetime import date
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import field_value, identifier, status
+from spec_hooks.checks.dates import RepositoryState, last_changes
+from spec_hooks.checks.history import commit_dates
+from spec_hooks.escape import literal as _escape
 from spec_hooks.findings import SpecHooksError, printable
+from spec_hooks.paths import destination
 from spec_hooks.run import Project, guarded, open_project, parse_arguments, select_files
 
 NO_OWNER = "(no owner)"
@@ -55,9 +59,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def stale_specs(project: Project, paths: list[str], days: int) -> list[Stale]:
     """The specs among `paths` last changed more than `days` days ago (or whose last change a shallow
     clone hides), oldest first."""
-    from spec_hooks.checks.dates import RepositoryState, last_changes
-    from spec_hooks.checks.history import commit_dates
-
     today = project.config.today()
     state = RepositoryState(project)
     result = []
@@ -102,9 +103,6 @@ def as_text(found: list[Stale], days: int) -> str:
 
 
 def as_markdown(found: list[Stale], days: int) -> str:
-    from spec_hooks.escape import literal as _escape
-    from spec_hooks.paths import destination
-
     if not found:
         return f"No spec has gone more than {days} days without a content change.\n"
     lines = [f"## Specs unchanged for more than {days} days ({len(found)})", ""]
