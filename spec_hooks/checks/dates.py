@@ -138,9 +138,9 @@ class RepositoryState:
     project: Project
     _history: History | None = None
 
-    @property
-    def head(self) -> dict[str, str]:
-        return self.project.snapshot.head_tree
+    def head_blob(self, path: str) -> str | None:
+        """HEAD's blob of what is staged at `path` (see `Snapshot.head_blob`: no read of HEAD's whole tree)."""
+        return self.project.snapshot.head_blob(path)
 
     @cached_property
     def renamed_from(self) -> dict[str, str]:
@@ -197,9 +197,9 @@ class RepositoryState:
         differs from HEAD in more than the date lines. HEAD's sides are read in one batch."""
         result: dict[str, bool | None] = {}
         self.prefetch({blob for document in documents
-                       if (blob := self.head.get(self.head_path(document.path))) not in (None, document.source.blob)})
+                       if (blob := self.head_blob(document.path)) not in (None, document.source.blob)})
         for document in documents:
-            head_blob = self.head.get(self.head_path(document.path))
+            head_blob = self.head_blob(document.path)
             if head_blob is None:
                 result[document.path] = None
             elif document.source.blob == head_blob:
@@ -378,7 +378,8 @@ def last_changes(state: RepositoryState, paths: list[str], need_created: bool = 
         state.start_history()  # git walks the history while the documents are read
     documents, findings = _load_all(state, paths)
     changes = state.content_changes(documents)
-    in_history = {state.head_path(d.path): state.head[state.head_path(d.path)] for d in documents if changes.get(d.path) is False}
+    in_history = {state.head_path(d.path): blob for d in documents
+                  if changes.get(d.path) is False and (blob := state.head_blob(d.path)) is not None}
     by_head_path = {trace.document: trace for trace in state.traces(in_history, need_created)}
     state.project.documents.save()
     return [(document, None if changes.get(document.path) is not False else by_head_path.get(state.head_path(document.path)))

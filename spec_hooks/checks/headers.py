@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import Catalogue, as_spec
-from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings, write_relation_fixes
+from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings, relation_names, write_relation_fixes
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
     Spec,
@@ -75,10 +75,6 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool, fixe
     """Each file's header; then, across files, duplicate IDs, the lifecycle and relations (whose fixes,
     the missing sides, go into `fixes`)."""
     config = project.config
-    id_fields = sorted({t.id_field for t in config.types if t.id_field})
-    others = None
-    if project.in_git and not whole_repository and id_fields and config.enabled("SH110"):
-        others = project.snapshot.start_grep([f"**{name}" for name in id_fields])
     validators: dict[str, Callable[[Any], list[Any]]] = {}
     findings: list[Finding] = []
     documents: list[Spec] = []
@@ -91,7 +87,7 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool, fixe
     for path in paths:
         findings.extend(checked(path, partial(_check_path, project, path, validators, today, documents, specs)))
     if config.enabled("SH110"):
-        findings.extend(_duplicate_ids(project, documents, others() if others else []))
+        findings.extend(_duplicate_ids(project, documents, _id_lines(project, documents, specs, whole_repository)))
     findings.extend(_collection_findings(project, specs, whole_repository, {} if fixes is None else fixes, base))
     store.save(whole_repository)
     return findings
@@ -309,10 +305,10 @@ def _duplicate_ids(project: Project, documents: list[Spec], other_lines: list[tu
         if document.doc_type.id_field and (field := document.fields.get(document.doc_type.id_field)) and field.value:
             owners.setdefault((document.doc_type.id_field, field.value), []).append(document.source.path)
     for path, _, text in other_lines:
-        if path in checked_paths or project.config.excluded(path):
+        if path in checked_paths:
             continue
         for key in owners:  # a line naming a key and holding a value is confirmed by reading that file's header
-            if key[0] in text and key[1] in text and _header_has(project, path, *key):
+            if key[0] in text and key[1] in text and not project.config.excluded(path) and _header_has(project, path, *key):
                 owners[key].append(path)
     findings = []
     for document in documents:
@@ -325,6 +321,20 @@ def _duplicate_ids(project: Project, documents: list[Spec], other_lines: list[tu
             listed = ", ".join(sorted(others))
             findings.append(document.at(field.value_offset, "SH110", f"{name} {field.value!r} is also used by {listed}"))
     return findings
+
+
+def _id_lines(project: Project, documents: list[Spec], specs: list[Spec], whole: bool) -> list[tuple[str, int, str]]:
+    """The lines of other files that name one of the checked IDs under an ID key: a partial run asks git
+    for those lines only (a whole-repository run reads every header anyway). An ID no header could
+    hold is not searched for (git grep refuses patterns of many kilobytes)."""
+    if whole or not project.in_git:
+        return []
+    keys = {document.doc_type.id_field for document in documents if document.doc_type.id_field}
+    ids = sorted({field.value for document in documents if document.doc_type.id_field
+                  and (field := document.fields.get(document.doc_type.id_field)) and 0 < len(field.value) <= 200})
+    # One search serves the relations too (lifecycle._answers_missing asks for a part of it).
+    found = project.snapshot.lines_containing([*ids, *relation_names(specs)])
+    return [line for line in found if any(value in line[2] for value in ids) and any(key in line[2] for key in keys)]
 
 
 def _header_has(project: Project, path: str, key: str, value: str) -> bool:

@@ -60,11 +60,12 @@ def head_statuses(project: Project, specs: Sequence[Spec], base: str | None = No
     snapshot = project.snapshot
     if not snapshot.head and base is None:
         return {}
-    renames, _ = snapshot.staged_moves if base is None else ({}, frozenset())
-    old_name = {new: old for old, new in renames.items()}
-    tree = snapshot.head_tree if base is None else snapshot.tree(base)
-    wanted = {spec.path: tree.get(old_name.get(spec.path, spec.path)) for spec in specs
-              if spec.doc_type.lifecycle is not None}
+    judged = [spec for spec in specs if spec.doc_type.lifecycle is not None]
+    if base is None:
+        wanted = {spec.path: snapshot.head_blob(spec.path) for spec in judged}
+    else:
+        tree = snapshot.tree(base)
+        wanted = {spec.path: tree.get(spec.path) for spec in judged}
     changed = {path: blob for path, blob in wanted.items() if blob is not None}
     by_path = {spec.path: spec for spec in specs}
     unchanged = {path for path, blob in changed.items() if blob == by_path[path].source.blob}
@@ -219,6 +220,12 @@ def _plan(target: Spec, key: str, value: str, finding: Finding, fixes: Fixes) ->
     return finding
 
 
+def relation_names(specs: Sequence[Spec]) -> list[str]:
+    """What another header would write to name one of `specs`: its ID or its file name."""
+    return sorted({name for spec in specs for name in (identifier(spec), posixpath.basename(spec.path))
+                   if name and len(name) <= _NAME_AT_MOST})
+
+
 def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalogue, keys: Sequence[str],
                      checked: set[str], fixes: Fixes) -> list[Finding]:
     """SH116 on a checked spec that another, unchecked spec names in a relation it does not answer
@@ -227,9 +234,12 @@ def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalog
         return []
     # What another header would write to name a checked spec; an ID no header could hold is not searched
     # for (git grep refuses patterns of many kilobytes).
-    names = {name for spec in specs for name in (identifier(spec), posixpath.basename(spec.path))
-             if name and len(name) <= _NAME_AT_MOST}
-    referrers = [path for path in project.snapshot.files_containing(sorted(names)) if path not in checked]
+    names = relation_names(specs)
+    # Only a line naming a relation and the spec can state it: the many files that merely link to a spec
+    # (and would each have their header read) are not candidates.
+    relation_keys = [name.lower() for pair in project.config.relations for name in pair if name]
+    referrers = sorted({path for path, _, text in project.snapshot.lines_containing(names)
+                        if path not in checked and any(key in text.lower() for key in relation_keys)})
     findings = []
     for path in referrers:
         other = catalogue.get(path)

@@ -7,7 +7,7 @@ unstaged changes the run ignores; a file outside a sparse checkout's cone from t
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,6 +50,7 @@ class Snapshot:
         self.git = git
         self.root = git.root
         self._trees: dict[str, dict[str, str]] = {}
+        self._line_searches: list[tuple[frozenset[str], list[tuple[str, int, str]]]] = []
 
     @cached_property
     def head(self) -> str | None:
@@ -108,6 +109,18 @@ class Snapshot:
         HEAD; a file it moves and edits by its new path), against HEAD: one `git diff --cached --raw`."""
         renames, deletes, edits, _ = self._staged
         return renames, deletes, edits
+
+    def head_blob(self, path: str) -> str | None:
+        """The blob HEAD holds for what is staged at `path` (under its old name, for a file the staged change
+        renames): from the one `git diff --cached` and the index, where a whole `ls-tree` of HEAD would
+        cost a commit its repository's size. None for a file the change adds, or before the first commit."""
+        _, _, edits, added = self._staged
+        if not self.head or path in added:
+            return None
+        if path in edits:
+            return edits[path]
+        entry = self.index.entries.get(path)
+        return entry.blob if entry is not None else None
 
     def staged_as_in_head(self, path: str) -> bool:
         """Whether the staged change leaves `path` as HEAD has it (not added, edited, or renamed to it)."""
@@ -248,21 +261,22 @@ class Snapshot:
         output = self.git.run("grep", "-z", "-l", "-I", "-F", *case, *patterns, "--", *MARKDOWN_PATHSPECS, ok=(0, 1))
         return [decode_path(raw) for raw in output.split(b"\0") if raw]
 
-    def start_grep(self, strings: list[str]) -> Callable[[], list[tuple[str, int, str]]]:
-        """Start `git grep -F` for any of `strings` in tracked Markdown files; the returned function
-        collects (path, line number, line text). Started early, so git searches while Python parses;
-        fixed strings because an extended regex costs git four times as long over a large repository."""
-        patterns = [arg for string in strings for arg in ("-e", string)]
-        args = ("grep", "--threads=1", "-z", "-n", "-I", "--no-color", "-F", *patterns, "--", *MARKDOWN_PATHSPECS)
-        process = self.git.start(*args)
-
-        def matches() -> list[tuple[str, int, str]]:
-            output, error = process.communicate()
-            if process.returncode not in (0, 1):  # 1: nothing found
-                raise failure(args, process.returncode, error)
-            return list(_grep_records(output))
-
-        return matches
+    def lines_containing(self, strings: list[str]) -> list[tuple[str, int, str]]:
+        """(path, line number, text) of each line of a tracked Markdown file that holds one of `strings`
+        (one `git grep -F -n`): what a question about a few values costs is the lines that hold them, not
+        the repository's headers. A search for a subset of what was searched before is answered from it."""
+        wanted = frozenset(string for string in strings if string)
+        if not wanted:
+            return []
+        for searched, lines in self._line_searches:
+            if wanted <= searched:
+                return [line for line in lines if any(string in line[2] for string in wanted)]
+        patterns = [arg for string in sorted(wanted) for arg in ("-e", string)]
+        output = self.git.run("grep", "-z", "-n", "-I", "--no-color", "-F", *patterns, "--", *MARKDOWN_PATHSPECS,
+                              ok=(0, 1))
+        found = list(_grep_records(output))
+        self._line_searches.append((wanted, found))
+        return found
 
     def origin_url(self) -> str | None:
         """The `origin` remote's URL, if there is one."""
