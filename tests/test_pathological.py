@@ -95,6 +95,7 @@ HEADER_SHAPES = {name: (lambda size, name=name: shapes(size)[name]) for name in 
     "title of {{": lambda size: "# " + "{{" * (size // 2) + "\n\n- **Spec ID:** a/b\n",
     "title of [": lambda size: "# " + "[" * size + "\n\n- **Spec ID:** a/b\n",
     "relation of {{": lambda size: "# T\n\n- **Spec ID:** a/b\n- **Replaces:** " + "{{" * (size // 2) + "\n",
+    "status of an unclosed brace list": lambda size: "# T\n\n- **Spec ID:** a/b\n- **Status:** {" + "," * size + "\n",
     "relation of commas": lambda size: "# T\n\n- **Spec ID:** a/b\n- **Depends on:** " + "a/b, " * (size // 5) + "\n",
 }
 
