@@ -75,9 +75,15 @@ def near_miss(key: str, known: Sequence[str]) -> str | None:
     """The known key that `key` misspells (case, spacing, punctuation or a small typo), if any."""
     if key in known:
         return None
+    return (_near_miss if len(key) <= 200 else _near_miss.__wrapped__)(key, tuple(known))  # a long key is not kept
+
+
+@lru_cache(maxsize=4096)  # every document of a run, and every version the history pass compares, asks alike
+def _near_miss(key: str, known: tuple[str, ...]) -> str | None:
     normal = normalize_key(key)
-    for candidate in known:
-        if normalize_key(candidate) == normal:
+    normals = {candidate: normalize_key(candidate) for candidate in known}
+    for candidate, candidate_normal in normals.items():
+        if candidate_normal == normal:
             return candidate
     if len(normal) < 4:
         return None
@@ -85,9 +91,10 @@ def near_miss(key: str, known: Sequence[str]) -> str | None:
 
     # A typo drops, adds or swaps a letter or two; a word with another ending is another word: `Supersedes`
     # is not `Superseded by` (the opposite relation), `Depends` is not `Dependents`.
-    alike = [normalize_key(candidate) for candidate in known if abs(len(normalize_key(candidate)) - len(normal)) <= 1]
+    alike = [candidate_normal for candidate_normal in normals.values() if abs(len(candidate_normal) - len(normal)) <= 1]
     close = difflib.get_close_matches(normal, alike, n=1, cutoff=0.8)
-    return next((candidate for candidate in known if close and normalize_key(candidate) == close[0]), None)
+    return next((candidate for candidate, candidate_normal in normals.items() if close and candidate_normal == close[0]),
+                None)
 
 
 def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:
