@@ -35,8 +35,6 @@ from spec_hooks.progress import Progress
 from spec_hooks.source import Source
 
 if TYPE_CHECKING:
-    from spec_hooks.cache import DocumentCache
-    from spec_hooks.progress import Progress
     from spec_hooks.run import Project
 
 HEADER, BODY = 0, 1  # the two parts of a document a check can ask for (and the cache keeps)

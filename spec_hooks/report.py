@@ -56,7 +56,11 @@ class TextReporter:
                 out.write(f"{_BOLD}{finding.path}{_RESET}:{finding.line}:{finding.column}: "
                           f"{_BOLD}{hue}{finding.code}{_RESET} {finding.message}\n")
             else:
-                out.write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+                out.write(plain_line(finding))
+
+
+def plain_line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
 
 
 def _rule_url(code: str) -> str:
@@ -114,7 +118,7 @@ class GithubReporter:
             shown[finding.severity] += 1
             if shown[finding.severity] > ANNOTATIONS_PER_KIND:
                 if not self.listed_elsewhere:
-                    out.write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+                    out.write(plain_line(finding))
                 continue
             properties = ",".join(
                 f"{name}={escape_property(str(value))}"
@@ -148,7 +152,6 @@ class SarifReporter:
 
 def sarif_log(findings: Sequence[Finding]) -> dict[str, object]:
     from urllib.parse import quote
-
 
     rules = [
         {
@@ -291,11 +294,13 @@ def summary(findings: Sequence[Finding], checked: int, output: Output, environ: 
     return f"Found {said} in {_count(files, 'file')}{fixable}.{skipped}"
 
 
-_LEFT_OUT_SAID = {"template": "only their links checked", "symbolic link": "their targets are checked"}
+# What a run leaves out by default, by kind: (said in the summary of several, said of one with -v).
+LEFT_OUT = {"template": ("only their links checked", "a template: only its links are checked"),
+            "symbolic link": ("their targets are checked", "a symbolic link: its target is checked where it is tracked")}
 
 
 def _left_out(left_out: dict[str, list[str]], output: Output) -> str:
-    parts = [f"{_count(len(paths), kind)} ({_LEFT_OUT_SAID[kind]})" for kind, paths in left_out.items() if paths]
+    parts = [f"{_count(len(paths), kind)} ({LEFT_OUT[kind][0]})" for kind, paths in left_out.items() if paths]
     if not parts:
         return ""
     return " Left out: " + ", ".join(parts) + ("" if output.verbose else "; -v lists them") + "."

@@ -9,20 +9,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from spec_hooks import progress
 from spec_hooks.config import DEFAULT_TEMPLATES, Config, DocType, load_config
-from spec_hooks.directives import apply_directives, read_directives
+from spec_hooks.directives import Directive, apply_directives, read_directives
 from spec_hooks.document import Document, DocumentStore
-from spec_hooks.documents import classify, find_placeholder
+from spec_hooks.documents import classify, placeholder_of
 from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
 from spec_hooks.markdown import DIRECTIVE_PREFIX
 from spec_hooks.policy import decide
-from spec_hooks.repo.runner import open_repository
+from spec_hooks.repo.runner import Git, open_repository
 from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES, Snapshot
 from spec_hooks.report import (
     FORMATS,
+    LEFT_OUT,
     MACHINE_FORMATS,
     GithubReporter,
     Output,
@@ -38,13 +39,6 @@ from spec_hooks.report import (
     use_color,
 )
 from spec_hooks.source import Contents, display_path, inside
-
-if TYPE_CHECKING:
-    from spec_hooks.directives import Directive
-    from spec_hooks.document import DocumentStore
-    from spec_hooks.repo.runner import Git
-    from spec_hooks.repo.snapshot import Snapshot
-    from spec_hooks.report import Output
 
 
 @dataclass(frozen=True)
@@ -158,10 +152,12 @@ def select_files(project: Project, filenames: Sequence[str], hook: bool = False)
     else:
         raise SpecHooksError("not inside a git repository: pass the files to check")
     config = project.config
-    paths = [path for path in dict.fromkeys(paths) if path not in symlinks and not config.user_excluded(path)]
+    linked = set(symlinks)
+    paths = [path for path in dict.fromkeys(paths) if path not in linked and not config.user_excluded(path)]
     templates = [path for path in paths if config.is_template(path) or _still_a_template(project, path)]
     project.left_out.update({"template": templates, "symbolic link": symlinks})
-    return [path for path in paths if path not in templates and not config.excluded(path)], whole
+    left = set(templates)
+    return [path for path in paths if path not in left and not config.excluded(path)], whole
 
 
 _TEMPLATE_WORD = re.compile(r"(?:^|[-_. ])templates?(?:[-_. ]|$)", re.IGNORECASE)
@@ -173,8 +169,11 @@ def _still_a_template(project: Project, path: str) -> bool:
     if project.config.templates != DEFAULT_TEMPLATES or not _TEMPLATE_WORD.search(path.rsplit("/", 1)[-1]):
         return False  # a `templates` setting says which files are templates, by name alone
     document = project.documents.read(path)
-    header = document.header if isinstance(document, Document) else None
-    return header is not None and any(find_placeholder(text) for text in (header.title, *(f.value for f in header.fields)))
+    if not isinstance(document, Document) or document.header is None:
+        return False
+    header, text = document.header, document.text
+    shown = [(header.title, header.title_offset), *((field.value, field.value_offset) for field in header.fields)]
+    return any(placeholder_of(value, text, offset) for value, offset in shown)
 
 
 def checked_for_links(project: Project, paths: list[str]) -> list[str]:
@@ -235,12 +234,10 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
     if output.verbose:
         for kind, left in project.left_out.items():
             for path in left:
-                print(f"spec-hooks: left out: {printable(path)} ({LEFT_OUT_WHY[kind]})", file=sys.stderr)
+                print(f"spec-hooks: left out: {printable(path)} ({LEFT_OUT[kind][1]})", file=sys.stderr)
     return exit_status(ordered)
 
 
-LEFT_OUT_WHY = {"template": "a template: only its links are checked",
-                "symbolic link": "a symbolic link: its target is checked where it is tracked"}
 
 
 def finish(findings: Sequence[Finding], output: Output, project: Project, paths: Sequence[str],

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 
+def shorten(message: str, limit: int = 300) -> str:
+    """A message that quotes user input, no longer than `limit` characters."""
+    return message if len(message) <= limit else message[: limit - 3] + "..."
+
+
 def did_you_mean(given: str, known: list[str]) -> str:
     """`: did you mean 'X'?` for the known word closest to a mistyped one, or nothing."""
     import difflib  # only when something is mistyped: a hook's start-up does not pay for it

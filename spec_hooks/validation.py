@@ -14,7 +14,7 @@ from typing import Any
 from spec_hooks.findings import SpecHooksError
 from spec_hooks.loading import read_small_text, safe_yaml
 from spec_hooks.source import inside
-from spec_hooks.text import did_you_mean
+from spec_hooks.text import did_you_mean, shorten
 
 BUILTIN_SCHEMAS = ("spec", "integration")
 MAX_SCHEMA = 4 << 20  # bytes: a schema larger than this is not a header schema
@@ -44,11 +44,6 @@ def _said(error: Any) -> list[str]:
         return [error.message]
     known = list(error.schema.get("properties", {}))
     return [f"unknown key {key!r}{did_you_mean(key, known)}" for key in error.instance if key not in known]
-
-
-def shorten(message: str, limit: int = 300) -> str:
-    """A message that quotes user input, no longer than `limit` characters."""
-    return message if len(message) <= limit else message[: limit - 3] + "..."
 
 
 def load_validator(schema_ref: str, root: Path) -> Callable[[Any], list[Any]]:

@@ -116,3 +116,11 @@ def test_links_to_the_repositorys_own_github_pages_are_checked(repo: Repo, cli) 
     repo.write(".spec-hooks.yaml", "links:\n  repository: https://github.com/someone/else\n")
     assert cli("links").lines == [], "links.repository names the repository"
     assert cli("links", "--fix").status == 0, "never rewritten"
+
+
+def test_a_rename_that_breaks_a_templates_link_is_caught_by_the_hook(repo: Repo, cli) -> None:
+    """The hook given no file looks for links the staged rename breaks in untouched files: templates too."""
+    repo.commit_files("start", {"templates/spec-template.md": TEMPLATE_TEXT.replace("/docs/guide.md", "../guide.md"),
+                                "guide.md": "# Guide\n"})
+    repo.git("mv", "guide.md", "guideline.md")
+    assert cli("links", "--hook").codes() == ["SH209"]

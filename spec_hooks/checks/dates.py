@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
-from typing import TYPE_CHECKING
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.cache import VerdictCache
@@ -37,9 +36,6 @@ from spec_hooks.run import (
     select_files,
 )
 from spec_hooks.source import decode_source, inside
-
-if TYPE_CHECKING:
-    from spec_hooks.cache import VerdictCache
 
 _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
 

@@ -33,6 +33,7 @@ from spec_hooks.run import (
     parse_arguments,
     select_files,
 )
+from spec_hooks.text import shorten
 from spec_hooks.validation import load_validator
 
 if TYPE_CHECKING:
@@ -218,9 +219,9 @@ def _whole_header_error(document: Spec, error: Any) -> str:
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     said = f"header does not satisfy the {document.doc_type.name} schema's {error.validator}"
     if description:
-        said += f" ({_short(str(description))})"
+        said += f" ({shorten(str(description), 100)})"
     if not error.context:
-        return said if error.validator not in ("required", "dependentRequired") else f"{said}: {_short(error.message)}"
+        return said if error.validator not in ("required", "dependentRequired") else f"{said}: {shorten(error.message, 100)}"
     from jsonschema.exceptions import best_match
 
     closest = best_match(error.context)
@@ -231,11 +232,7 @@ def _whole_header_error(document: Spec, error: Any) -> str:
     if closest.validator == "required":
         missing = [name for name in closest.validator_value if name not in closest.instance]
         return f"{said}: closest: missing required field {', '.join(map(repr, missing))}"
-    return f"{said}: closest: {closest.validator} {_short(repr(closest.validator_value))}"
-
-
-def _short(text: str, width: int = 100) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
+    return f"{said}: closest: {closest.validator} {shorten(repr(closest.validator_value), 100)}"
 
 
 def _lists_choices(value: str) -> bool:

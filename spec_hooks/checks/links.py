@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from spec_hooks.arguments import CommandParser
@@ -42,10 +41,6 @@ from spec_hooks.run import (
     select_files,
 )
 from spec_hooks.source import Source, decode_source, inside
-
-if TYPE_CHECKING:
-    from spec_hooks.catalogue import Catalogue
-    from spec_hooks.checks.link_results import LinkResults
 
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
 _MARKDOWN = (".md", ".markdown")
@@ -623,12 +618,14 @@ def _check_fragment(
         verdict = _fragment_verdict(fragment, resolved, found)
         # A lost anchor, or one that names another heading now: the latter only in files the staged change
         # leaves as they were (in a file it touches, the link may be the one just pointed there).
-        changes = repository.heading_changes.get(resolved, {}) if verdict is not None or (
-            repository.edited(resolved) and repository.as_in_head(source.path)) else {}
-        # `#Goals` named the heading `#goals` did (GitHub's anchors are lower case, its links case-blind there).
-        lost = fragment if fragment in changes else fragment.lower() if verdict is not None and fragment.lower() in changes else None
-        if lost is not None:
-            verdict = _lost_heading(fragment, resolved, changes[lost], verdict is None)
+        still_there = verdict is None
+        if not still_there or (repository.edited(resolved) and repository.as_in_head(source.path)):
+            changes = repository.heading_changes.get(resolved, {})
+            # `#Goals` named the heading `#goals` did (GitHub's anchors are lower case); a fragment that still
+            # resolves is re-pointed only as it is written.
+            lost = fragment if fragment in changes or still_there else fragment.lower()
+            if lost in changes:
+                verdict = _lost_heading(fragment, resolved, changes[lost], still_there)
         return (None, None) if verdict is None else _fragment_finding(source, link, resolved, verdict, outcome)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
@@ -725,7 +722,7 @@ def _referrers(repository: Repository, already: set[str]) -> list[str]:
     names = {posixpath.basename(path) for path in [*repository.renames, *repository.deletes]}
     anchors = {"#" + anchor for lost in repository.heading_changes.values() for anchor in lost}
     strings = sorted(names | {quote(name) for name in names} | anchors | {quote(anchor, safe="#") for anchor in anchors})
-    excluded = repository.project.config.excluded
+    excluded = repository.project.config.user_excluded  # a template's links break like any file's
     found = repository.project.snapshot.files_containing(strings, ignore_case=bool(anchors))  # `#Goals` too
     return [path for path in found if path not in already and not excluded(path)]
 

@@ -7,7 +7,6 @@ import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.config import DocType
@@ -21,10 +20,7 @@ from spec_hooks.markdown import parse
 from spec_hooks.paths import destination, is_external, resolve_link, split_target
 from spec_hooks.run import Project, guarded, open_project
 from spec_hooks.source import Source, display_path, inside, read_source
-from spec_hooks.text import did_you_mean
-
-if TYPE_CHECKING:
-    from spec_hooks.document import Document
+from spec_hooks.text import did_you_mean, shorten
 
 BUNDLED = {"spec": "spec.md", "integration": "integration.md"}
 
@@ -77,13 +73,9 @@ def _create(target: Path, path: str, data: bytes) -> None:
         blocking = next((folder for folder in [target.parent, *target.parent.parents]
                          if os.path.lexists(folder) and not folder.is_dir()), target.parent)
         what = "a broken symbolic link" if blocking.is_symlink() else "a file"
-        raise SpecHooksError(f"{path}: cannot create it: {_shown(blocking.name)} on its way is {what}") from None
+        raise SpecHooksError(f"{path}: cannot create it: {shorten(blocking.name, 120)} on its way is {what}") from None
     except OSError as exc:
-        raise SpecHooksError(f"{_shown(path)}: cannot create it: {exc.strerror or exc}") from None
-
-
-def _shown(path: str) -> str:
-    return path if len(path) <= 120 else path[:117] + "..."
+        raise SpecHooksError(f"{shorten(path, 120)}: cannot create it: {exc.strerror or exc}") from None
 
 
 def _in_git_directory(project: Project, path: str, target: Path) -> bool:

@@ -173,17 +173,24 @@ class Snapshot:
         submodules, nor symbolic links to a place in the repository (GitHub shows a link, not a rendered
         page: its target is the document, checked where it is tracked). A link that leads out stays, to be
         reported as one (and never read)."""
-        _, deleted = self.worktree_changes
-        return [path for path, entry in self.index.entries.items()
-                if path.lower().endswith(MARKDOWN_SUFFIXES) and entry.mode != "160000" and path not in deleted
-                and not (entry.mode == "120000" and inside(self.root, self.root / path))]
+        return self._markdown[0]
 
     def markdown_symlinks(self) -> list[str]:
         """Tracked Markdown symbolic links to a place in the repository: not documents of their own."""
+        return self._markdown[1]
+
+    @cached_property
+    def _markdown(self) -> tuple[list[str], list[str]]:
+        """The index's Markdown paths in the work tree, in one pass: (documents, symbolic links within)."""
         _, deleted = self.worktree_changes
-        return [path for path, entry in self.index.entries.items()
-                if entry.mode == "120000" and path.lower().endswith(MARKDOWN_SUFFIXES) and path not in deleted
-                and inside(self.root, self.root / path)]
+        documents: list[str] = []
+        symlinks: list[str] = []
+        for path, entry in self.index.entries.items():
+            if not path.lower().endswith(MARKDOWN_SUFFIXES) or entry.mode == "160000" or path in deleted:
+                continue
+            linked_within = entry.mode == "120000" and inside(self.root, self.root / path)
+            (symlinks if linked_within else documents).append(path)
+        return documents, symlinks
 
     def staged_blob(self, path: str) -> bytes | None:
         entry = self.index.entries.get(path)
