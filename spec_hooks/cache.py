@@ -22,7 +22,7 @@ from spec_hooks.fix import write_atomic
 CACHE_ROOT = "spec-hooks"  # the folder in git's common directory that holds every cache
 FOLDER = f"{CACHE_ROOT}/documents"
 MAX_SHARD = 64 << 20  # bytes: far beyond any real shard, well below a memory bomb
-_FORMAT = 5
+_FORMAT = 6
 MAX_VERDICTS = 500_000  # pairs of blobs: about 45 MB
 
 

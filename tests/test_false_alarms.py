@@ -124,3 +124,15 @@ def test_a_rename_that_breaks_a_templates_link_is_caught_by_the_hook(repo: Repo,
                                 "guide.md": "# Guide\n"})
     repo.git("mv", "guide.md", "guideline.md")
     assert cli("links", "--hook").codes() == ["SH209"]
+
+
+def test_a_finding_no_fixer_rewrites_stays_unfixable_when_replayed(repo: Repo, cli) -> None:
+    """Kept link findings (runs of more than 20 files) keep whether the fixer can fix them."""
+    repo.git("remote", "add", "origin", "https://github.com/o/r.git")
+    files = {f"docs/f{number}.md": f"# F{number}\n" for number in range(25)}
+    files["docs/f0.md"] = "# F0\n\n[case](https://github.com/o/r/blob/main/docs/F1.md)\n"  # SH203: fixable as a path
+    repo.commit_files("start", files)
+    for run in ("cold", "warm"):
+        result = cli("links")
+        assert result.codes() == ["SH203"], run
+        assert "fixable" not in result.summary[0], run

@@ -31,7 +31,7 @@ FILE = "spec-hooks/links"
 # path -> (blob, findings, targets, absent, needs the list of paths, has inline directives); the
 # targets ("path NUL mode NUL state NUL ...") and absent paths are NUL-joined (no path holds one):
 # one string loads and is checked at once, where thousands of small tuples would not be.
-Entry = tuple[str, tuple[tuple[int, int, str, str, str], ...], str, str, bool, bool]
+Entry = tuple[str, tuple[tuple[int, int, str, str, str, bool], ...], str, str, bool, bool]
 
 
 @dataclass
@@ -87,7 +87,7 @@ class LinkResults:
             return
         self.results[path] = (
             blob,
-            tuple((f.line, f.column, f.code, f.message, f.severity) for f in findings if f.path == path),
+            tuple((f.line, f.column, f.code, f.message, f.severity, f.fixable) for f in findings if f.path == path),
             "\0".join(f"{target}\0{mode}\0{state}" for target, (mode, state) in sorted(dependencies.targets.items())),
             "\0".join(sorted(dependencies.absent)),
             dependencies.needs_paths,
@@ -135,7 +135,7 @@ def _digest(text: str) -> str:
 
 def _valid_entry(entry: Any) -> bool:
     return (typed(entry, (str, tuple, str, str, bool, bool)) and (not entry[2] or entry[2].count("\0") % 3 == 2)
-            and all(typed(finding, (int, int, str, str, str)) for finding in entry[1]))
+            and all(typed(finding, (int, int, str, str, str, bool)) for finding in entry[1]))
 
 
 def blob_without_reading(project: Project, path: str) -> str | None:
