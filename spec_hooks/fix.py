@@ -173,9 +173,9 @@ def create_exclusive(path: Path, data: bytes) -> None:
         os.chmod(temporary, 0o666 & ~umask)
         try:
             os.link(temporary, path)
-        except (PermissionError, NotImplementedError) as exc:  # a file system without hard links
-            if isinstance(exc, PermissionError) and not path.parent.exists():
-                raise
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: create exclusively, then write
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             with os.fdopen(descriptor, "wb") as out:
                 out.write(data)

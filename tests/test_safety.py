@@ -385,3 +385,8 @@ def test_a_fragment_differing_in_case_from_a_renamed_heading_is_fixed(started: R
     assert cli(*args).lines == ["y.md:3:5: SH212 #Goals of 'x.md' is renamed to #objectives in the staged change"]
     cli(*args, "--fix")
     assert started.read("y.md") == b"# Y\n\n[g](x.md#objectives)\n"
+
+
+def test_new_leaves_no_folder_behind_when_it_cannot_create_the_file(started: Repo, cli) -> None:
+    result = cli("new", "specs/deep/er/" + "n" * 300 + ".md")
+    assert result.status == 2 and not (started.root / "specs").exists()

@@ -2,6 +2,7 @@
 templates otherwise), its header filled in: the ID from the path, the title, Draft, today's dates."""
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
@@ -63,19 +64,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _create(target: Path, path: str, data: bytes) -> None:
-    """Create the file (and its folders), never over one that appeared meanwhile; why not, in one line."""
+    """Create the file (and its folders), never over one that appeared meanwhile; why not, in one line.
+    Folders made for a file that could not be created are removed again."""
+    made = [folder for folder in [target.parent, *target.parent.parents] if not os.path.lexists(folder)]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         create_exclusive(target, data)
-    except FileExistsError:
-        if target.parent.is_dir():
-            raise SpecHooksError(f"{path}: already exists; spec-hooks new never overwrites a file") from None
-        blocking = next((folder for folder in [target.parent, *target.parent.parents]
-                         if os.path.lexists(folder) and not folder.is_dir()), target.parent)
-        what = "a broken symbolic link" if blocking.is_symlink() else "a file"
-        raise SpecHooksError(f"{path}: cannot create it: {shorten(blocking.name, 120)} on its way is {what}") from None
     except OSError as exc:
-        raise SpecHooksError(f"{shorten(path, 120)}: cannot create it: {exc.strerror or exc}") from None
+        error = _creation_error(target, path, exc)
+        for folder in made:  # deepest first; one that something else filled meanwhile stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise error from None
+
+
+def _creation_error(target: Path, path: str, exc: OSError) -> SpecHooksError:
+    if not isinstance(exc, FileExistsError):
+        return SpecHooksError(f"{shorten(path, 120)}: cannot create it: {exc.strerror or exc}")
+    if target.parent.is_dir():
+        return SpecHooksError(f"{path}: already exists; spec-hooks new never overwrites a file")
+    blocking = next((folder for folder in [target.parent, *target.parent.parents]
+                     if os.path.lexists(folder) and not folder.is_dir()), target.parent)
+    what = "a broken symbolic link" if blocking.is_symlink() else "a file"
+    return SpecHooksError(f"{path}: cannot create it: {shorten(blocking.name, 120)} on its way is {what}")
 
 
 def _in_git_directory(project: Project, path: str, target: Path) -> bool:

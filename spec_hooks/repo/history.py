@@ -191,8 +191,7 @@ def _when(field: bytes, missing: tuple[int, str]) -> tuple[int, str]:
     commit whose author line carries no date)."""
     seconds, _, when = field.partition(b" ")
     offset = when[-5:]
-    if not (seconds.lstrip(b"-").isdigit() and offset[:1] in (b"+", b"-") and offset[1:].isdigit() and len(offset) == 5
-            and seconds.isascii()):
+    if not (seconds.lstrip(b"-").isdigit() and offset[:1] in (b"+", b"-") and offset[1:].isdigit() and len(offset) == 5):
         return missing
     return int(seconds), offset.decode()
 
