@@ -208,8 +208,9 @@ def test_one_check_run_starts_no_git_command_twice(repo: Repo, tmp_path: Path) -
     trace = tmp_path / "trace.log"
     subprocess.run([sys.executable, "-m", "spec_hooks", "check"], cwd=repo.root, env={**os.environ, "GIT_TRACE": str(trace)},
                    capture_output=True, check=False)
-    commands = [command for command in _git_commands(trace) if command != "git version"]  # GitPython's own check at import
+    commands = _git_commands(trace)
     assert commands, "the run used git"
+    assert "git version" not in commands, "nothing asks git for its version on every run"
     repeated = sorted({command for command in commands if commands.count(command) > 1})
     assert repeated == []
     kinds = {command.split()[1] for command in commands}
@@ -251,7 +252,7 @@ def test_one_check_run_reads_each_file_once_and_extracts_each_header_once(
     assert len(headers) == len(set(headers)), "a header extracted twice"
 
 
-# GitPython is used for discovery and as the command runner, never for the index or diffs ----------
+# git itself finds the repository and runs every command; objects come through one cat-file -----
 
 
 def test_objects_stream_through_the_one_persistent_cat_file(repo: Repo) -> None:
@@ -279,19 +280,20 @@ def test_objects_stream_through_the_one_persistent_cat_file(repo: Repo) -> None:
     git.close()
 
 
-def test_hook_paths_never_use_gitpython_index_or_diff() -> None:
-    """`repo.index` ignores GIT_INDEX_FILE inside hooks and cannot read index v4; GitPython's diffs report
-    renames backwards (see `spec_hooks.repo`). The tests below show the plumbing reading right."""
+def test_git_runs_only_through_the_runner() -> None:
+    """One module starts git (pre-commit's model): nothing else imports subprocess to run it, and GitPython,
+    which cost every hook run ~150 ms to import, is not imported at all."""
     import ast
 
     package = Path(__file__).resolve().parents[1] / "spec_hooks"
     for path in package.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Attribute):
-                assert node.attr not in ("diff", "iter_commits", "IndexFile"), (path, node.lineno)
-                owner = node.value
-                assert not (node.attr == "index" and isinstance(owner, ast.Attribute | ast.Name)
-                            and getattr(owner, "attr", getattr(owner, "id", "")) == "repo"), (path, node.lineno)
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] != "git", (path, node.lineno)
+                if name == "subprocess":
+                    assert path.name == "runner.py", (path, node.lineno)
 
 
 def test_outside_a_repository_is_one_line(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -305,9 +307,9 @@ def test_outside_a_repository_is_one_line(tmp_path: Path, cli, monkeypatch: pyte
 
 def test_missing_git_is_one_line(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
     _spec_repo(repo)
-    import git
+    from spec_hooks.repo import runner
 
-    monkeypatch.setattr(git.Git, "GIT_PYTHON_GIT_EXECUTABLE", "/nonexistent/git")
+    monkeypatch.setattr(runner, "GIT", "/nonexistent/git")
     result = cli("links")
     assert (result.status, result.err) == (2, "spec-hooks: error: git is not installed or not on PATH\n")
 

@@ -98,7 +98,7 @@ def _in_git_directory(project: Project, path: str, target: Path) -> bool:
         return False
     real = os.path.realpath(_nearest_existing(target.parent))
     return any(real == folder or real.startswith(folder + os.sep)
-               for folder in {os.path.realpath(project.git.repo.git_dir), os.path.realpath(project.git.common_dir)})
+               for folder in {os.path.realpath(project.git.git_dir), os.path.realpath(project.git.common_dir)})
 
 
 def _nearest_existing(folder: Path) -> Path:
