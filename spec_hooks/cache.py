@@ -144,6 +144,51 @@ class VerdictCache:
             self._dirty = False
 
 
+class HeaderLines:
+    """The text of each blob's header items, with the number of its first line, by blob id
+    (`.git/spec-hooks/headers`): what a question about a few header values (which other file has this ID,
+    which names this spec in a relation) reads, one lookup per tracked file and no parse, where a search of
+    the repository's text costs the repository. Loaded when first asked; written only when it grew."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.key = ""  # known when the file is read: computing it stats the readers
+        self._entries: dict[str, tuple[int, str]] | None = None
+        self._dirty = False
+
+    @property
+    def entries(self) -> dict[str, tuple[int, str]]:
+        if self._entries is None:
+            self.key = f"{parser_key()} headers"
+            entries = read_keyed(self.path, self.key)
+            if isinstance(entries, dict) and all(type(blob) is str and type(lines) is tuple and len(lines) == 2
+                                                 and type(lines[0]) is int and type(lines[1]) is str
+                                                 for blob, lines in entries.items()):
+                self._entries = entries
+            else:
+                self._entries, self._dirty = {}, True  # rewrite what cannot be trusted
+        return self._entries
+
+    def get(self, blob: str) -> tuple[int, str] | None:
+        return self.entries.get(blob)
+
+    def put(self, blob: str, lines: tuple[int, str]) -> None:
+        if self.entries.get(blob) != lines:
+            self.entries[blob] = lines
+            self._dirty = True
+
+    def save(self, live: set[str] | None = None) -> None:
+        """Write what this run added; keep only `live` blobs when given (a whole-repository run)."""
+        if self._entries is None:
+            return
+        if live is not None and not live.issuperset(self._entries):
+            self._entries = {blob: lines for blob, lines in self._entries.items() if blob in live}
+            self._dirty = True
+        if self._dirty:
+            write_keyed(self.path, self.key, self._entries)
+            self._dirty = False
+
+
 def typed(values: Any, types: tuple[type, ...]) -> bool:
     """Whether `values` is a tuple of exactly these types (what an entry read back must be)."""
     return type(values) is tuple and tuple(map(type, values)) == types

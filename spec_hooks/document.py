@@ -9,11 +9,12 @@ needs many documents that the cache does not hold.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from spec_hooks.cache import DocumentCache, typed
+from spec_hooks.cache import DocumentCache, HeaderLines, typed
 from spec_hooks.findings import Finding
 from spec_hooks.header import (
     Header,
@@ -31,6 +32,7 @@ from spec_hooks.markdown import (
     parse_from_tokens,
     parse_tokens,
 )
+from spec_hooks.paths import MARKDOWN_SUFFIXES
 from spec_hooks.progress import Progress
 from spec_hooks.source import Source
 
@@ -163,9 +165,56 @@ class Document:
 
 
 _LINK_TYPES = (str, str, int, int, bool, str, bool)
+_KEPT_HEADER_AT_MOST = 8192  # characters: a longer header is read again when asked, not kept
+
+
+def header_lines(document: Document) -> tuple[int, str] | None:
+    """The text of the document's header items, from the first item's line to the end of the last one's,
+    and the number of that first line; (0, "") without a header; None when too long to keep."""
+    header = document.header
+    if header is None or not header.fields:
+        return 0, ""
+    text = document.text
+    start = text.rfind("\n", 0, header.fields[0].key_offset) + 1
+    last = header.fields[-1]
+    end = text.find("\n", last.value_offset + (len(last.value) if last.exact else 0))
+    lines = text[start : len(text) if end < 0 else end]
+    return (document.source.position(start)[0], lines) if len(lines) <= _KEPT_HEADER_AT_MOST else None
+
+
+class HeaderText:
+    """Header lines of many files in one string, searched at C speed: one `find` pass per string
+    wanted, however many files there are."""
+
+    def __init__(self, known: list[tuple[str, tuple[int, str]]]) -> None:
+        self.text = "\n".join(kept[1] for _, kept in known)
+        self.starts: list[int] = []
+        at = 0
+        for _, (_, lines) in known:
+            self.starts.append(at)
+            at += len(lines) + 1
+        self.owners = [(path, first) for path, (first, _) in known]
+
+    def lines_holding(self, wanted: Sequence[str]) -> list[tuple[str, int, str]]:
+        """(path, line number, text) of each line holding one of `wanted`, each line once, in order."""
+        text, found = self.text, {}
+        for string in wanted:
+            at = text.find(string)
+            while at >= 0:
+                start = text.rfind("\n", 0, at) + 1
+                end = text.find("\n", at)
+                end = len(text) if end < 0 else end
+                if start not in found:
+                    owner = bisect_right(self.starts, start) - 1
+                    path, first = self.owners[owner]
+                    found[start] = (path, first + text.count("\n", self.starts[owner], start), text[start:end])
+                at = text.find(string, end)
+        return [found[start] for start in sorted(found)]
 
 
 CACHE_FOLDER = "spec-hooks/documents"
+HEADERS_FILE = "spec-hooks/headers"
+READ_AT_MOST = 100  # headers not kept yet: more than this, and one `git grep` finds the lines instead
 CACHE_FROM = 20  # files; a headers or dates run on fewer parses them faster than it finds the cache
 PARALLEL_FROM = 400  # documents to parse; below this, starting a second process costs more than it saves
 
@@ -180,6 +229,7 @@ class DocumentStore:
         self._kept: set[str] = set()
         self.without_directives: set[str] = set()  # files known to have no inline directive without reading them
         self.cache: DocumentCache | None = None
+        self._header_lines: HeaderLines | None = None
 
     def open_cache(self) -> None:
         """Keep parts between runs in `.git/spec-hooks/documents/` (a run that reads a handful of headers
@@ -233,14 +283,61 @@ class DocumentStore:
 
     def save(self, whole_repository: bool = False) -> None:
         """Keep every part parsed in this run. After a whole-repository run, the cache keeps only the
-        blobs this run met (files, and HEAD's side of changes): old versions go."""
+        blobs this run met (files, and HEAD's side of changes): old versions go. Header lines are kept
+        for every header read, once a run has asked for them or read the whole repository."""
+        live = set(self._by_blob) | self._kept if whole_repository else None
+        if whole_repository and self.project.in_git:
+            self._header_table()
+        if self._header_lines is not None:
+            for blob, document in self._by_blob.items():
+                if document.has(HEADER) and (kept := header_lines(document)) is not None:
+                    self._header_lines.put(blob, kept)
+            self._header_lines.save(live)
         if self.cache is None:
             return
         for blob, document in self._by_blob.items():
             if document.grown():
                 document.entry_read = document.entry()
                 self.cache.put(blob, document.entry_read)
-        self.cache.save(live=set(self._by_blob) | self._kept if whole_repository else None)
+        self.cache.save(live=live)
+
+    def lines_in_headers(self, strings: Sequence[str]) -> list[tuple[str, int, str]]:
+        """(path, line number, text) of each header line of a tracked Markdown file that holds one of
+        `strings`: from the header lines kept by blob id (one lookup per file, whatever the repository's
+        size), reading the few headers not kept yet, or, when many are not, one `git grep`."""
+        wanted = [string for string in strings if string]
+        if not wanted or not self.project.in_git:
+            return []
+        known, unknown = self._headers_known
+        found = known.lines_holding(wanted)
+        if len(unknown) > READ_AT_MOST:
+            unread = set(unknown)
+            return found + [line for line in self.project.snapshot.lines_containing(wanted) if line[0] in unread]
+        return found + HeaderText([(path, kept) for path in unknown if isinstance(read := self.read(path), Document)
+                                   and (kept := header_lines(read)) is not None]).lines_holding(wanted)
+
+    @cached_property
+    def _headers_known(self) -> tuple[HeaderText, list[str]]:
+        """The tracked Markdown files' header lines this run knows (read, or kept by blob id), and the files
+        whose header lines it does not know."""
+        table = self._header_table()
+        known: list[tuple[str, tuple[int, str]]] = []
+        unknown: list[str] = []
+        for path, entry in self.project.snapshot.index.entries.items():
+            if entry.mode not in ("100644", "100755") or not path.lower().endswith(MARKDOWN_SUFFIXES):
+                continue
+            read = self._by_path.get(path)
+            kept = header_lines(read) if isinstance(read, Document) else table.get(entry.blob)
+            if kept is None:
+                unknown.append(path)
+            else:
+                known.append((path, kept))
+        return HeaderText(known), unknown
+
+    def _header_table(self) -> HeaderLines:
+        if self._header_lines is None:
+            self._header_lines = HeaderLines(self.project.snapshot.cache_folder(HEADERS_FILE))
+        return self._header_lines
 
 
 def _can_fork() -> bool:

@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import quote, unquote
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # compared case-blind: README.MD is Markdown too
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 

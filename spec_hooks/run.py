@@ -18,9 +18,10 @@ from spec_hooks.document import Document, DocumentStore
 from spec_hooks.documents import classify, placeholder_of
 from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
 from spec_hooks.markdown import DIRECTIVE_PREFIX
+from spec_hooks.paths import MARKDOWN_SUFFIXES
 from spec_hooks.policy import decide
 from spec_hooks.repo.runner import Git, open_repository
-from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES, Snapshot
+from spec_hooks.repo.snapshot import Snapshot
 from spec_hooks.report import (
     FORMATS,
     LEFT_OUT,

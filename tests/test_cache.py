@@ -278,3 +278,60 @@ def test_findings_that_depend_on_the_list_of_paths_go_when_a_partial_run_sees_it
     repo.add("docs/other.md")
     cli("links", *(f"docs/n{index:02d}.md" for index in range(22)))  # a.md is not among them
     assert cli("links").codes() == ["SH203"], "a.md's link differs in case from a path added since"
+
+
+# Header lines kept by blob id: what a hook run's repository-wide questions read -----------------------
+
+HEADER_LINES_CASES = [
+    ("# T\n\nText.\n", (0, "")),
+    ("# T\n\n- **Spec ID:** a/b\n- **Status:** Draft\n\nBody **Spec ID:** x\n", (3, "- **Spec ID:** a/b\n- **Status:** Draft")),
+    ("# T\r\n\r\n- **Spec ID:** a/b\r\n- **Status:** Draft\r\n", (3, "- **Spec ID:** a/b\r\n- **Status:** Draft\r")),
+    ("# T\n\n- **Spec ID:** a/b", (3, "- **Spec ID:** a/b")),
+    ("# T\n\n- **Spec ID:** " + "x" * 9000 + "\n", None),  # too long to keep: read again when asked
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADER_LINES_CASES)
+def test_header_lines_are_the_header_items_and_nothing_after(text: str, expected: tuple[int, str] | None) -> None:
+    from spec_hooks.document import header_lines
+
+    assert header_lines(Document(Source("x.md", text))) == expected
+
+
+def test_header_text_finds_each_line_once_with_its_file_and_number() -> None:
+    from spec_hooks.document import HeaderText
+
+    known = [("a.md", (3, "- **Spec ID:** a\n- **Supersedes:** b, c")), ("empty.md", (0, "")),
+             ("b.md", (5, "- **Spec ID:** b"))]
+    headers = HeaderText(known)
+    assert headers.lines_holding(["b"]) == [("a.md", 4, "- **Supersedes:** b, c"), ("b.md", 5, "- **Spec ID:** b")]
+    assert headers.lines_holding(["b, c", "Supersedes"]) == [("a.md", 4, "- **Supersedes:** b, c")]
+    assert headers.lines_holding(["Spec ID"]) == [("a.md", 3, "- **Spec ID:** a"), ("b.md", 5, "- **Spec ID:** b")]
+    assert headers.lines_holding(["zzz"]) == []
+    assert HeaderText([]).lines_holding(["a"]) == []
+
+
+@pytest.mark.parametrize("stored", [b"", b"\x00junk", marshal.dumps(("other key", {})),
+                                    "key", {"ab": (1, 2)}, {"ab": (1,)}, {3: (1, "x")}, ["ab"]])
+def test_kept_header_lines_of_a_wrong_shape_are_discarded_and_rewritten(tmp_path: Path, stored: object) -> None:
+    from spec_hooks.cache import HeaderLines, write_keyed
+
+    path = tmp_path / "spec-hooks" / "headers"
+    path.parent.mkdir()
+    if isinstance(stored, bytes):
+        path.write_bytes(stored)
+    else:
+        write_keyed(path, _header_key(tmp_path / "none"), stored)
+    table = HeaderLines(path)
+    assert table.get(BLOB) is None and table.entries == {}
+    table.put(BLOB, (1, "- **A:** b"))
+    table.save()
+    assert HeaderLines(path).get(BLOB) == (1, "- **A:** b")
+
+
+def _header_key(path: Path) -> str:
+    from spec_hooks.cache import HeaderLines
+
+    table = HeaderLines(path)
+    _ = table.entries
+    return table.key

@@ -92,8 +92,11 @@ def test_excluded_file_is_no_duplicate_spec_id(repo: Repo, cli) -> None:
 # Bug 5: failures of git are errors, never silently partial answers --------------------------------
 
 
-def test_a_failing_git_grep_is_an_error_not_an_empty_answer(repo: Repo, cli) -> None:
+def test_a_failing_git_grep_is_an_error_not_an_empty_answer(repo: Repo, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spec_hooks import document
+
     _spec_repo(repo)
+    monkeypatch.setattr(document, "READ_AT_MOST", 0)  # every header not kept yet is searched for by git grep
     # A pathspec magic git grep does not know makes it fail (exit 128) where it used to be read as "no match".
     repo.git("config", "grep.patternType", "nonsense")
     result = cli("headers", PATH)
@@ -389,3 +392,39 @@ def test_a_folder_outside_a_repository_means_its_markdown_files(tmp_path: Path, 
     (tmp_path / "specs" / "notes.txt").write_text("not Markdown")
     result = cli("headers", "specs")
     assert [line.split(":")[0] for line in result.lines] == ["specs/rest/a.md"]
+
+
+# Repository-wide questions of a hook run come from the header lines kept by blob id -----------------
+
+
+def _traced(repo: Repo, trace: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    trace.unlink(missing_ok=True)
+    return subprocess.run([sys.executable, "-m", "spec_hooks", *args], cwd=repo.root, capture_output=True, text=True,
+                          env={**os.environ, "GIT_TRACE": str(trace), "PRE_COMMIT": "1"}, check=False)
+
+
+def test_a_hook_run_finds_duplicate_ids_from_kept_header_lines(repo: Repo, tmp_path: Path) -> None:
+    from spec_hooks.document import READ_AT_MOST
+
+    for number in range(READ_AT_MOST + 20):  # more headers than a run reads itself: git grep, until kept
+        repo.write(f"specs/rest/s{number:03}.md", spec(spec_id=f"rest/s{number:03}"))
+    repo.write("specs/rest/copy.md", spec(spec_id="rest/s007"))
+    repo.add()
+    repo.commit()
+    trace = tmp_path / "trace.log"
+    cold = _traced(repo, trace, "headers", "specs/rest/s007.md")
+    assert any(command.startswith("git grep") for command in _git_commands(trace)), "nothing kept yet: git grep"
+    assert "SH110" in cold.stdout and "specs/rest/copy.md" in cold.stdout
+    assert _traced(repo, trace, "headers").returncode == 1  # a whole-repository run keeps every header's lines
+    warm = _traced(repo, trace, "headers", "specs/rest/s007.md")
+    assert not any(command.startswith("git grep") for command in _git_commands(trace))
+    assert warm.stdout == cold.stdout
+    repo.write("specs/rest/copy.md", spec(spec_id="rest/copy"))  # a new blob: its header is read, not guessed
+    repo.add()
+    assert "SH110" not in _traced(repo, trace, "headers", "specs/rest/s007.md").stdout
+    kept = repo.root / ".git" / "spec-hooks" / "headers"
+    kept.write_bytes(b"\x00not marshal")  # a broken file is a slower run, never another answer
+    assert "SH110" not in _traced(repo, trace, "headers", "specs/rest/s007.md").stdout
+    repo.write("specs/rest/copy.md", spec(spec_id="rest/s007"))
+    repo.add()
+    assert "SH110" in _traced(repo, trace, "headers", "specs/rest/s007.md").stdout

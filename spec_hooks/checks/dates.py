@@ -22,8 +22,8 @@ from spec_hooks.documents import (
 from spec_hooks.findings import WARNING, Finding, SpecHooksError
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.header import Field, extract_header
+from spec_hooks.paths import MARKDOWN_SUFFIXES
 from spec_hooks.repo.history import History, fetch_missing_blobs, fetch_missing_trees
-from spec_hooks.repo.snapshot import MARKDOWN_SUFFIXES
 from spec_hooks.run import (
     Project,
     add_common_arguments,

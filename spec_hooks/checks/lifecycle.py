@@ -238,7 +238,7 @@ def _answers_missing(project: Project, specs: Sequence[Spec], catalogue: Catalog
     # Only a line naming a relation and the spec can state it: the many files that merely link to a spec
     # (and would each have their header read) are not candidates.
     relation_keys = [name.lower() for pair in project.config.relations for name in pair if name]
-    referrers = sorted({path for path, _, text in project.snapshot.lines_containing(names)
+    referrers = sorted({path for path, _, text in project.documents.lines_in_headers(names)
                         if path not in checked and any(key in text.lower() for key in relation_keys)})
     findings = []
     for path in referrers:

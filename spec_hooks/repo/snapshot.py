@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from spec_hooks.paths import MARKDOWN_SUFFIXES
 from spec_hooks.repo.runner import Git, failure
 from spec_hooks.source import inside
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")  # compared case-blind: README.MD is Markdown too
 MARKDOWN_PATHSPECS = (":(glob,icase)**/*.md", ":(glob,icase)**/*.markdown")
 
 
