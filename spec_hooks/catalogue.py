@@ -8,28 +8,17 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from spec_hooks.config import Config, DocType
+from spec_hooks.config import Config
 from spec_hooks.document import CACHE_FROM, HEADER, Document
-from spec_hooks.documents import Spec, classify, named_fields
+from spec_hooks.documents import Spec
 
 if TYPE_CHECKING:
-    from spec_hooks.header import Header
     from spec_hooks.run import Project
-    from spec_hooks.source import Source
-
-
-def as_spec(config: Config, source: Source, header: Header, doc_type: DocType) -> Spec:
-    """A header read as its type's: a near-miss of one of the type's keys or of a relation key stands
-    for that key."""
-    known = (*doc_type.keys, *(key for key, _ in config.relations))
-    return Spec(source, doc_type, header, named_fields(header, known))
 
 
 def spec_of_document(config: Config, document: Document) -> Spec | None:
     """The document as a spec, or None when its header makes it none of the configured types."""
-    header = document.header
-    doc_type = classify(document.path, header, config.types) if header is not None else None
-    return None if header is None or doc_type is None else as_spec(config, document.source, header, doc_type)
+    return document.meaning(config)[1]
 
 
 def spec_of(project: Project, path: str) -> Spec | None:

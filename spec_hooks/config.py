@@ -134,6 +134,7 @@ class Config:
 
 
 @lru_cache(maxsize=1 << 16)  # every pass of a run asks about the same paths
+@lru_cache(maxsize=1 << 17)  # every family, the catalogue and the policy ask about the same paths
 def _excluded(exclude: tuple[str, ...], templates: tuple[str, ...], path: str) -> bool:
     return matches(exclude, path) or matches(templates, path)
 

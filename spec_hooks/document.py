@@ -15,6 +15,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from spec_hooks.cache import DocumentCache, HeaderLines, typed
+from spec_hooks.config import Config, DocType
+from spec_hooks.documents import Spec, as_spec, classify
 from spec_hooks.findings import Finding
 from spec_hooks.header import (
     Header,
@@ -50,6 +52,7 @@ class Document:
     def __init__(self, source: Source, entry: Entry = (None, None)) -> None:
         self.source = source
         self.entry_read = entry
+        self._meaning: tuple[Config, DocType | None, Spec | None] | None = None
         if entry[HEADER] is not None:
             self.__dict__["header"] = header_from_payload(entry[HEADER])
         if entry[BODY] is not None:
@@ -58,6 +61,16 @@ class Document:
     @property
     def text(self) -> str:
         return self.source.text
+
+    def meaning(self, config: Config) -> tuple[DocType | None, Spec | None]:
+        """The type the document is of (by its path or its header's keys), and the spec its header makes
+        it: worked out once per document and configuration, whichever check asks first."""
+        if self._meaning is None or self._meaning[0] is not config:
+            header = self.header
+            doc_type = classify(self.path, header, config.types)
+            spec = None if header is None or doc_type is None else as_spec(config, self.source, header, doc_type)
+            self._meaning = (config, doc_type, spec)
+        return self._meaning[1], self._meaning[2]
 
     @property
     def path(self) -> str:
@@ -230,6 +243,7 @@ class DocumentStore:
         self.without_directives: set[str] = set()  # files known to have no inline directive without reading them
         self.cache: DocumentCache | None = None
         self._header_lines: HeaderLines | None = None
+        self.whole_repository = False  # whether the run reads every document: what the cache keeps is what it met
 
     def open_cache(self) -> None:
         """Keep parts between runs in `.git/spec-hooks/documents/` (a run that reads a handful of headers
@@ -281,10 +295,11 @@ class DocumentStore:
         read it (its findings came from elsewhere)."""
         self._kept.add(blob)
 
-    def save(self, whole_repository: bool = False) -> None:
-        """Keep every part parsed in this run. After a whole-repository run, the cache keeps only the
-        blobs this run met (files, and HEAD's side of changes): old versions go. Header lines are kept
-        for every header read, once a run has asked for them or read the whole repository."""
+    def save(self) -> None:
+        """Keep every part parsed in this run, once, at its end. After a whole-repository run, the cache
+        keeps only the blobs this run met (files, and HEAD's side of changes): old versions go. Header
+        lines are kept for every header read, once a run has asked for them or read the whole repository."""
+        whole_repository = self.whole_repository
         live = set(self._by_blob) | self._kept if whole_repository else None
         if whole_repository and self.project.in_git:
             self._header_table()

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from spec_hooks.config import DocType
+from spec_hooks.config import Config, DocType
 from spec_hooks.findings import ERROR, Finding
 from spec_hooks.globs import matches
 from spec_hooks.header import Field, Header
@@ -95,6 +95,13 @@ def _near_miss(key: str, known: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(normal, alike, n=1, cutoff=0.8)
     return next((candidate for candidate, candidate_normal in normals.items() if close and candidate_normal == close[0]),
                 None)
+
+
+def as_spec(config: Config, source: Source, header: Header, doc_type: DocType) -> Spec:
+    """A header read as its type's: a near-miss of one of the type's keys or of a relation key stands
+    for that key."""
+    known = (*doc_type.keys, *(key for key, _ in config.relations))
+    return Spec(source, doc_type, header, named_fields(header, known))
 
 
 def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from spec_hooks import progress
+from spec_hooks.catalogue import Catalogue
 from spec_hooks.config import DEFAULT_TEMPLATES, Config, DocType, load_config
 from spec_hooks.directives import Directive, apply_directives, read_directives
 from spec_hooks.document import Document, DocumentStore
-from spec_hooks.documents import classify, placeholder_of
+from spec_hooks.documents import placeholder_of
 from spec_hooks.findings import Finding, SpecHooksError, printable, printable_finding
 from spec_hooks.markdown import DIRECTIVE_PREFIX
 from spec_hooks.paths import MARKDOWN_SUFFIXES
@@ -72,6 +73,16 @@ class Project:
     def documents(self) -> DocumentStore:
         """Every document this run reads, shared by the checks of one `spec-hooks check`."""
         return DocumentStore(self)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """The repository's specs, looked up by every check of the run."""
+        return Catalogue(self)
+
+    def save(self) -> None:
+        """Keep what this run parsed for the next one: once, at the run's end (`finish`)."""
+        if "documents" in self.__dict__:
+            self.documents.save()
 
     def close(self) -> None:
         if self.git is not None:
@@ -158,6 +169,7 @@ def select_files(project: Project, filenames: Sequence[str], hook: bool = False)
     templates = [path for path in paths if config.is_template(path) or _still_a_template(project, path)]
     project.left_out.update({"template": templates, "symbolic link": symlinks})
     left = set(templates)
+    project.documents.whole_repository = whole
     return [path for path in paths if path not in left and not config.excluded(path)], whole
 
 
@@ -245,6 +257,7 @@ def finish(findings: Sequence[Finding], output: Output, project: Project, paths:
            families: Iterable[str], fixed: Sequence[str] = ()) -> int:
     """Every command's end: the report, the fixer's lines (`fixed`), and which files were read from the
     index although their work tree differs. Exit 1 when a fixer wrote, else the report's status."""
+    project.save()
     status = report(findings, output, project, paths, families)
     print_fixer_lines(fixed, output)
     note_unstaged(project, output)
@@ -253,7 +266,7 @@ def finish(findings: Sequence[Finding], output: Output, project: Project, paths:
 
 def _type_of(project: Project, path: str) -> DocType | None:
     document = project.documents.read(path)
-    return classify(path, document.header, project.config.types) if isinstance(document, Document) else None
+    return document.meaning(project.config)[0] if isinstance(document, Document) else None
 
 
 def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[Directive], list[Finding]]]:

@@ -255,6 +255,56 @@ def test_one_check_run_reads_each_file_once_and_extracts_each_header_once(
     assert len(headers) == len(set(headers)), "a header extracted twice"
 
 
+@pytest.mark.parametrize("args", [("check",), ("check", "--hook", PATH, "specs/rest/other.md")])
+def test_one_run_builds_one_spec_per_blob_one_catalogue_and_saves_once(
+    repo: Repo, cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """What a header means is worked out once per blob whichever family asks; the run keeps what it
+    parsed once, at its end, each cache file written at most once."""
+    from spec_hooks import cache, catalogue, document
+
+    _spec_repo(repo)
+    other = spec(spec_id="rest/other").replace("Text.", "See [w](webhooks-v2.md#overview).")
+    repo.write("specs/rest/other.md", other.replace("- **Version:**", "- **Supersedes:** rest/webhooks-v2\n- **Version:**"))
+    repo.add()
+    built: list[tuple[str, str]] = []
+    saves: list[bool] = []
+    written: list[str] = []
+    catalogues: list[object] = []
+    real_as_spec, real_save, real_write = document.as_spec, document.DocumentStore.save, cache.write_keyed
+    real_init = catalogue.Catalogue.__init__
+
+    def counted_as_spec(config: object, source: object, *rest: object) -> object:
+        built.append((source.path, source.blob))  # type: ignore[attr-defined]
+        return real_as_spec(config, source, *rest)  # type: ignore[arg-type]
+
+    def counted_save(store: document.DocumentStore) -> None:
+        saves.append(store.whole_repository)
+        real_save(store)
+
+    def counted_write(path: Path, key: str, entries: object) -> None:
+        written.append(str(path))
+        real_write(path, key, entries)
+
+    def counted_init(self: catalogue.Catalogue, project: object) -> None:
+        catalogues.append(self)
+        real_init(self, project)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(document, "as_spec", counted_as_spec)
+    monkeypatch.setattr(document.DocumentStore, "save", counted_save)
+    monkeypatch.setattr(cache, "write_keyed", counted_write)
+    monkeypatch.setattr(catalogue.Catalogue, "__init__", counted_init)
+    for _ in range(2):  # cold, then with every cache warm
+        built.clear(), saves.clear(), written.clear(), catalogues.clear()
+        result = cli(*args)
+        assert result.status in (0, 1) and not result.err, result
+        assert built, "specs were built through the patched function"
+        assert len(built) == len(set(built)), f"a spec built twice: {sorted(built)}"
+        assert saves == [args == ("check",)], "saved once, at the end, pruned only by a whole-repository run"
+        assert len(written) == len(set(written)), f"a cache file written twice: {sorted(written)}"
+        assert len(catalogues) <= 1
+
+
 # git itself finds the repository and runs every command; objects come through one cat-file -----
 
 

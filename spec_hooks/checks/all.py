@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from spec_hooks.arguments import CommandParser
-from spec_hooks.catalogue import Catalogue
 from spec_hooks.checks.dates import RepositoryState, verify
 from spec_hooks.checks.headers import add_base_argument, check_paths
 from spec_hooks.checks.index import check_index
@@ -55,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             state = RepositoryState(project)
             findings.extend(verify(state, paths, fix=False, header_problems="headers" not in families)[0])
         if "index" in families and whole:
-            findings.extend(check_index(project, Catalogue(project), fix=False, quiet=True)[0])
+            findings.extend(check_index(project, project.catalogue, fix=False, quiet=True)[0])
         return finish(findings, output_of(args), project, paths, families)
 
     return guarded(run)

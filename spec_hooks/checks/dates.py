@@ -13,7 +13,6 @@ from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, r
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import (
     Spec,
-    classify,
     date_problems,
     field_date,
     named_fields,
@@ -93,11 +92,8 @@ def load_dated(project: Project, path: str) -> Spec | Finding | None:
     conflict = conflict_start(document.text)
     if conflict is not None:
         return document.source.finding(conflict, "SH303", "unresolved merge conflict markers: resolve them first")
-    header = document.header
-    doc_type = classify(path, header, project.config.types)
-    if header is None or doc_type is None or not doc_type.date_fields:
-        return None
-    return Spec(document.source, doc_type, header, named_fields(header, doc_type.keys))
+    doc_type, spec = document.meaning(project.config)
+    return None if spec is None or doc_type is None or not doc_type.date_fields else spec
 
 
 def _loaded(project: Project, path: str) -> list[Spec | Finding | None]:
@@ -242,7 +238,6 @@ def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], lis
     if len(paths) > CACHE_FROM:
         store.open_cache()
         store.read_all(paths, (HEADER,))
-        store.save()  # the fixer, too, leaves what it parsed for the next run
     for path in paths:
         loaded_all = checked(path, partial(_loaded, state.project, path))
         if path in state.unmerged and not any(isinstance(x, Finding) and x.code == "SH303" for x in loaded_all):
@@ -377,7 +372,6 @@ def last_changes(state: RepositoryState, paths: list[str], need_created: bool = 
     in_history = {state.head_path(d.path): blob for d in documents
                   if changes.get(d.path) is False and (blob := state.head_blob(d.path)) is not None}
     by_head_path = {trace.document: trace for trace in state.traces(in_history, need_created)}
-    state.project.documents.save()
     return [(document, None if changes.get(document.path) is not False else by_head_path.get(state.head_path(document.path)))
             for document in documents], findings
 

@@ -9,12 +9,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spec_hooks.arguments import CommandParser
-from spec_hooks.catalogue import Catalogue, as_spec
 from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings, relation_names, write_relation_fixes
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
     Spec,
-    classify,
     date_problems,
     near_miss,
     normalize_key,
@@ -90,7 +88,6 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool, fixe
     if config.enabled("SH110"):
         findings.extend(_duplicate_ids(project, documents, _id_lines(project, documents, specs, whole_repository)))
     findings.extend(_collection_findings(project, specs, whole_repository, {} if fixes is None else fixes, base))
-    store.save(whole_repository)
     return findings
 
 
@@ -100,7 +97,7 @@ def _collection_findings(project: Project, specs: list[Spec], whole: bool, fixes
     config = project.config
     findings = lifecycle_findings(project, specs, base)
     if project.in_git and config.relations and any(config.enabled(code) for code in ("SH115", "SH116")):
-        catalogue = Catalogue(project)
+        catalogue = project.catalogue
         for spec in specs:
             catalogue.adopt(spec)
         findings.extend(relation_findings(project, specs, catalogue, whole, fixes))
@@ -114,17 +111,15 @@ def _check_path(
     document = project.documents.read(path)
     if isinstance(document, Finding):
         return [document]
-    header = document.header
-    doc_type = classify(path, header, project.config.types)
+    doc_type, spec = document.meaning(project.config)
     if doc_type is None:
         return []
-    if header is None:
+    if spec is None:
         globs = ", ".join(doc_type.paths)
         return [Finding(path, 1, 1, "SH104", f"no header: files matching {globs} must start with the {doc_type.name} "
                                              "header (not a spec? add it to exclude)")]
     if doc_type.schema not in validators:
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
-    spec = as_spec(project.config, document.source, header, doc_type)
     findings, invalid_fields = check_document(spec, validators[doc_type.schema], today)
     specs.append(spec)
     if doc_type.id_field not in invalid_fields:

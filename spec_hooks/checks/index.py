@@ -51,10 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = open_project(args.config)
         if not project.in_git:
             raise SpecHooksError("not inside a git repository: the index lists the specs git tracks")
-        catalogue = Catalogue(project)
+        project.documents.whole_repository = True  # the index is of every spec: what the cache keeps is what it met
+        catalogue = project.catalogue
         if not (args.check or args.fix):
             specs = catalogue.every
-            project.documents.save()
+            project.save()
             if args.format == "json":
                 print(json.dumps(catalogue_json(specs), indent=2, ensure_ascii=False))
             else:
@@ -108,7 +109,6 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
         findings.append(finding)
         edits.setdefault(block.source.path, []).append(Edit(block.start, block.end, current, wanted, (finding,)))
         sources[block.source.path] = block.source
-    project.documents.save(whole_repository=True)
     if not fix:
         return findings, []
     defaults = Options(project.config.index_group, project.config.index_graph)
@@ -312,7 +312,6 @@ def graph(project: Project, specs: list[Spec]) -> list[str]:
     """A Mermaid flowchart of which specs link to which, one subgraph per area."""
     project.documents.open_cache()
     project.documents.read_all([spec.path for spec in specs], (BODY,))
-    project.documents.save()
     node = {spec.path: f"s{index}" for index, spec in enumerate(sorted(specs, key=lambda spec: spec.path))}
     lines = ["```mermaid", "flowchart LR"]
     for area, members in _groups(project, specs, "area"):

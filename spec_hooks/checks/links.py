@@ -191,7 +191,7 @@ class Repository:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return Catalogue(self.project)
+        return self.project.catalogue
 
     def suggestion(self, resolved: str) -> str | None:
         if resolved not in self._suggestions:
@@ -243,7 +243,6 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
         for path in _referrers(repository, set(paths)):
             checked(path, partial(_check_file, repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
-    project.documents.save(whole)
     lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
     return without_resolved(outcome.findings, applied), lines
 

@@ -91,7 +91,7 @@ def references(project: Project, path: str, anchor: str | None, folder: bool = F
             if anchor is None or fragment == anchor:
                 line, column = document.source.position(link.offset)
                 found.append(Reference(candidate, line, column, target))
-    project.documents.save()
+    project.save()
     return found
 
 
