@@ -13,6 +13,7 @@ import marshal
 import os
 import stat
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -145,48 +146,101 @@ class VerdictCache:
 
 
 class HeaderLines:
-    """The text of each blob's header items, with the number of its first line, by blob id
-    (`.git/spec-hooks/headers`): what a question about a few header values (which other file has this ID,
-    which names this spec in a relation) reads, one lookup per tracked file and no parse, where a search of
-    the repository's text costs the repository. Loaded when first asked; written only when it grew."""
+    """The text of each blob's header items, with the number of its first line, by blob id: what a
+    question about a few header values (which other file has this ID, which names this spec in a
+    relation) reads, with no parse, where a search of the repository's text costs the repository.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.key = ""  # known when the file is read: computing it stats the readers
-        self._entries: dict[str, tuple[int, str]] | None = None
+    Two files in `.git/spec-hooks`: `headers`, every header a whole-repository run met, stored as one
+    string (searched at C speed) with the blobs, first lines and lengths beside it, so loading it is one
+    `marshal` read and no loop per entry; and `headers-new`, the few headers hook runs read since, which
+    a commit rewrites without rewriting the large one. The new ones join the large file at the next
+    whole-repository run (or when they are many). Both are never trusted: a wrong shape is discarded."""
+
+    MERGE_FROM = 2000  # new headers kept apart before they are written into the large file
+
+    def __init__(self, folder: Path) -> None:
+        self.base_path, self.new_path = folder / "headers", folder / "headers-new"
+        self.key = ""  # known when the files are read: computing it stats the readers
+        self._base: tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str] | None = None
+        self._new: dict[str, tuple[int, str]] = {}
         self._dirty = False
 
     @property
-    def entries(self) -> dict[str, tuple[int, str]]:
-        if self._entries is None:
+    def base(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str]:
+        """(blobs, first line numbers, lengths, the headers joined by newlines) of the large file."""
+        if self._base is None:
             self.key = f"{parser_key()} headers"
-            entries = read_keyed(self.path, self.key)
-            if isinstance(entries, dict) and all(type(blob) is str and type(lines) is tuple and len(lines) == 2
-                                                 and type(lines[0]) is int and type(lines[1]) is str
-                                                 for blob, lines in entries.items()):
-                self._entries = entries
+            self._base = _valid_base(read_keyed(self.base_path, self.key))
+            new = read_keyed(self.new_path, self.key)
+            if isinstance(new, dict) and all(type(blob) is str and typed(lines, (int, str)) for blob, lines in new.items()):
+                self._new = new
             else:
-                self._entries, self._dirty = {}, True  # rewrite what cannot be trusted
-        return self._entries
+                self._dirty = True  # rewrite what cannot be trusted
+        return self._base
 
-    def get(self, blob: str) -> tuple[int, str] | None:
-        return self.entries.get(blob)
+    @property
+    def new(self) -> dict[str, tuple[int, str]]:
+        _ = self.base
+        return self._new
+
+    @cached_property
+    def base_blobs(self) -> frozenset[str]:
+        return frozenset(self.base[0])
 
     def put(self, blob: str, lines: tuple[int, str]) -> None:
-        if self.entries.get(blob) != lines:
-            self.entries[blob] = lines
+        if blob not in self.base_blobs and self.new.get(blob) != lines:
+            self._new[blob] = lines
             self._dirty = True
 
     def save(self, live: set[str] | None = None) -> None:
-        """Write what this run added; keep only `live` blobs when given (a whole-repository run)."""
-        if self._entries is None:
-            return
-        if live is not None and not live.issuperset(self._entries):
-            self._entries = {blob: lines for blob, lines in self._entries.items() if blob in live}
-            self._dirty = True
-        if self._dirty:
-            write_keyed(self.path, self.key, self._entries)
+        """Write what this run added. A whole-repository run (`live`: the blobs it met) rewrites the
+        large file with the live headers only; so do many new ones."""
+        if self._base is None and live is None:
+            return  # nothing read, nothing added
+        if live is not None or len(self._new) > self.MERGE_FROM:
+            blobs, firsts, lengths, text = self.base
+            entries = dict(zip(blobs, zip(firsts, _split(text, lengths), strict=True), strict=True))
+            entries.update(self._new)
+            if live is not None:
+                entries = {blob: kept for blob, kept in entries.items() if blob in live}
+            if live is None or set(entries) != set(blobs) or self._new:
+                write_keyed(self.base_path, self.key, _joined(entries))
+                write_keyed(self.new_path, self.key, {})
+            self._new, self._dirty = {}, False
+        elif self._dirty:
+            write_keyed(self.new_path, self.key, self._new)
             self._dirty = False
+
+
+_EMPTY_BASE: tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str] = ((), (), (), "")
+
+
+def _valid_base(stored: Any) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str]:
+    """The large file's content when it has exactly the shape `_joined` writes, else nothing."""
+    if not (type(stored) is tuple and len(stored) == 4):
+        return _EMPTY_BASE
+    blobs, firsts, lengths, text = stored
+    if not (type(blobs) is tuple and type(firsts) is tuple and type(lengths) is tuple and type(text) is str
+            and len(blobs) == len(firsts) == len(lengths) and set(map(type, blobs)) <= {str}
+            and set(map(type, firsts)) <= {int} and set(map(type, lengths)) <= {int}):
+        return _EMPTY_BASE
+    if min(lengths, default=0) < 0 or sum(lengths) + max(len(blobs) - 1, 0) != len(text):
+        return _EMPTY_BASE
+    return blobs, firsts, lengths, text
+
+
+def _split(text: str, lengths: tuple[int, ...]) -> list[str]:
+    parts, at = [], 0
+    for length in lengths:
+        parts.append(text[at : at + length])
+        at += length + 1
+    return parts
+
+
+def _joined(entries: dict[str, tuple[int, str]]) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str]:
+    blobs = tuple(entries)
+    return (blobs, tuple(entries[blob][0] for blob in blobs), tuple(len(entries[blob][1]) for blob in blobs),
+            "\n".join(entries[blob][1] for blob in blobs))
 
 
 def typed(values: Any, types: tuple[type, ...]) -> bool:

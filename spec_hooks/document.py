@@ -12,9 +12,10 @@ import os
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cached_property
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-from spec_hooks.cache import DocumentCache, HeaderLines, typed
+from spec_hooks.cache import CACHE_ROOT, DocumentCache, HeaderLines, typed
 from spec_hooks.config import Config, DocType
 from spec_hooks.documents import Spec, as_spec, classify
 from spec_hooks.findings import Finding
@@ -197,19 +198,19 @@ def header_lines(document: Document) -> tuple[int, str] | None:
 
 class HeaderText:
     """Header lines of many files in one string, searched at C speed: one `find` pass per string
-    wanted, however many files there are."""
+    wanted, however many files there are. `owners` name the files (paths, or blob ids)."""
 
-    def __init__(self, known: list[tuple[str, tuple[int, str]]]) -> None:
-        self.text = "\n".join(kept[1] for _, kept in known)
-        self.starts: list[int] = []
-        at = 0
-        for _, (_, lines) in known:
-            self.starts.append(at)
-            at += len(lines) + 1
-        self.owners = [(path, first) for path, (first, _) in known]
+    def __init__(self, owners: Sequence[str], firsts: Sequence[int], lengths: Sequence[int], text: str) -> None:
+        self.owners, self.firsts, self.text = owners, firsts, text
+        self.starts = list(accumulate((length + 1 for length in lengths), initial=0))
+
+    @classmethod
+    def of(cls, known: list[tuple[str, tuple[int, str]]]) -> HeaderText:
+        return cls([owner for owner, _ in known], [first for _, (first, _) in known],
+                   [len(lines) for _, (_, lines) in known], "\n".join(lines for _, (_, lines) in known))
 
     def lines_holding(self, wanted: Sequence[str]) -> list[tuple[str, int, str]]:
-        """(path, line number, text) of each line holding one of `wanted`, each line once, in order."""
+        """(owner, line number, text) of each line holding one of `wanted`, each line once, in order."""
         text, found = self.text, {}
         for string in wanted:
             at = text.find(string)
@@ -219,14 +220,13 @@ class HeaderText:
                 end = len(text) if end < 0 else end
                 if start not in found:
                     owner = bisect_right(self.starts, start) - 1
-                    path, first = self.owners[owner]
-                    found[start] = (path, first + text.count("\n", self.starts[owner], start), text[start:end])
+                    number = self.firsts[owner] + text.count("\n", self.starts[owner], start)
+                    found[start] = (self.owners[owner], number, text[start:end])
                 at = text.find(string, end)
         return [found[start] for start in sorted(found)]
 
 
 CACHE_FOLDER = "spec-hooks/documents"
-HEADERS_FILE = "spec-hooks/headers"
 READ_AT_MOST = 100  # headers not kept yet: more than this, and one `git grep` finds the lines instead
 CACHE_FROM = 20  # files; a headers or dates run on fewer parses them faster than it finds the cache
 PARALLEL_FROM = 400  # documents to parse; below this, starting a second process costs more than it saves
@@ -318,40 +318,64 @@ class DocumentStore:
 
     def lines_in_headers(self, strings: Sequence[str]) -> list[tuple[str, int, str]]:
         """(path, line number, text) of each header line of a tracked Markdown file that holds one of
-        `strings`: from the header lines kept by blob id (one lookup per file, whatever the repository's
+        `strings`: from the header lines kept by blob id (one search of them all, whatever the repository's
         size), reading the few headers not kept yet, or, when many are not, one `git grep`."""
         wanted = [string for string in strings if string]
         if not wanted or not self.project.in_git:
             return []
-        known, unknown = self._headers_known
-        found = known.lines_holding(wanted)
+        markdown = self._markdown_blobs
+        read = {path: document for path, document in self._by_path.items() if isinstance(document, Document)}
+        kept = self._kept_headers.lines_holding(wanted)
+        hit = {blob for blob, _, _ in kept}
+        paths_of: dict[str, list[str]] = {}
+        for path, blob in markdown.items():
+            if blob in hit and path not in read:
+                paths_of.setdefault(blob, []).append(path)
+        found = [(path, number, line) for blob, number, line in kept for path in paths_of.get(blob, ())]
+        new, unknown_all = self._not_in_base
+        unknown = [path for path in unknown_all if path not in read]
+        others = [(path, lines) for path, lines in new if path not in read]
+        others += [(path, lines) for path, document in read.items() if path in markdown
+                   and (lines := header_lines(document)) is not None]
         if len(unknown) > READ_AT_MOST:
             unread = set(unknown)
-            return found + [line for line in self.project.snapshot.lines_containing(wanted) if line[0] in unread]
-        return found + HeaderText([(path, kept) for path in unknown if isinstance(read := self.read(path), Document)
-                                   and (kept := header_lines(read)) is not None]).lines_holding(wanted)
+            found += [line for line in self.project.snapshot.lines_containing(wanted) if line[0] in unread]
+            unknown = []
+        others += [(path, lines) for path in unknown if isinstance(document := self.read(path), Document)
+                   and (lines := header_lines(document)) is not None]
+        return found + HeaderText.of(others).lines_holding(wanted)
 
     @cached_property
-    def _headers_known(self) -> tuple[HeaderText, list[str]]:
-        """The tracked Markdown files' header lines this run knows (read, or kept by blob id), and the files
-        whose header lines it does not know."""
+    def _kept_headers(self) -> HeaderText:
+        """Every header a whole-repository run kept, by blob id, ready to search."""
+        blobs, firsts, lengths, text = self._header_table().base
+        return HeaderText(blobs, firsts, lengths, text)
+
+    @cached_property
+    def _not_in_base(self) -> tuple[list[tuple[str, tuple[int, str]]], list[str]]:
+        """The tracked Markdown files whose header lines hook runs kept since the last whole-repository
+        run (with those lines), and the files whose header lines nothing kept."""
         table = self._header_table()
-        known: list[tuple[str, tuple[int, str]]] = []
-        unknown: list[str] = []
-        for path, entry in self.project.snapshot.index.entries.items():
-            if entry.mode not in ("100644", "100755") or not path.lower().endswith(MARKDOWN_SUFFIXES):
-                continue
-            read = self._by_path.get(path)
-            kept = header_lines(read) if isinstance(read, Document) else table.get(entry.blob)
-            if kept is None:
+        new, base = table.new, table.base_blobs
+        kept_since: list[tuple[str, tuple[int, str]]] = []
+        unknown = []
+        for path, blob in self._markdown_blobs.items():
+            lines = new.get(blob)
+            if lines is not None:
+                kept_since.append((path, lines))
+            elif blob not in base:
                 unknown.append(path)
-            else:
-                known.append((path, kept))
-        return HeaderText(known), unknown
+        return kept_since, unknown
+
+    @cached_property
+    def _markdown_blobs(self) -> dict[str, str]:
+        """The blob of each tracked Markdown file (regular files: links and submodules have no header)."""
+        return {path: entry.blob for path, entry in self.project.snapshot.index.entries.items()
+                if entry.mode in ("100644", "100755") and path.lower().endswith(MARKDOWN_SUFFIXES)}
 
     def _header_table(self) -> HeaderLines:
         if self._header_lines is None:
-            self._header_lines = HeaderLines(self.project.snapshot.cache_folder(HEADERS_FILE))
+            self._header_lines = HeaderLines(self.project.snapshot.cache_folder(CACHE_ROOT))
         return self._header_lines
 
 

@@ -303,35 +303,57 @@ def test_header_text_finds_each_line_once_with_its_file_and_number() -> None:
 
     known = [("a.md", (3, "- **Spec ID:** a\n- **Supersedes:** b, c")), ("empty.md", (0, "")),
              ("b.md", (5, "- **Spec ID:** b"))]
-    headers = HeaderText(known)
+    headers = HeaderText.of(known)
     assert headers.lines_holding(["b"]) == [("a.md", 4, "- **Supersedes:** b, c"), ("b.md", 5, "- **Spec ID:** b")]
     assert headers.lines_holding(["b, c", "Supersedes"]) == [("a.md", 4, "- **Supersedes:** b, c")]
     assert headers.lines_holding(["Spec ID"]) == [("a.md", 3, "- **Spec ID:** a"), ("b.md", 5, "- **Spec ID:** b")]
     assert headers.lines_holding(["zzz"]) == []
-    assert HeaderText([]).lines_holding(["a"]) == []
+    assert HeaderText.of([]).lines_holding(["a"]) == []
 
 
-@pytest.mark.parametrize("stored", [b"", b"\x00junk", marshal.dumps(("other key", {})),
-                                    "key", {"ab": (1, 2)}, {"ab": (1,)}, {3: (1, "x")}, ["ab"]])
-def test_kept_header_lines_of_a_wrong_shape_are_discarded_and_rewritten(tmp_path: Path, stored: object) -> None:
-    from spec_hooks.cache import HeaderLines, write_keyed
-
-    path = tmp_path / "spec-hooks" / "headers"
-    path.parent.mkdir()
-    if isinstance(stored, bytes):
-        path.write_bytes(stored)
-    else:
-        write_keyed(path, _header_key(tmp_path / "none"), stored)
-    table = HeaderLines(path)
-    assert table.get(BLOB) is None and table.entries == {}
-    table.put(BLOB, (1, "- **A:** b"))
-    table.save()
-    assert HeaderLines(path).get(BLOB) == (1, "- **A:** b")
-
-
-def _header_key(path: Path) -> str:
+def _header_key(folder: Path) -> str:
     from spec_hooks.cache import HeaderLines
 
-    table = HeaderLines(path)
-    _ = table.entries
+    table = HeaderLines(folder)
+    _ = table.base
     return table.key
+
+
+BASE_SHAPES = [b"", b"\x00junk", "key", ((), (), ()), (("ab",), (1,), (3,), "xyz!"), (("ab",), (1,), (-1,), ""),
+               (("ab", "cd"), (1, 2), (1, 1), "a\nb\n"), ((3,), (1,), (1,), "a"), (("ab",), ("1",), (1,), "a")]
+
+
+@pytest.mark.parametrize("stored", BASE_SHAPES)
+def test_kept_header_lines_of_a_wrong_shape_are_discarded(tmp_path: Path, stored: object) -> None:
+    from spec_hooks.cache import HeaderLines, write_keyed
+
+    folder = tmp_path / "spec-hooks"
+    folder.mkdir()
+    for name in ("headers", "headers-new"):
+        if isinstance(stored, bytes):
+            (folder / name).write_bytes(stored)
+        else:
+            write_keyed(folder / name, _header_key(tmp_path / "none"), stored)
+    table = HeaderLines(folder)
+    assert table.base == ((), (), (), "") and table.new == {}
+    table.put(BLOB, (1, "- **A:** b"))
+    table.save()
+    assert HeaderLines(folder).new == {BLOB: (1, "- **A:** b")}
+
+
+def test_kept_header_lines_join_the_large_file_at_a_whole_run_and_old_ones_go(tmp_path: Path) -> None:
+    from spec_hooks.cache import HeaderLines
+
+    folder = tmp_path / "spec-hooks"
+    other = "cd" + "1" * 38
+    table = HeaderLines(folder)
+    table.put(BLOB, (3, "- **A:** b\n- **C:** d"))
+    table.put(other, (0, ""))
+    table.save()  # a hook run: only the small file
+    assert not (folder / "headers").exists() and (folder / "headers-new").exists()
+    table = HeaderLines(folder)
+    table.save(live={BLOB, other})
+    table = HeaderLines(folder)
+    assert table.new == {} and table.base == ((BLOB, other), (3, 0), (21, 0), "- **A:** b\n- **C:** d\n")
+    table.save(live={other})  # a whole run that no longer met BLOB
+    assert HeaderLines(folder).base == ((other,), (0,), (0,), "")

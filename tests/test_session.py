@@ -478,3 +478,23 @@ def test_a_hook_run_finds_duplicate_ids_from_kept_header_lines(repo: Repo, tmp_p
     repo.write("specs/rest/copy.md", spec(spec_id="rest/s007"))
     repo.add()
     assert "SH110" in _traced(repo, trace, "headers", "specs/rest/s007.md").stdout
+
+
+INDEX_RECORDS = [
+    [],
+    ["H 100644 " + "a" * 40 + " 0\tspecs/a b.md", "S 100644 " + "b" * 40 + " 0\tsparse/x.md"],
+    ["M 100644 " + "c" * 40 + " 1\tboth.md", "M 100644 " + "d" * 40 + " 2\tboth.md", "H 120000 " + "e" * 40 + " 0\tlink.md"],
+    ["H 100644 " + "f" * 64 + " 0\tsha256/\ttab and \\ quote\".md"],  # SHA-256 ids; a tab in a path
+    ["H 100644 " + "a" * 40 + " 0\ta.md", "H 100644 " + "b" * 64 + " 0\tmixed.md"],  # not one width: the regex reads it
+]
+
+
+@pytest.mark.parametrize("records", INDEX_RECORDS)
+def test_the_index_reads_alike_by_slicing_and_by_regex(records: list[str]) -> None:
+    from spec_hooks.repo import snapshot
+
+    by_regex = snapshot._index_of(snapshot._INDEX_RECORD.findall("".join(record + "\0" for record in records)))
+    by_slicing = snapshot._fixed_width_index(records)
+    assert by_slicing is None if records and len({record.find("\t") for record in records}) > 1 else by_slicing == by_regex
+    assert len(by_regex.entries) == len({record.split("\t", 1)[1] for record in records})
+    assert by_regex.skip_worktree == frozenset(record.split("\t", 1)[1] for record in records if record[0] == "S")
