@@ -5,7 +5,8 @@ run reads only the shards of the blobs it meets: a 3-file pre-commit run reads a
 whole-repository run all of them. A shard is written atomically (concurrent runs lose at most each
 other's new entries), carries a key naming this version of spec-hooks and of its parser, and is
 discarded whole on any doubt: unreadable, too large, not a regular file, another key, or one entry of
-the wrong shape. A discarded shard is rewritten by the run that found it broken.
+the wrong shape (judged when a run first asks for it: a hook run meets a few entries of each shard). A
+discarded shard is rewritten by the run that found it broken.
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class DocumentCache:
         self._key: str | None = None
         self._shards: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
+        self._judged: set[str] = set()  # blobs whose payload was found of the right shape
 
     @property
     def key(self) -> str:
@@ -66,7 +68,18 @@ class DocumentCache:
         return self._key
 
     def get(self, blob: str) -> Any | None:
-        return self._shard(blob[:2]).get(blob)
+        """The payload of `blob`, judged when first asked for: a hook run meets a few entries of a
+        shard of thousands. A wrong one drops its whole shard, as at loading."""
+        name = blob[:2]
+        payload = self._shard(name).get(blob)
+        if payload is None or blob in self._judged:
+            return payload
+        if not self.valid(payload):
+            self._shards[name] = {}
+            self._dirty.add(name)  # rewrite what was broken, even if this run adds nothing
+            return None
+        self._judged.add(blob)
+        return payload
 
     def preload(self, blobs: set[str]) -> None:
         """Load the shards of `blobs` now (before forking workers, which then share them)."""
@@ -75,6 +88,7 @@ class DocumentCache:
 
     def put(self, blob: str, payload: Any) -> None:
         self._shard(blob[:2])[blob] = payload
+        self._judged.add(blob)
         self._dirty.add(blob[:2])
 
     def _shard(self, name: str) -> dict[str, Any]:
@@ -91,7 +105,7 @@ class DocumentCache:
         entries = read_keyed(path, self.key)
         if entries is None or not isinstance(entries, dict):
             return None
-        if not all(isinstance(blob, str) and self.valid(payload) for blob, payload in entries.items()):
+        if not set(map(type, entries)) <= {str}:  # payloads are judged when asked for (get)
             return None
         return entries
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -70,7 +70,7 @@ class Repository:
     """The index as the truth, plus what the staged change renames and deletes."""
 
     project: Project
-    entries: dict[str, tuple[str, str]]  # path -> (mode, blob)
+    entries: Mapping[str, tuple[str, str]]  # path -> (mode, blob): the snapshot's index entries
     renames: dict[str, str]
     deletes: set[str]
     unmerged: set[str] = field(default_factory=set)  # paths whose merge conflict is unresolved
@@ -84,16 +84,17 @@ class Repository:
         renames, deletes = snapshot.staged_moves
         project.documents.open_cache()
         index = snapshot.index
-        entries = {path: (entry.mode, entry.blob) for path, entry in index.entries.items()}
-        return cls(project, entries, renames, set(deletes), set(index.unmerged))
+        return cls(project, index.entries, renames, set(deletes), set(index.unmerged))
 
     @cached_property
     def folders(self) -> set[str]:
+        """Every folder that holds a tracked file, and its ancestors: the few distinct folders of the
+        index walked up, not every path split."""
         found = {""}
-        for path in self.entries:
-            parts = path.split("/")[:-1]
-            for depth in range(1, len(parts) + 1):
-                found.add("/".join(parts[:depth]))
+        for folder in {path.rpartition("/")[0] for path in self.entries}:
+            while folder not in found:
+                found.add(folder)
+                folder = folder.rpartition("/")[0]
         return found
 
     @cached_property
