@@ -10,12 +10,12 @@ from spec_hooks import __version__
 from spec_hooks.text import did_you_mean
 
 COMMANDS = {  # name: (module, function, what it does)
-    "headers": ("spec_hooks.checks.headers", "main", "validate spec headers against their JSON Schemas"),
-    "links": ("spec_hooks.checks.links", "main", "check that relative links and #fragments resolve in git's index"),
-    "dates": ("spec_hooks.checks.dates", "main",
+    "headers": ("spec_hooks.commands.headers", "main", "validate spec headers against their JSON Schemas"),
+    "links": ("spec_hooks.commands.links", "main", "check that relative links and #fragments resolve in git's index"),
+    "dates": ("spec_hooks.commands.dates", "main",
               "bump Updated dates on content changes; --check verifies them against history"),
-    "check": ("spec_hooks.checks.all", "main", "headers, links and dates --check together: what CI runs"),
-    "index": ("spec_hooks.checks.index", "main",
+    "check": ("spec_hooks.commands.check", "main", "headers, links and dates --check together: what CI runs"),
+    "index": ("spec_hooks.commands.index", "main",
               "print the catalogue of specs; --check / --fix keep a file's <!-- spec-hooks:index --> block true"),
     "refs": ("spec_hooks.commands.refs", "main", "list every link to a file or heading (backlinks)"),
     "new": ("spec_hooks.commands.new", "main", "start a new spec from the repository's template"),

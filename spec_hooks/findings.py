@@ -1,7 +1,9 @@
 """What every check produces: small immutable findings, and the error that means exit 2."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 ERROR = "error"
 WARNING = "warning"
@@ -51,3 +53,16 @@ class SpecHooksError(Exception):
     @property
     def lines(self) -> list[str]:
         return [str(message) for message in self.args]
+
+
+T = TypeVar("T")
+
+
+def checked(path: str, check: Callable[[], list[T]]) -> list[T | Finding]:
+    """Run one file's check; a bug shows as a finding on that file instead of a traceback."""
+    try:
+        return list(check())
+    except SpecHooksError:
+        raise
+    except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        return [Finding(path, 1, 1, "SH000", f"spec-hooks failed on this file ({type(exc).__name__}: {exc}); please report it")]

@@ -329,12 +329,3 @@ def guarded(run: Callable[[], int]) -> int:
 
 T = TypeVar("T")
 
-
-def checked(path: str, check: Callable[[], list[T]]) -> list[T | Finding]:
-    """Run one file's check; a bug shows as a finding on that file instead of a traceback."""
-    try:
-        return list(check())
-    except SpecHooksError:
-        raise
-    except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        return [Finding(path, 1, 1, "SH000", f"spec-hooks failed on this file ({type(exc).__name__}: {exc}); please report it")]

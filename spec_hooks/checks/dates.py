@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
-from spec_hooks.arguments import CommandParser
 from spec_hooks.cache import VerdictCache
 from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
@@ -18,56 +17,17 @@ from spec_hooks.documents import (
     named_fields,
     without_date_lines,
 )
-from spec_hooks.findings import WARNING, Finding, SpecHooksError
+from spec_hooks.findings import WARNING, Finding, checked
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.header import Field, extract_header
 from spec_hooks.paths import MARKDOWN_SUFFIXES
 from spec_hooks.repo.history import History, fetch_missing_blobs, fetch_missing_trees
-from spec_hooks.run import (
-    Project,
-    add_common_arguments,
-    checked,
-    finish,
-    guarded,
-    open_project,
-    output_of,
-    parse_arguments,
-    select_files,
-)
 from spec_hooks.source import decode_source, inside
 
+if TYPE_CHECKING:
+    from spec_hooks.run import Project
+
 _EMPTY_DATE = re.compile(r"(?:\{\{\s*)?(?:YYYY-MM-DD)?(?:\s*\}\})?")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = CommandParser(
-        prog="spec-hooks dates",
-        description="Set Updated to today in documents whose staged content changed (the fixer), or with "
-                    "--check verify every date against git history.",
-    )
-    add_common_arguments(parser)
-    parser.add_argument("--check", action="store_true", help="verify dates against history instead of bumping them")
-    parser.add_argument("--fix", action="store_true", help="with --check: rewrite wrong dates from history (backfill)")
-    args = parse_arguments(parser, argv)
-    if args.fix and not args.check:
-        parser.error("--fix goes with --check (without --check, spec-hooks dates already fixes)")
-
-    def run() -> int:
-        project = open_project(args.config)
-        if not project.in_git:
-            raise SpecHooksError("not inside a git repository: dates come from git history")
-        paths, _ = select_files(project, args.filenames)
-        if not args.check:
-            paths += fixed_by_earlier_hooks(project, paths)
-        state = RepositoryState(project)
-        if args.check:
-            findings, lines = verify(state, paths, args.fix)
-        else:
-            findings, lines = bump(state, paths)
-        output = output_of(args, fixing=args.fix or not args.check)
-        return finish(findings, output, project, paths, ("dates",) if args.check else (), lines)
-
-    return guarded(run)
 
 
 def fixed_by_earlier_hooks(project: Project, paths: list[str]) -> list[str]:

@@ -1,15 +1,13 @@
 """The `check-spec-headers` hook: every spec's header validated against its document type's schema."""
 from __future__ import annotations
 
-import argparse
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from spec_hooks.arguments import CommandParser
-from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings, relation_names, write_relation_fixes
+from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings, relation_names
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
     Spec,
@@ -18,55 +16,15 @@ from spec_hooks.documents import (
     normalize_key,
     placeholder_of,
 )
-from spec_hooks.findings import WARNING, Finding
-from spec_hooks.fix import without_resolved
-from spec_hooks.run import (
-    Project,
-    add_common_arguments,
-    checked,
-    finish,
-    guarded,
-    open_project,
-    output_of,
-    parse_arguments,
-    select_files,
-)
+from spec_hooks.findings import WARNING, Finding, checked
 from spec_hooks.text import shorten
 from spec_hooks.validation import load_validator
 
 if TYPE_CHECKING:
     from spec_hooks.checks.lifecycle import Fixes
+    from spec_hooks.run import Project
 
 _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", "type")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = CommandParser(prog="spec-hooks headers", description="Validate spec headers against their schemas.")
-    add_common_arguments(parser)
-    parser.add_argument("--fix", action="store_true",
-                        help="add the missing side of one-sided relations (Replaces / Superseded by) to the other spec")
-    add_base_argument(parser)
-    args = parse_arguments(parser, argv)
-
-    def run() -> int:
-        project = open_project(args.config)
-        paths, whole = select_files(project, args.filenames)
-        fixes: Fixes = {}
-        findings = check_paths(project, paths, whole, fixes, args.base)
-        lines: list[str] = []
-        if args.fix and fixes:
-            lines, applied = write_relation_fixes(project, fixes)
-            findings = without_resolved(findings, applied)
-        output = output_of(args, fixing=args.fix)
-        return finish(findings, output, project, paths, ("headers",), lines)
-
-    return guarded(run)
-
-
-def add_base_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base", metavar="REV", default=None,
-                        help="judge status transitions against this commit instead of HEAD (a pull request's "
-                             "target in CI, e.g. origin/main)")
 
 
 def check_paths(project: Project, paths: list[str], whole_repository: bool, fixes: Fixes | None = None,

@@ -3,70 +3,28 @@ into a Markdown file between `<!-- spec-hooks:index -->` and `<!-- /spec-hooks:i
 at commit time. Only the block is ever rewritten; the rest of the file stays byte for byte."""
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
-from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import Catalogue, field_value, identifier, status
 from spec_hooks.document import BODY, Document
 from spec_hooks.documents import Spec
 from spec_hooks.escape import literal
-from spec_hooks.findings import Finding, SpecHooksError
+from spec_hooks.findings import Finding
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.paths import destination, resolve_link, split_target
-from spec_hooks.run import (
-    Project,
-    add_common_arguments,
-    finish,
-    guarded,
-    open_project,
-    output_of,
-    parse_arguments,
-)
 from spec_hooks.source import Source
+
+if TYPE_CHECKING:
+    from spec_hooks.run import Project
 
 MARKER = "spec-hooks:index"
 GROUPS = ("status", "type", "area", "none")
 _OPTION = re.compile(r"([a-z_]+)=(\S+)")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = CommandParser(
-        prog="spec-hooks index",
-        description="Print the catalogue of specs, or keep the <!-- spec-hooks:index --> block of a Markdown file true.")
-    add_common_arguments(parser)
-    action = parser.add_mutually_exclusive_group()
-    action.add_argument("--check", action="store_true", help="fail when an index block is out of date (SH401)")
-    action.add_argument("--fix", action="store_true", help="rewrite every index block that is out of date")
-    parser.add_argument("--group-by", choices=GROUPS, default=None,
-                        help="how the printed catalogue is split into sections (default: index.group_by, status)")
-    args = parse_arguments(parser, argv)
-
-    def run() -> int:
-        project = open_project(args.config)
-        if not project.in_git:
-            raise SpecHooksError("not inside a git repository: the index lists the specs git tracks")
-        project.documents.whole_repository = True  # the index is of every spec: what the cache keeps is what it met
-        catalogue = project.catalogue
-        if not (args.check or args.fix):
-            specs = catalogue.every
-            project.save()
-            if args.format == "json":
-                print(json.dumps(catalogue_json(specs), indent=2, ensure_ascii=False))
-            else:
-                options = Options(args.group_by or project.config.index_group, project.config.index_graph)
-                sys.stdout.write(render(project, specs, options, ""))
-            return 0
-        output = output_of(args, fixing=args.fix)
-        findings, lines = check_index(project, catalogue, fix=args.fix, quiet=args.quiet)
-        return finish(findings, output, project, [], ("index",), lines)
-
-    return guarded(run)
 
 
 @dataclass(frozen=True)

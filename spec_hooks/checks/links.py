@@ -4,18 +4,18 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from spec_hooks.arguments import CommandParser
 from spec_hooks.catalogue import Catalogue
 from spec_hooks.checks.lifecycle import unstable_link
 from spec_hooks.checks.link_results import LinkResults, blob_without_reading, dependencies_of, target_states
 from spec_hooks.document import BODY, CACHE_FROM, Document
-from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError
+from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError, checked
 from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
 from spec_hooks.markdown import Anchors, Link, github_slug, line_start, parse
 from spec_hooks.paths import (
@@ -27,42 +27,14 @@ from spec_hooks.paths import (
     split_target,
     visible,
 )
-from spec_hooks.run import (
-    Project,
-    add_common_arguments,
-    add_hook_argument,
-    checked,
-    checked_for_links,
-    finish,
-    guarded,
-    open_project,
-    output_of,
-    parse_arguments,
-    select_files,
-)
 from spec_hooks.source import Source, decode_source, inside
+
+if TYPE_CHECKING:
+    from spec_hooks.run import Project
 
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
 _MARKDOWN = (".md", ".markdown")
 _SHOWN = 80  # characters of a link or fragment quoted in a message
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = CommandParser(prog="spec-hooks links", description="Check that relative links and #fragments resolve.")
-    add_common_arguments(parser)
-    add_hook_argument(parser)
-    parser.add_argument("--fix", action="store_true",
-                        help="rewrite links to files the staged change renames, and wrong-case paths")
-    args = parse_arguments(parser, argv)
-
-    def run() -> int:
-        project = open_project(args.config)
-        paths, whole = select_files(project, args.filenames, args.hook)
-        findings, lines = check_links(project, checked_for_links(project, paths), whole, args.fix)
-        output = output_of(args, fixing=args.fix)
-        return finish(findings, output, project, paths, ("links",), lines)
-
-    return guarded(run)
 
 
 @dataclass

@@ -5,9 +5,10 @@ from collections.abc import Sequence
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.checks.dates import RepositoryState, verify
-from spec_hooks.checks.headers import add_base_argument, check_paths
+from spec_hooks.checks.headers import check_paths
 from spec_hooks.checks.index import check_index
 from spec_hooks.checks.links import check_links
+from spec_hooks.commands.headers import add_base_argument
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.run import (
     add_common_arguments,
