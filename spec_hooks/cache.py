@@ -201,6 +201,9 @@ class HeaderLines:
     def base_blobs(self) -> frozenset[str]:
         return frozenset(self.base[0])
 
+    def knows(self, blob: str) -> bool:
+        return blob in self.base_blobs or blob in self.new
+
     def put(self, blob: str, lines: tuple[int, str]) -> None:
         if blob not in self.base_blobs and self.new.get(blob) != lines:
             self._new[blob] = lines

@@ -9,6 +9,7 @@ needs many documents that the cache does not hold.
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -179,6 +180,7 @@ class Document:
 
 
 _LINK_TYPES = (str, str, int, int, bool, str, bool)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as CommonMark (and Source.position) ends lines
 _KEPT_HEADER_AT_MOST = 8192  # characters: a longer header is read again when asked, not kept
 
 
@@ -193,7 +195,9 @@ def header_lines(document: Document) -> tuple[int, str] | None:
     last = header.fields[-1]
     end = text.find("\n", last.value_offset + (len(last.value) if last.exact else 0))
     lines = text[start : len(text) if end < 0 else end]
-    return (document.source.position(start)[0], lines) if len(lines) <= _KEPT_HEADER_AT_MOST else None
+    # The line number from the few lines above the header, not from the whole text's line table.
+    number = len(_LINE_BREAK.findall(text, 0, start)) + 1
+    return (number, lines) if len(lines) <= _KEPT_HEADER_AT_MOST else None
 
 
 class HeaderText:
@@ -304,9 +308,10 @@ class DocumentStore:
         if whole_repository and self.project.in_git:
             self._header_table()
         if self._header_lines is not None:
+            table = self._header_lines
             for blob, document in self._by_blob.items():
-                if document.has(HEADER) and (kept := header_lines(document)) is not None:
-                    self._header_lines.put(blob, kept)
+                if document.has(HEADER) and not table.knows(blob) and (kept := header_lines(document)) is not None:
+                    table.put(blob, kept)
             self._header_lines.save(live)
         if self.cache is None:
             return
