@@ -20,7 +20,7 @@ COUNTED = {
     "specs built (named_fields)": ("documents.py", "named_fields"),
     "catalogues made": ("catalogue.py", "__init__"),
     "cache files written": ("cache.py", "write_keyed"),
-    "git processes started": ("runner.py", "launch"),
+    "git processes started (Git.start)": ("runner.py", "start"),
     "exclude asked (Config.excluded)": ("config.py", "excluded"),
     "documents read from disk": ("source.py", "read_source"),
 }

@@ -1,11 +1,6 @@
-"""Finding the repository and running git: git itself says where the repository is (`rev-parse`, so
-discovery follows git's own rules: `GIT_DIR`, worktrees, ceilings, `safe.directory`), every command goes
-through `Git.run` / `Git.start`, and objects come from one persistent `git cat-file --batch`. Every failure
-of git becomes a one-line `SpecHooksError` that quotes git (exit 2), never a traceback.
-
-Plain `subprocess`, as pre-commit runs git: GitPython cost every hook run about 150 ms to import (a third of
-check-jsonschema's whole run) for a process launcher and a pipe, and its discovery is a Python copy of
-git's that git's own settings can contradict."""
+"""Finding the repository and running git, through GitPython: `git.Repo` for discovery, `repo.git` as the
+one command runner, its persistent `git cat-file --batch` for objects. Every failure of git becomes a
+one-line `SpecHooksError` that quotes git (exit 2), never a traceback."""
 from __future__ import annotations
 
 import os
@@ -14,6 +9,12 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
+
+# A missing git must become our one-line error when a command runs, not an ImportError here.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+
+import git
+from git.exc import GitCommandError, GitCommandNotFound, InvalidGitRepositoryError, NoSuchPathError
 
 from spec_hooks.findings import SpecHooksError
 
@@ -35,20 +36,24 @@ def absolutize_environment(environ: os._Environ[str] = os.environ) -> None:
             environ[name] = os.path.abspath(value)
 
 
-# The git executable; a test points it at nothing to see the missing-git error.
-GIT = "git"
-
-
 class Git:
     """One repository's git: the command runner every git call of a run goes through."""
 
-    def __init__(self, root: Path, git_dir: Path, common_dir: Path) -> None:
+    def __init__(self, repo: git.Repo, root: Path) -> None:
+        self.repo = repo
         self.root = root
-        self.git_dir = git_dir
-        self.common_dir = common_dir  # what worktrees share (objects, config, `shallow`, our cache)
-        self._environment = {**os.environ, **ENVIRONMENT}
-        self._processes: list[subprocess.Popen[bytes]] = []
-        self._cat_file: subprocess.Popen[bytes] | None = None
+        self._handles: list[git.Git.AutoInterrupt] = []
+        repo.git.update_environment(**ENVIRONMENT)
+
+    @property
+    def git_dir(self) -> Path:
+        """This work tree's git directory (a worktree's own, not the shared one)."""
+        return Path(self.repo.git_dir)
+
+    @property
+    def common_dir(self) -> Path:
+        """The git directory that holds what worktrees share (objects, config, `shallow`, our cache)."""
+        return Path(self.repo.common_dir)
 
     def run(self, *args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,),
             env: Mapping[str, str] | None = None) -> bytes:
@@ -66,23 +71,41 @@ class Git:
 
     def start(self, *args: str, stdin: bool = False, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         """A running git, its output to be read by the caller (a stream too large to hold)."""
-        process = launch([GIT, *args], self.root, {**self._environment, **(env or {})}, stdin)
-        self._processes.append(process)
+        command = [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args]
+        try:
+            handle = self.repo.git.execute(command, as_process=True, istream=subprocess.PIPE if stdin else None,
+                                           env=dict(env) if env else None)
+        except GitCommandNotFound:
+            raise SpecHooksError(_NOT_FOUND) from None
+        process = handle.proc
+        assert process is not None
+        self._handles.append(handle)  # GitPython stops the process when its handle is collected
         return process
 
     def read_object(self, name: str) -> bytes | None:
-        """An object by id through the persistent `git cat-file --batch`; None when missing (in a
-        partial clone too: it never fetches)."""
-        return next(self.stream_objects([name]))[1]
+        """An object by id through GitPython's persistent `git cat-file --batch`; None when missing
+        (in a partial clone too: it never fetches)."""
+        try:
+            _, _, _, data = self.repo.git.get_object_data(name)
+        except ValueError:
+            return None
+        except GitCommandNotFound:
+            raise SpecHooksError(_NOT_FOUND) from None
+        except (OSError, GitCommandError) as exc:
+            raise SpecHooksError(f"git cat-file stopped while reading {name}: {exc}") from None
+        return bytes(data)
 
     def stream_objects(self, names: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
-        """Each object (None when missing) in the order asked, as git answers, through the persistent
-        `cat-file`: a thread writes every id while the answers are read in blocks, so there is no round
-        trip per object and the caller works on each answer while git reads the next."""
+        """Each object (None when missing) in the order asked, as git answers, through the same
+        persistent `cat-file`: a thread writes every id while the answers are read in blocks, so there
+        is no round trip per object and the caller works on each answer while git reads the next."""
         if not names:
             return
-        process = self._batch()
-        assert process.stdin is not None and process.stdout is not None
+        try:
+            process = self.repo.git._get_persistent_cmd("cat_file_all", "cat_file", batch=True).proc
+        except GitCommandNotFound:
+            raise SpecHooksError(_NOT_FOUND) from None
+        assert process is not None and process.stdin is not None and process.stdout is not None
         request = b"".join(name.encode() + b"\n" for name in names)
         writer = threading.Thread(target=_write_all, args=(process.stdin, request), daemon=True)
         writer.start()
@@ -95,44 +118,19 @@ class Git:
                 pass  # a caller that stops early must not leave answers for the next reader
             writer.join()
 
-    def _batch(self) -> subprocess.Popen[bytes]:
-        if self._cat_file is None or self._cat_file.poll() is not None:
-            self._cat_file = launch([GIT, "cat-file", "--batch"], self.root, self._environment, True)
-        return self._cat_file
-
     def before_fork(self) -> None:
         """Stop the persistent `cat-file`: a forked worker sharing its pipes could read another's answer.
         It starts again on the next read."""
-        self._stop_batch()
-
-    def _stop_batch(self) -> None:
-        if self._cat_file is not None:
-            _stop(self._cat_file)
-            self._cat_file = None
+        self.repo.git.clear_cache()
 
     def close(self) -> None:
-        self._stop_batch()
-        for process in self._processes:
-            _stop(process)
-        self._processes.clear()
-
-
-def launch(command: list[str], cwd: Path, env: Mapping[str, str], stdin: bool) -> subprocess.Popen[bytes]:
-    try:
-        return subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except (FileNotFoundError, NotADirectoryError, PermissionError):
-        raise SpecHooksError(_NOT_FOUND) from None
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """End a git the run no longer reads: closing its pipes ends `cat-file`; anything still running is killed."""
-    for stream in (process.stdin, process.stdout, process.stderr):
-        if stream is not None:
-            stream.close()
-    if process.poll() is None:
-        process.kill()
-    process.wait()
+        self.repo.git.clear_cache()
+        for handle in self._handles:
+            process = handle.proc
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        self._handles.clear()
 
 
 def _write_all(stream: IO[bytes], data: bytes) -> None:
@@ -183,17 +181,18 @@ def failure(args: Sequence[str], status: int, error: bytes) -> SpecHooksError:
 
 
 def open_repository(cwd: Path) -> Git | None:
-    """The repository whose work tree holds `cwd` (or that `GIT_DIR` and `GIT_WORK_TREE` name), as git
-    finds it; None outside one, in a bare repository and inside a `.git` folder (no work tree to check)."""
+    """The repository whose work tree holds `cwd` (or that `GIT_DIR` names); None outside one."""
     absolutize_environment()
-    environment = {**os.environ, **ENVIRONMENT}
-    process = launch([GIT, "rev-parse", "--absolute-git-dir", "--git-common-dir", "--is-inside-work-tree",
-                      "--show-toplevel"], cwd, environment, False)
-    output, error = process.communicate()
-    lines = os.fsdecode(output).split("\n")
-    if process.returncode == 0 and len(lines) >= 4 and lines[2] == "true":
-        git_dir = Path(lines[0])
-        return Git(Path(os.path.realpath(lines[3])), git_dir, (cwd / lines[1]).resolve())
-    if process.returncode == 0 or b"not a git repository" in error or b"must be run in a work tree" in error:
+    try:
+        repo = git.Repo(None if os.environ.get("GIT_DIR") else cwd, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
         return None
-    raise failure(("rev-parse",), process.returncode, error)
+    except (OSError, ValueError) as exc:  # an unreadable .git file or config
+        raise SpecHooksError(f"cannot open the git repository: {exc}") from None
+    work_tree = repo.working_tree_dir or os.environ.get("GIT_WORK_TREE")
+    if not work_tree:
+        return None  # a bare repository has no work tree to check (unless GIT_WORK_TREE names one, as for git)
+    root = Path(os.path.realpath(work_tree))
+    if repo.working_tree_dir is None:
+        repo.git = git.Git(root)  # run git from the work tree GIT_WORK_TREE names, as the user's git does
+    return Git(repo, root)
