@@ -48,11 +48,27 @@ def glob_match(pattern: str, path: str) -> bool:
 
 @cache
 def _shared_literals(pattern: str) -> tuple[str, ...]:
-    """Texts that every alternative of `pattern` spells out (each within one of its literal runs)."""
+    """Texts that every alternative of `pattern` spells out (each within one of its literal runs): the
+    longest piece of each run of the first alternative that every other alternative also spells out
+    (`{,*-}[Tt]emplate.{md,markdown}` shares `emplate.m`, which most paths lack)."""
     runs = [_literal_runs(_glob_tokens(alternative)) for alternative in expand_braces(pattern)]
-    candidates = {run for alternative in runs for run in alternative}
-    shared = [text for text in candidates if all(any(text in run for run in alternative) for alternative in runs)]
+    if not runs or len(runs) > _RUNS_AT_MOST * 16:
+        return ()  # many alternatives: each is tried on its own, as it would be anyway
+    shared = {piece for run in runs[0][:_RUNS_AT_MOST] if (piece := _longest_shared(run[:_RUN_AT_MOST], runs[1:]))}
     return tuple(text for text in shared if not any(text != other and text in other for other in shared))
+
+
+_RUNS_AT_MOST, _RUN_AT_MOST = 16, 64  # a pattern's first runs and characters are enough to decide fast
+
+
+def _longest_shared(run: str, others: list[tuple[str, ...]]) -> str:
+    """The longest piece of `run` that a run of every other alternative holds ("" when none does)."""
+    for length in range(len(run), 0, -1):
+        for start in range(len(run) - length + 1):
+            piece = run[start : start + length]
+            if all(any(piece in other for other in alternative) for alternative in others):
+                return piece
+    return ""
 
 
 def matches(patterns: Sequence[str], path: str) -> bool:

@@ -292,3 +292,20 @@ def test_globs_are_bounded(repo: Repo, cli, pattern: str, message: str) -> None:
     repo.write("a.md", spec())
     result = cli("headers", "a.md")
     assert result.status == 2 and message in result.err
+
+
+SHORTCUT_PATTERNS = ["**/{,*[-_. ]}[Tt]emplate.{md,markdown}", "**/templates/**", "specs/{a,b}/*.md",
+                     "{x,y}z{1,2}.md", "a{b,c{d,e}}f/**", "**/*.{md,MD}", "{,}*", "docs/{guide,howto}-{1,2}.md"]
+SHORTCUT_PATHS = ["spec-template.md", "a/Template.markdown", "a/b/templates/x.md", "specs/a/x.md", "specs/c/x.md",
+                  "xz1.md", "yz2.md", "xz3.md", "abf/q", "acdf/q", "acef/r", "acf/q", "README.MD", "x.md",
+                  "docs/guide-1.md", "docs/howto-2.md", "docs/guide-3.md", "templatex.md", "my template.md"]
+
+
+@pytest.mark.parametrize("pattern", SHORTCUT_PATTERNS)
+def test_the_shared_literal_shortcut_never_changes_a_match(pattern: str) -> None:
+    """A text every alternative spells out decides a miss at once; it must decide nothing else."""
+    from spec_hooks.globs import _match_one, _shared_literals, expand_braces, glob_match
+
+    assert _shared_literals(pattern) or pattern in ("{,}*",), "the shortcut has something to check"
+    for path in SHORTCUT_PATHS:
+        assert glob_match(pattern, path) == any(_match_one(alternative, path) for alternative in expand_braces(pattern)), path
