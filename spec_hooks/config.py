@@ -133,7 +133,6 @@ class Config:
         return datetime.now(ZoneInfo(self.timezone)).date()
 
 
-@lru_cache(maxsize=1 << 16)  # every pass of a run asks about the same paths
 @lru_cache(maxsize=1 << 17)  # every family, the catalogue and the policy ask about the same paths
 def _excluded(exclude: tuple[str, ...], templates: tuple[str, ...], path: str) -> bool:
     return matches(exclude, path) or matches(templates, path)

@@ -226,7 +226,7 @@ class HeaderText:
                     owner = bisect_right(self.starts, start) - 1
                     number = self.firsts[owner] + text.count("\n", self.starts[owner], start)
                     found[start] = (self.owners[owner], number, text[start:end])
-                at = text.find(string, end)
+                at = text.find(string, max(end, at + 1))  # a string that starts with a line break moves on too
         return [found[start] for start in sorted(found)]
 
 
@@ -307,12 +307,12 @@ class DocumentStore:
         live = set(self._by_blob) | self._kept if whole_repository else None
         if whole_repository and self.project.in_git:
             self._header_table()
-        if self._header_lines is not None:
-            table = self._header_lines
+        table = self._header_lines
+        if table is not None:
             for blob, document in self._by_blob.items():
                 if document.has(HEADER) and not table.knows(blob) and (kept := header_lines(document)) is not None:
                     table.put(blob, kept)
-            self._header_lines.save(live)
+            table.save(live)
         if self.cache is None:
             return
         for blob, document in self._by_blob.items():
@@ -330,13 +330,9 @@ class DocumentStore:
             return []
         markdown = self._markdown_blobs
         read = {path: document for path, document in self._by_path.items() if isinstance(document, Document)}
-        kept = self._kept_headers.lines_holding(wanted)
-        hit = {blob for blob, _, _ in kept}
-        paths_of: dict[str, list[str]] = {}
-        for path, blob in markdown.items():
-            if blob in hit and path not in read:
-                paths_of.setdefault(blob, []).append(path)
-        found = [(path, number, line) for blob, number, line in kept for path in paths_of.get(blob, ())]
+        paths_of = self._paths_of_blob
+        found = [(path, number, line) for blob, number, line in self._kept_headers.lines_holding(wanted)
+                 for path in paths_of.get(blob, ()) if path not in read]
         new, unknown_all = self._not_in_base
         unknown = [path for path in unknown_all if path not in read]
         others = [(path, lines) for path, lines in new if path not in read]
@@ -371,6 +367,14 @@ class DocumentStore:
             elif blob not in base:
                 unknown.append(path)
         return kept_since, unknown
+
+    @cached_property
+    def _paths_of_blob(self) -> dict[str, list[str]]:
+        """The tracked Markdown files holding each blob (copies of one text share it)."""
+        paths: dict[str, list[str]] = {}
+        for path, blob in self._markdown_blobs.items():
+            paths.setdefault(blob, []).append(path)
+        return paths
 
     @cached_property
     def _markdown_blobs(self) -> dict[str, str]:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TypeVar
 
 from spec_hooks import progress
 from spec_hooks.catalogue import Catalogue
@@ -251,14 +250,12 @@ def report(findings: Sequence[Finding], output: Output, project: Project, paths:
     return exit_status(ordered)
 
 
-
-
 def finish(findings: Sequence[Finding], output: Output, project: Project, paths: Sequence[str],
            families: Iterable[str], fixed: Sequence[str] = ()) -> int:
     """Every command's end: the report, the fixer's lines (`fixed`), and which files were read from the
     index although their work tree differs. Exit 1 when a fixer wrote, else the report's status."""
-    project.save()
     status = report(findings, output, project, paths, families)
+    project.save()  # after the report: the documents it read for their directives are kept too
     print_fixer_lines(fixed, output)
     note_unstaged(project, output)
     return 1 if fixed else status
@@ -281,7 +278,6 @@ def _directives(project: Project, paths: Iterable[str]) -> dict[str, tuple[list[
 
 def _write_sarif(path: str, findings: Sequence[Finding]) -> None:
     import json
-
 
     try:
         with open(path, "w", encoding="utf-8") as handle:
@@ -325,7 +321,3 @@ def guarded(run: Callable[[], int]) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-T = TypeVar("T")
-

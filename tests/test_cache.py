@@ -309,6 +309,8 @@ def test_header_text_finds_each_line_once_with_its_file_and_number() -> None:
     assert headers.lines_holding(["Spec ID"]) == [("a.md", 3, "- **Spec ID:** a"), ("b.md", 5, "- **Spec ID:** b")]
     assert headers.lines_holding(["zzz"]) == []
     assert HeaderText.of([]).lines_holding(["a"]) == []
+    # A wanted text that starts with a line break (a value spanning lines) is found and the search ends.
+    assert headers.lines_holding(["\n- **Supersedes"]) == [("a.md", 3, "- **Spec ID:** a")]
 
 
 def _header_key(folder: Path) -> str:

@@ -289,7 +289,8 @@ def _id_lines(project: Project, documents: list[Spec], specs: list[Spec], whole:
     keys = {document.doc_type.id_field for document in documents if document.doc_type.id_field}
     ids = sorted({field.value for document in documents if document.doc_type.id_field
                   and (field := document.fields.get(document.doc_type.id_field)) and 0 < len(field.value) <= 200})
-    # One search serves the relations too (lifecycle._answers_missing asks for a part of it).
+    # The relation names too: when the kept header lines are too few and git grep answers, lifecycle's
+    # question (a part of this one) is answered from this search.
     found = project.documents.lines_in_headers([*ids, *relation_names(specs)])
     return [line for line in found if any(value in line[2] for value in ids) and any(key in line[2] for key in keys)]
 

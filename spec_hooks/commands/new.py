@@ -234,7 +234,6 @@ def skeleton(text: str) -> str:
     template's instructions under each heading dropped."""
     from bisect import bisect_right
 
-
     lines = text.splitlines(keepends=True)
     starts = [0]
     for line in lines:
