@@ -7,18 +7,24 @@ other's new entries), carries a key naming this version of spec-hooks and of its
 discarded whole on any doubt: unreadable, too large, not a regular file, another key, or one entry of
 the wrong shape (judged when a run first asks for it: a hook run meets a few entries of each shard). A
 discarded shard is rewritten by the run that found it broken.
+
+The link findings of each file (`LinkResults`) and the verdicts on pairs of blobs (`VerdictCache`) are kept
+beside the documents, and like them written once, at the run's end (`DocumentStore.save`).
 """
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from spec_hooks import __version__
+from spec_hooks.findings import Finding
 from spec_hooks.fix import write_atomic
 
 CACHE_ROOT = "spec-hooks"  # the folder in git's common directory that holds every cache
@@ -316,3 +322,129 @@ def write_keyed(path: Path, key: str, entries: Any) -> None:
         write_atomic(path, marshal.dumps((key, entries)))
     except (OSError, ValueError):
         pass
+
+
+LINKS_FILE = f"{CACHE_ROOT}/links"
+
+# path -> (blob, findings, targets, absent, needs the list of paths, has inline directives); the
+# targets ("path NUL mode NUL state NUL ...") and absent paths are NUL-joined (no path holds one):
+# one string loads and is checked at once, where thousands of small tuples would not be.
+Entry = tuple[str, tuple[tuple[int, int, str, str, str, bool], ...], str, str, bool, bool]
+
+
+@dataclass
+class Dependencies:
+    """What one file's findings were computed from (None: too much to keep them)."""
+
+    targets: dict[str, tuple[str, str]]  # tracked path -> (mode, blob id, with HEAD's when the staged change edits it)
+    absent: set[str]  # paths neither tracked nor in the work tree
+    needs_paths: bool  # a link names a path the index does not hold
+    directives: bool = False  # the file has inline directives (the report must read it to apply them)
+
+
+class LinkResults:
+    """Each file's link findings kept between runs (`.git/spec-hooks/links`), valid while the file and
+    every path it depends on are as they were: an unchanged file whose targets are unchanged is not
+    checked again.
+
+    A file's findings depend on its own text (its blob id) and on the state of every path its links
+    resolve to: a tracked target by its mode and blob id (its anchors, its header, that it exists), and,
+    when the staged change edits it, by HEAD's blob too (the headings it renames); a path the index does
+    not hold on the whole list of tracked paths with the staged renames and deletions (case-insensitive
+    matches, "did you mean", folders, submodules, "renamed to") and on that nothing exists there in the
+    work tree. What the whole run shares (this version and parser, the configuration, whether pre-commit
+    runs us, the unresolved merges) is the key: any change to it starts afresh. A file whose findings hang
+    on anything else (an untracked target, a target whose text this run does not take from the index, a
+    path inside a submodule) is not kept (`checks.link_results`). Like the documents, never trusted."""
+
+    def __init__(self, path: Path, root: Path, states: dict[str, tuple[str, str]], shared: Iterable[object],
+                 moves: object, whole: bool) -> None:
+        self.root = root  # the work tree: a path kept as absent must still be absent there
+        self.whole = whole
+        self.states = states
+        self.path = path
+        self.key = f"{parser_key()} links {_digest(_canonical(list(shared)))}"
+        self.paths_digest = _digest("\0".join(f"{path}\0{mode}" for path, (mode, _) in sorted(states.items()))
+                                    + _canonical(moves))
+        found = read_keyed(self.path, self.key)
+        self.old_paths_digest: str | None = None
+        self.results: dict[str, Entry] = {}
+        self.changed = True  # rewrite what cannot be trusted
+        self._kept_now: set[str] = set()
+        if (type(found) is tuple and len(found) == 2 and type(found[0]) is str and type(found[1]) is dict
+                and all(type(path) is str and _valid_entry(entry) for path, entry in found[1].items())):
+            self.old_paths_digest, self.results, self.changed = found[0], found[1], False
+
+    def replay(self, path: str, blob: str) -> tuple[list[Finding], bool] | None:
+        """The kept findings of `path`, and whether it has inline directives, if nothing they depend on
+        changed; None when it must be checked."""
+        entry = self.results.get(path)
+        if entry is None:
+            return None
+        kept_blob, findings, targets, absent, needs_paths, directives = entry
+        root = self.root
+        fields = iter(targets.split("\0") if targets else ())
+        if (kept_blob != blob or (needs_paths and self.old_paths_digest != self.paths_digest)
+                or any(self.states.get(target) != (mode, state) for target, mode, state in zip(fields, fields, fields, strict=True))
+                or any(os.path.lexists(os.path.join(root, missing)) for missing in absent.split("\0") if missing)):
+            return None
+        return [Finding(path, *finding) for finding in findings], directives
+
+    def keep(self, path: str, blob: str, findings: list[Finding], dependencies: Dependencies | None) -> None:
+        self._kept_now.add(path)
+        if dependencies is None:
+            if self.results.pop(path, None) is not None:
+                self.changed = True
+            return
+        self.results[path] = (
+            blob,
+            tuple((f.line, f.column, f.code, f.message, f.severity, f.fixable) for f in findings if f.path == path),
+            "\0".join(f"{target}\0{mode}\0{state}" for target, (mode, state) in sorted(dependencies.targets.items())),
+            "\0".join(sorted(dependencies.absent)),
+            dependencies.needs_paths,
+            dependencies.directives,
+        )
+        self.changed = True
+
+    def save(self) -> None:
+        """Write what changed (by the store's save, at the run's end); after a whole-repository run, only
+        the files it met are kept. When the list of paths changed, findings that depend on it and were
+        not checked again go."""
+        if self.old_paths_digest != self.paths_digest:
+            self.results = {path: entry for path, entry in self.results.items()
+                            if not entry[4] or path in self._kept_now}
+        if self.whole:
+            tracked = {path for path in self.results if path in self.states}
+            if len(tracked) < len(self.results):
+                self.results = {path: self.results[path] for path in tracked}
+                self.changed = True
+        if self.changed or self.old_paths_digest != self.paths_digest:
+            write_keyed(self.path, self.key, (self.paths_digest, self.results))
+
+
+def _canonical(value: object) -> str:
+    """The same text for the same settings in every run (a set's order changes with the hash seed)."""
+    import dataclasses
+    import json
+
+    def plain(item: object) -> object:
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            return {name.name: plain(getattr(item, name.name)) for name in dataclasses.fields(item)}
+        if isinstance(item, (set, frozenset)):
+            return sorted(map(plain, item), key=repr)
+        if isinstance(item, dict):
+            return sorted((repr(key), plain(entry)) for key, entry in item.items())
+        if isinstance(item, (list, tuple)):
+            return [plain(entry) for entry in item]
+        return item if isinstance(item, (str, int, float, bool, type(None))) else repr(item)
+
+    return json.dumps(plain(value))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _valid_entry(entry: Any) -> bool:
+    return (typed(entry, (str, tuple, str, str, bool, bool)) and (not entry[2] or entry[2].count("\0") % 3 == 2)
+            and all(typed(finding, (int, int, str, str, str, bool)) for finding in entry[1]))

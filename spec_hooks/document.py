@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from spec_hooks.cache import CACHE_ROOT, DocumentCache, HeaderLines, typed
 from spec_hooks.config import Config, DocType
@@ -236,6 +236,12 @@ CACHE_FROM = 20  # files; a headers or dates run on fewer parses them faster tha
 PARALLEL_FROM = 400  # documents to parse; below this, starting a second process costs more than it saves
 
 
+class Memo(Protocol):
+    """Results a check keeps between runs, written by the store's one save."""
+
+    def save(self) -> None: ...
+
+
 class DocumentStore:
     """Every document of one run: each file read once, each text parsed at most once, by path or blob id."""
 
@@ -248,6 +254,7 @@ class DocumentStore:
         self.cache: DocumentCache | None = None
         self._header_lines: HeaderLines | None = None
         self.whole_repository = False  # whether the run reads every document: what the cache keeps is what it met
+        self._memos: list[Memo] = []  # the checks' other kept results (link findings, date verdicts)
 
     def open_cache(self) -> None:
         """Keep parts between runs in `.git/spec-hooks/documents/` (a run that reads a handful of headers
@@ -299,10 +306,21 @@ class DocumentStore:
         read it (its findings came from elsewhere)."""
         self._kept.add(blob)
 
+    def remember(self, memo: Memo) -> None:
+        """Save `memo` with the documents, at the run's end: a check keeps results, it never writes them."""
+        self._memos.append(memo)
+
     def save(self) -> None:
-        """Keep every part parsed in this run, once, at its end. After a whole-repository run, the cache
-        keeps only the blobs this run met (files, and HEAD's side of changes): old versions go. Header
-        lines are kept for every header read, once a run has asked for them or read the whole repository."""
+        """Keep every part parsed in this run, and the memos the checks filled, once, at its end."""
+        self._save_documents()
+        for memo in self._memos:
+            memo.save()
+        self._memos.clear()
+
+    def _save_documents(self) -> None:
+        """After a whole-repository run, the cache keeps only the blobs this run met (files, and HEAD's side
+        of changes): old versions go. Header lines are kept for every header read, once a run has asked for
+        them or read the whole repository."""
         whole_repository = self.whole_repository
         live = set(self._by_blob) | self._kept if whole_repository else None
         if whole_repository and self.project.in_git:

@@ -95,13 +95,15 @@ def write_edits(root: Path, path: str, checked: str, edits: Sequence[Edit], veri
 
 @dataclass(frozen=True)
 class FileFix:
-    """One file's edits, computed on `checked`; `verify` re-reads the result; `said` is the line for a rewrite."""
+    """One file's edits, computed on `checked`; `verify` re-reads the result; `said` is the line for a rewrite.
+    `declined`: why the fixer itself will not touch the file (said as `path: not fixed: ...`)."""
 
     path: str
     checked: str
     edits: Sequence[Edit]
     verify: Verify | None
     said: str
+    declined: str | None = None
 
 
 def write_fixes(root: Path, fixes: Sequence[FileFix]) -> tuple[list[str], list[Edit]]:
@@ -110,8 +112,9 @@ def write_fixes(root: Path, fixes: Sequence[FileFix]) -> tuple[list[str], list[E
     `git add`, a fixer reports what is left, not what it fixed the first time (N7)."""
     lines: list[str] = []
     applied: list[Edit] = []
-    for fix in sorted(fixes, key=lambda fix: fix.path):
-        written = write_edits(root, fix.path, fix.checked, fix.edits, fix.verify)
+    for fix in fixes:  # in the fixer's order (files by path, or as given, like the findings)
+        written = Written(False, fix.declined) if fix.declined else write_edits(
+            root, fix.path, fix.checked, fix.edits, fix.verify)
         if written.declined:
             lines.append(f"{fix.path}: not fixed: {written.declined}")
             continue
@@ -181,6 +184,13 @@ def create_exclusive(path: Path, data: bytes) -> None:
                 out.write(data)
     finally:
         os.unlink(temporary)
+
+
+def apply_fixes(root: Path, findings: Sequence[Finding], fixes: Sequence[FileFix]) -> tuple[list[Finding], list[str]]:
+    """The session's one place that writes a fixer's work: the findings no written edit resolves, and one
+    line per file rewritten or left alone."""
+    lines, applied = write_fixes(root, fixes)
+    return without_resolved(findings, applied), lines
 
 
 def without_resolved(findings: Sequence[Finding], applied: Sequence[Edit]) -> list[Finding]:

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spec_hooks.checks.dates import _dates_hold, date_edits
-from spec_hooks.checks.links import Outcome, Repository, _apply_fixes, _check_file
+from spec_hooks.checks.links import Outcome, Repository, _check_file, _file_fixes
 from spec_hooks.config import BUILTIN_TYPES, Config
 from spec_hooks.documents import Spec, named_fields
-from spec_hooks.fix import Edit, EditConflict, splice, write_edits
+from spec_hooks.fix import Edit, EditConflict, splice, write_edits, write_fixes
 from spec_hooks.header import extract_header
 from spec_hooks.markdown import parse
 from spec_hooks.paths import _resolve_in, split_target
@@ -271,7 +271,7 @@ def _links_fix_round(folder: Path, renames: dict[str, str], tracked: str) -> tup
     repository = Repository(project, entries, renames, set())
     outcome = Outcome()
     outcome.findings.extend(_check_file(repository, "a.md", [], outcome))
-    lines, _ = _apply_fixes(folder, outcome)
+    lines, _ = write_fixes(folder, _file_fixes(outcome))
     return lines, outcome
 
 

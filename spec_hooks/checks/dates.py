@@ -8,7 +8,7 @@ from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from spec_hooks.cache import VerdictCache
-from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, read_ignored_revisions, trace_history
+from spec_hooks.checks.history import Trace, commit_dates, differ_beyond_keys, trace_history
 from spec_hooks.document import CACHE_FROM, HEADER, Document
 from spec_hooks.documents import (
     Spec,
@@ -18,10 +18,10 @@ from spec_hooks.documents import (
     without_date_lines,
 )
 from spec_hooks.findings import WARNING, Finding, checked
-from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
+from spec_hooks.fix import Edit, FileFix
 from spec_hooks.header import Field, extract_header
 from spec_hooks.paths import MARKDOWN_SUFFIXES
-from spec_hooks.repo.history import History, fetch_missing_blobs, fetch_missing_trees
+from spec_hooks.repo.history import History, fetch_missing_blobs, fetch_missing_trees, read_ignored_revisions
 from spec_hooks.source import decode_source, inside
 
 if TYPE_CHECKING:
@@ -133,8 +133,10 @@ class RepositoryState:
         """Answers of `blobs_same_but_dates` from earlier runs (`.git/spec-hooks/changes`)."""
         config = self.project.config
         fields = sorted({name.lower() for doc_type in config.types for name in doc_type.date_fields})
-        return VerdictCache(self.project.snapshot.cache_folder("spec-hooks/changes"),
-                            f"fields {fields} whitespace {config.ignore_whitespace}")
+        verdicts = VerdictCache(self.project.snapshot.cache_folder("spec-hooks/changes"),
+                                f"fields {fields} whitespace {config.ignore_whitespace}")
+        self.project.documents.remember(verdicts)  # saved with the documents, once, at the run's end
+        return verdicts
 
     def _blob_document(self, blob: str, path: str, data: bytes | None = None) -> Document | None:
         data = self._read(blob) if data is None else data
@@ -188,7 +190,6 @@ class RepositoryState:
             return []
         traces = trace_history(history.commits(), documents, self.blobs_same_but_dates, ignored, need_created,
                                snapshot.shallow_boundary, snapshot.tree, snapshot.arriving, self.verdicts.get)
-        self.verdicts.save()
         return traces
 
 
@@ -215,12 +216,13 @@ def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], lis
 # The fixer -----------------------------------------------------------------------------------
 
 
-def bump(state: RepositoryState, paths: list[str]) -> tuple[list[Finding], list[str]]:
-    """Set Updated to today in documents whose staged content changed; fill a new document's dates."""
+def bump(state: RepositoryState, paths: list[str], day: date) -> tuple[list[Finding], list[FileFix]]:
+    """Set Updated to today in documents whose staged content changed; fill a new document's dates.
+    The findings of reading them, and the date rewrites as data (the session writes them)."""
     documents, findings = _load_all(state, paths)
-    today = state.project.config.today().isoformat()
+    today = day.isoformat()
     changes = state.content_changes(documents)
-    lines = []
+    fixes = []
     for document in documents:
         changed = changes.get(document.path, False)
         new_values: dict[str, str] = {}
@@ -229,27 +231,21 @@ def bump(state: RepositoryState, paths: list[str]) -> tuple[list[Finding], list[
             new_values[created] = today
         if changed is not False and updated and updated in document.fields:
             new_values[updated] = today
-        line, _ = _rewrite_dates(state, document, new_values, [])
-        if line:
-            lines.append(line)
-    return findings, lines
+        fixes.extend(_date_fix(document, new_values, []))
+    return findings, fixes
 
 
-def _rewrite_dates(
-    state: RepositoryState, document: Spec, new_values: dict[str, str], resolves: list[Finding]
-) -> tuple[str | None, list[Edit]]:
-    """Write the new date values through the edit model, touching only their characters.
-    The line to print (`path: Updated a -> b`, or why the file was left alone), and the edits applied."""
+def _date_fix(document: Spec, new_values: dict[str, str], resolves: list[Finding]) -> list[FileFix]:
+    """The new date values as edits touching only their characters, checked by reading the dates back;
+    a fix the file declines (its date item is in a form not rewritten); none when nothing changes."""
     plan = date_edits(document.source.text, document.fields, new_values, resolves)
     if isinstance(plan, str):
-        return f"{document.path}: not fixed: {plan}", []
+        return [FileFix(document.path, document.source.text, [], None, "", declined=plan)]
     edits, described = plan
     if not edits:
-        return None, []
-    lines, applied = write_fixes(state.project.root, [FileFix(document.path, document.source.text, edits,
-                                                              lambda new: _dates_hold(new, document, new_values),
-                                                              ", ".join(described))])
-    return (lines[0] if lines else None), applied
+        return []
+    return [FileFix(document.path, document.source.text, edits, lambda new: _dates_hold(new, document, new_values),
+                    ", ".join(described))]
 
 
 def date_edits(
@@ -296,29 +292,26 @@ def _dates_hold(new_text: str, document: Spec, new_values: dict[str, str]) -> st
 
 
 def verify(
-    state: RepositoryState, paths: list[str], fix: bool, header_problems: bool = True
-) -> tuple[list[Finding], list[str]]:
-    """Every date against history. `header_problems`: also report the header's own date problems
-    (SH108, SH109), which `spec-hooks check` leaves to its headers family."""
+    state: RepositoryState, paths: list[str], today: date, fix: bool, header_problems: bool = True
+) -> tuple[list[Finding], list[FileFix]]:
+    """Every date against history; with `fix`, the dates history gives as rewrites (data: the session
+    writes them). `header_problems`: also report the header's own date problems (SH108, SH109), which
+    `spec-hooks check` leaves to its headers family."""
     config = state.project.config
-    today = config.today()
     traced, findings = last_changes(state, paths, need_created=fix)
-    lines = []
-    applied: list[Edit] = []
+    fixes: list[FileFix] = []
     for document, trace in traced:
         problems = [document.at(offset, code, message)
                     for offset, code, message in date_problems(document.fields, document.doc_type, today)
                     if header_problems or fix]
-        history_problems, new_values = _judge(document, trace, today, config.date_timezone)
+        history_problems, new_values = judge_dates(document, trace, today, config.date_timezone)
         problems.extend(history_problems)
         if trace is not None and trace.changed is not None and not trace.unknown:
             problems.extend(idle_findings(document, commit_dates(trace.changed, config.date_timezone)[0], today))
         findings.extend(problems)
         if fix and new_values:
-            line, edits = _rewrite_dates(state, document, new_values, [p for p in problems if p.code in _BACKFILLED])
-            lines.extend([line] if line else [])
-            applied.extend(edits)
-    return without_resolved(findings, applied), lines
+            fixes.extend(_date_fix(document, new_values, [p for p in problems if p.code in _BACKFILLED]))
+    return findings, fixes
 
 
 def last_changes(state: RepositoryState, paths: list[str], need_created: bool = False
@@ -353,7 +346,7 @@ def idle_findings(document: Spec, last_change: date, today: date) -> list[Findin
 _BACKFILLED = ("SH301", "SH108", "SH109")  # what writing the dates history gives settles
 
 
-def _judge(document: Spec, trace: Trace | None, today: date, zone: str) -> tuple[list[Finding], dict[str, str]]:
+def judge_dates(document: Spec, trace: Trace | None, today: date, zone: str) -> tuple[list[Finding], dict[str, str]]:
     """Findings for the Updated date against history (None: the staged change edits the content today),
     and the values a backfill would write."""
     updated_name, created_name = document.doc_type.updated_field, document.doc_type.created_field

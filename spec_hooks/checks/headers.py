@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _ERROR_ORDER = ("enum", "const", "format", "pattern", "minLength", "maxLength", "type")
 
 
-def check_paths(project: Project, paths: list[str], whole_repository: bool, fixes: Fixes | None = None,
+def check_paths(project: Project, paths: list[str], whole_repository: bool, today: date, fixes: Fixes | None = None,
                 base: str | None = None) -> list[Finding]:
     """Each file's header; then, across files, duplicate IDs, the lifecycle and relations (whose fixes,
     the missing sides, go into `fixes`)."""
@@ -36,7 +36,6 @@ def check_paths(project: Project, paths: list[str], whole_repository: bool, fixe
     findings: list[Finding] = []
     documents: list[Spec] = []
     specs: list[Spec] = []
-    today = config.today()
     store = project.documents
     if len(paths) > CACHE_FROM:
         store.open_cache()

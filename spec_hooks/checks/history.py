@@ -8,15 +8,11 @@ that a merge threw away never produced a blob in the chain, so it does not count
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from pathlib import Path
 
-from spec_hooks.findings import SpecHooksError
 from spec_hooks.repo.history import Change, Commit
-from spec_hooks.source import inside
 
 ZERO_BLOB = "0" * 40
 
@@ -275,43 +271,14 @@ def _line_with_trailing_blanks(data: bytes, line: bytes) -> bool:
     return False
 
 
-_FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_MAX_IGNORE_FILE = 1 << 20
-
-
-def read_ignored_revisions(root: Path, name: str) -> set[str]:
-    """Commits listed in `.git-blame-ignore-revs` (or the configured file): never content changes.
-    As for `git blame --ignore-revs-file`, each line names one commit by its full id; the file must lie
-    inside the repository. A missing file is an empty list."""
-    path = root / name
-    if not inside(root, path) or path == root:
-        raise SpecHooksError(f"dates.ignore_revs_file: {name!r} is outside the repository")
-    try:
-        if not path.is_file():
-            return set()
-        with open(path, "rb") as stream:
-            data = stream.read(_MAX_IGNORE_FILE + 1)
-    except OSError:
-        return set()
-    if len(data) > _MAX_IGNORE_FILE:
-        raise SpecHooksError(f"{name}: larger than 1 MiB; it should list commit ids, one per line")
-    revisions = set()
-    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
-        entry = line.split("#", 1)[0].strip().lower()
-        if entry and not _FULL_ID.fullmatch(entry):
-            raise SpecHooksError(f"{name}:{number}: {entry[:50]!r} is not a full commit id "
-                                 "(git blame --ignore-revs-file rejects it too)")
-        if entry:
-            revisions.add(entry)
-    return revisions
-
-
 def commit_dates(commit: Commit, zone: str) -> tuple[date, date]:
     """The author and committer dates of a commit, in the author's time zone unless configured otherwise."""
+    tz_author: tzinfo | None
+    tz_committer: tzinfo | None
     if zone == "utc":
         tz_author = tz_committer = timezone.utc
     elif zone == "local":
-        tz_author = tz_committer = datetime.now().astimezone().tzinfo  # type: ignore[assignment]
+        tz_author = tz_committer = None  # the machine's zone at that instant (its offset then, not today's)
     else:
         offset = commit.author_offset if zone == "author" else commit.committer_offset
         tz_author = tz_committer = _offset(offset)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import sys
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from spec_hooks.document import BODY, Document
 from spec_hooks.documents import Spec
 from spec_hooks.escape import literal
 from spec_hooks.findings import Finding
-from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
+from spec_hooks.fix import Edit, FileFix
 from spec_hooks.paths import destination, resolve_link, split_target
 from spec_hooks.source import Source
 
@@ -46,14 +45,21 @@ class Block:
     newline: str = "\n"
 
 
-def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool = False) -> tuple[list[Finding], list[str]]:
-    """SH401 for every block that differs from what the specs' headers make of it; with `fix`, the
-    blocks rewritten instead (one line per file)."""
+NO_BLOCK = (f"spec-hooks: note: no <!-- {MARKER} --> block in any tracked Markdown file: put one (with its "
+            f"closing <!-- /{MARKER} -->) where the catalogue belongs")
+
+
+@dataclass(frozen=True)
+class IndexCheck:
+    findings: list[Finding]  # SH401 for each block out of date (the rewrite in `fixes`), SH402 for marker problems
+    fixes: list[FileFix]  # each file's blocks rewritten as generated, checked by reading them back
+    blocks: int  # index blocks found (none: the command says where one belongs)
+
+
+def check_index(project: Project, catalogue: Catalogue) -> IndexCheck:
+    """SH401 for every block that differs from what the specs' headers make of it, with its rewrite."""
     project.documents.open_cache()  # before the first read: documents read earlier are not looked up in it
     blocks, findings = find_blocks(project, catalogue)
-    if not blocks and not findings and not quiet:
-        print(f"spec-hooks: note: no <!-- {MARKER} --> block in any tracked Markdown file: put one (with its "
-              f"closing <!-- /{MARKER} -->) where the catalogue belongs", file=sys.stderr)
     edits: dict[str, list[Edit]] = {}
     sources: dict[str, Source] = {}
     contents: dict[str, list[str]] = {}  # every block of a file as it must read after the fix, in order
@@ -67,16 +73,13 @@ def check_index(project: Project, catalogue: Catalogue, fix: bool, quiet: bool =
         findings.append(finding)
         edits.setdefault(block.source.path, []).append(Edit(block.start, block.end, current, wanted, (finding,)))
         sources[block.source.path] = block.source
-    if not fix:
-        return findings, []
     defaults = Options(project.config.index_group, project.config.index_graph)
     marker_problems = {path: sorted(finding.message for finding in findings
                                     if finding.path == path and finding.code == "SH402") for path in edits}
-    lines, applied = write_fixes(project.root, [
-        FileFix(path, sources[path].text, file_edits,
-                partial(_blocks_hold, path, contents[path], defaults, marker_problems[path]), "rewrote the index")
-        for path, file_edits in edits.items()])
-    return without_resolved(findings, applied), lines
+    fixes = [FileFix(path, sources[path].text, file_edits,
+                     partial(_blocks_hold, path, contents[path], defaults, marker_problems[path]), "rewrote the index")
+             for path, file_edits in sorted(edits.items())]
+    return IndexCheck(findings, fixes, len(blocks))
 
 
 def _blocks_hold(path: str, expected: list[str], defaults: Options, problems_before: list[str], new_text: str) -> str | None:

@@ -14,7 +14,7 @@ from spec_hooks.document import Document
 from spec_hooks.documents import Spec, placeholder_of
 from spec_hooks.escape import literal
 from spec_hooks.findings import Finding
-from spec_hooks.fix import Edit, FileFix, write_fixes
+from spec_hooks.fix import Edit, FileFix
 from spec_hooks.header import Field, extract_header
 from spec_hooks.markdown import shown_text
 from spec_hooks.paths import destination, resolve_link
@@ -313,10 +313,10 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
     return Edit(line_end, line_end, "", f"{newline}{marker}**{key}:** {value}{trailing}", resolves)
 
 
-def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], list[Edit]]:
-    """Apply the missing sides through the verified writer: one line per file, and the edits applied."""
+def relation_fixes(project: Project, fixes: Fixes) -> list[FileFix]:
+    """The missing sides as each file's edits, checked by reading the header back (the session writes them)."""
     files = []
-    for path, planned in fixes.items():
+    for path, planned in sorted(fixes.items()):
         spec = spec_of(project, path)
         if spec is None:
             continue
@@ -328,7 +328,7 @@ def write_relation_fixes(project: Project, fixes: Fixes) -> tuple[list[str], lis
         wanted = [(key, value) for key, values in by_key.items() for value in values]
         files.append(FileFix(path, spec.source.text, [edit for edit in edits if edit is not None], relations_hold(wanted),
                              f"added {len(wanted)} relation{'s' * (len(wanted) != 1)}"))
-    return write_fixes(project.root, files)
+    return files
 
 
 def relations_hold(wanted: Sequence[tuple[str, str]]) -> Callable[[str], str | None]:

@@ -4,19 +4,19 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from spec_hooks.cache import LINKS_FILE, LinkResults
 from spec_hooks.catalogue import Catalogue
 from spec_hooks.checks.lifecycle import unstable_link
-from spec_hooks.checks.link_results import LinkResults, blob_without_reading, dependencies_of, target_states
+from spec_hooks.checks.link_results import blob_without_reading, dependencies_of, target_states
 from spec_hooks.document import BODY, CACHE_FROM, Document
 from spec_hooks.findings import ERROR, WARNING, Finding, SpecHooksError, checked
-from spec_hooks.fix import Edit, FileFix, without_resolved, write_fixes
+from spec_hooks.fix import Edit, FileFix
 from spec_hooks.markdown import Anchors, Link, github_slug, line_start, parse
 from spec_hooks.paths import (
     destination,
@@ -145,7 +145,10 @@ class Repository:
     @cached_property
     def heading_changes(self) -> dict[str, dict[str, str | None]]:
         """For each Markdown file the staged change edits: the anchors it loses, each with the anchor
-        that replaces it when the change renames one heading at the same place (None: removed)."""
+        that replaces it when the change renames one heading at the same place (None: removed). No
+        change outside git (the check's pure tables run on a repository given as data)."""
+        if not self.project.in_git:
+            return {}
         snapshot = self.project.snapshot
         edited = {path: blob for path, blob in snapshot.staged_changes[2].items()
                   if path.lower().endswith(_MARKDOWN) and path in self.entries}
@@ -196,11 +199,12 @@ class Outcome:
         return [] if finding is None else [finding]
 
 
-def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> tuple[list[Finding], list[str]]:
-    """The findings, and (with `fix`) one line per file the fixer rewrote or had to leave alone."""
+def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> tuple[list[Finding], list[FileFix]]:
+    """The findings, and each file's link rewrites as data (the session writes them, `fix.apply_fixes`).
+    `fix`: fixes are wanted, so no finding is replayed from the kept results (they keep no fixes)."""
     repository = Repository.load(project)
     ignore = _ignore_patterns(project)
-    results = _kept_results(repository) if not fix and len(paths) > CACHE_FROM else None
+    results = _kept_results(repository, whole) if not fix and len(paths) > CACHE_FROM else None
     outcome = Outcome()
     to_check = paths if results is None else _replayed(repository, results, paths, outcome)
     project.documents.read_all(to_check, (BODY,))
@@ -210,21 +214,31 @@ def check_links(project: Project, paths: list[str], whole: bool, fix: bool) -> t
         outcome.findings.extend(found)
         if results is not None:
             _keep(repository, results, path, found, len(outcome.untracked) > untracked)
-    if results is not None:
-        results.save(whole)
     if not whole and (repository.renames or repository.deletes or repository.heading_changes):
         for path in _referrers(repository, set(paths)):
             checked(path, partial(_check_file, repository, path, ignore, outcome, only_moved=True))
     outcome.findings.extend(_classify_untracked(repository, outcome.untracked))
-    lines, applied = _apply_fixes(repository.project.root, outcome) if fix else ([], [])
-    return without_resolved(outcome.findings, applied), lines
+    return outcome.findings, _file_fixes(outcome)
 
 
-def _kept_results(repository: Repository) -> LinkResults:
+def check_file(repository: Repository, path: str, ignore: Sequence[re.Pattern[str]] = ()
+               ) -> tuple[list[Finding], list[FileFix]]:
+    """One file's link findings and rewrites, from the repository as given (its index entries, staged
+    moves) and the file's text: what `check_links` does per file, before git is asked which untracked
+    targets are ignored."""
+    outcome = Outcome()
+    found = _check_file(repository, path, list(ignore), outcome)
+    return found + [finding for finding, _ in outcome.untracked], _file_fixes(outcome)
+
+
+def _kept_results(repository: Repository, whole: bool) -> LinkResults:
     project = repository.project
     project.contents.know_regular_files()
     shared = (project.config, project.contents.under_pre_commit, sorted(repository.unmerged), repository.own_urls)
-    return LinkResults(project, target_states(repository), shared, (repository.renames, sorted(repository.deletes)))
+    results = LinkResults(project.snapshot.cache_folder(LINKS_FILE), project.root, target_states(repository), shared,
+                          (repository.renames, sorted(repository.deletes)), whole)
+    project.documents.remember(results)  # saved with the documents, once, at the run's end
+    return results
 
 
 def _replayed(repository: Repository, results: LinkResults, paths: list[str], outcome: Outcome) -> list[str]:
@@ -699,13 +713,12 @@ def _referrers(repository: Repository, already: set[str]) -> list[str]:
     return [path for path in found if path not in already and not excluded(path)]
 
 
-def _apply_fixes(root: Path, outcome: Outcome) -> tuple[list[str], list[Edit]]:
-    """Rewrite each file's links through the edit model, on the text they were computed on (a worker's
-    reading, in a parallel run); one line per file, and the edits applied."""
-    return write_fixes(root, [
+def _file_fixes(outcome: Outcome) -> list[FileFix]:
+    """Each file's link rewrites, on the text they were computed on, with the check of their result."""
+    return [
         FileFix(path, outcome.checked[path], edits, partial(_links_resolve, path, edits=edits, intended=outcome.intended),
                 f"rewrote {len(set(edits))} link{'s' if len(set(edits)) > 1 else ''}")
-        for path, edits in outcome.fixes.items()])
+        for path, edits in sorted(outcome.fixes.items())]
 
 
 def _links_resolve(path: str, new_text: str, edits: list[Edit], intended: dict[Edit, str]) -> str | None:

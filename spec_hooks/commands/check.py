@@ -47,15 +47,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not project.in_git and any(family != "headers" for family in families):
             raise SpecHooksError("not inside a git repository: links and dates need git (or pass --skip links --skip dates)")
         findings: list[Finding] = []
+        today = project.config.today()  # the run's one reading of the clock
         if "headers" in families:
-            findings.extend(check_paths(project, paths, whole, base=args.base))
+            findings.extend(check_paths(project, paths, whole, today, base=args.base))
         if "links" in families:
             findings.extend(check_links(project, checked_for_links(project, paths), whole, fix=False)[0])
         if "dates" in families:
             state = RepositoryState(project)
-            findings.extend(verify(state, paths, fix=False, header_problems="headers" not in families)[0])
+            findings.extend(verify(state, paths, today, fix=False, header_problems="headers" not in families)[0])
         if "index" in families and whole:
-            findings.extend(check_index(project, project.catalogue, fix=False, quiet=True)[0])
+            findings.extend(check_index(project, project.catalogue).findings)
         return finish(findings, output_of(args), project, paths, families)
 
     return guarded(run)

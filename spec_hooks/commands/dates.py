@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from spec_hooks.arguments import CommandParser
 from spec_hooks.checks.dates import RepositoryState, bump, fixed_by_earlier_hooks, verify
 from spec_hooks.findings import SpecHooksError
+from spec_hooks.fix import apply_fixes
 from spec_hooks.run import add_common_arguments, finish, guarded, open_project, output_of, parse_arguments, select_files
 
 
@@ -30,10 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.check:
             paths += fixed_by_earlier_hooks(project, paths)
         state = RepositoryState(project)
-        if args.check:
-            findings, lines = verify(state, paths, args.fix)
-        else:
-            findings, lines = bump(state, paths)
+        today = project.config.today()  # the run's one reading of the clock
+        findings, fixes = verify(state, paths, today, args.fix) if args.check else bump(state, paths, today)
+        findings, lines = apply_fixes(project.root, findings, fixes)
         output = output_of(args, fixing=args.fix or not args.check)
         return finish(findings, output, project, paths, ("dates",) if args.check else (), lines)
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.checks.headers import check_paths
-from spec_hooks.checks.lifecycle import Fixes, write_relation_fixes
-from spec_hooks.fix import without_resolved
+from spec_hooks.checks.lifecycle import Fixes, relation_fixes
+from spec_hooks.fix import apply_fixes
 from spec_hooks.run import add_common_arguments, finish, guarded, open_project, output_of, parse_arguments, select_files
 
 
@@ -23,11 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames)
         fixes: Fixes = {}
-        findings = check_paths(project, paths, whole, fixes, args.base)
+        findings = check_paths(project, paths, whole, project.config.today(), fixes, args.base)
         lines: list[str] = []
         if args.fix and fixes:
-            lines, applied = write_relation_fixes(project, fixes)
-            findings = without_resolved(findings, applied)
+            findings, lines = apply_fixes(project.root, findings, relation_fixes(project, fixes))
         output = output_of(args, fixing=args.fix)
         return finish(findings, output, project, paths, ("headers",), lines)
 

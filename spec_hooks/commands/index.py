@@ -6,8 +6,9 @@ import sys
 from collections.abc import Sequence
 
 from spec_hooks.arguments import CommandParser
-from spec_hooks.checks.index import GROUPS, Options, catalogue_json, check_index, render
+from spec_hooks.checks.index import GROUPS, NO_BLOCK, Options, catalogue_json, check_index, render
 from spec_hooks.findings import SpecHooksError
+from spec_hooks.fix import apply_fixes
 from spec_hooks.run import add_common_arguments, finish, guarded, open_project, output_of, parse_arguments
 
 
@@ -39,7 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stdout.write(render(project, specs, options, ""))
             return 0
         output = output_of(args, fixing=args.fix)
-        findings, lines = check_index(project, catalogue, fix=args.fix, quiet=args.quiet)
+        checked = check_index(project, catalogue)
+        if not checked.blocks and not checked.findings and not args.quiet:
+            print(NO_BLOCK, file=sys.stderr)
+        findings, lines = (apply_fixes(project.root, checked.findings, checked.fixes) if args.fix
+                           else (checked.findings, []))
         return finish(findings, output, project, [], ("index",), lines)
 
     return guarded(run)

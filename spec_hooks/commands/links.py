@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from spec_hooks.arguments import CommandParser
 from spec_hooks.checks.links import check_links
+from spec_hooks.fix import apply_fixes
 from spec_hooks.run import (
     add_common_arguments,
     add_hook_argument,
@@ -29,7 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run() -> int:
         project = open_project(args.config)
         paths, whole = select_files(project, args.filenames, args.hook)
-        findings, lines = check_links(project, checked_for_links(project, paths), whole, args.fix)
+        findings, fixes = check_links(project, checked_for_links(project, paths), whole, args.fix)
+        findings, lines = apply_fixes(project.root, findings, fixes) if args.fix else (findings, [])
         output = output_of(args, fixing=args.fix)
         return finish(findings, output, project, paths, ("links",), lines)
 

@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SpecHooksError(f"--days must be 0 or more, not {days}")
         paths, _ = select_files(project, args.filenames)
         found = stale_specs(project, paths, days)
+        project.save()  # what history's walk judged is kept for the next run
         print({"text": as_text, "markdown": as_markdown, "json": as_json}[args.format](found, days), end="")
         return 0
 

@@ -1,4 +1,5 @@
-"""The history the date checks read: one streamed `git log` over HEAD, parsed into commits."""
+"""The history the date checks read: one streamed `git log` over HEAD, parsed into commits; and the
+commits the repository says are never content changes (`.git-blame-ignore-revs`)."""
 from __future__ import annotations
 
 import contextlib
@@ -7,11 +8,13 @@ import re
 import secrets
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 from spec_hooks.findings import SpecHooksError
 from spec_hooks.repo.runner import Git
 from spec_hooks.repo.snapshot import decode_path
+from spec_hooks.source import inside
 
 
 class Change(NamedTuple):  # a tuple, not a dataclass: tens of thousands are made in one history pass
@@ -232,3 +235,34 @@ def _paths(body: bytes, at: int, count: int) -> tuple[list[str], int]:
         paths.append(decode_path(body[at:end]))
         at = end + 1
     return paths, at
+
+
+_FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_MAX_IGNORE_FILE = 1 << 20
+
+
+def read_ignored_revisions(root: Path, name: str) -> set[str]:
+    """Commits listed in `.git-blame-ignore-revs` (or the configured file): never content changes.
+    As for `git blame --ignore-revs-file`, each line names one commit by its full id; the file must lie
+    inside the repository. A missing file is an empty list."""
+    path = root / name
+    if not inside(root, path) or path == root:
+        raise SpecHooksError(f"dates.ignore_revs_file: {name!r} is outside the repository")
+    try:
+        if not path.is_file():
+            return set()
+        with open(path, "rb") as stream:
+            data = stream.read(_MAX_IGNORE_FILE + 1)
+    except OSError:
+        return set()
+    if len(data) > _MAX_IGNORE_FILE:
+        raise SpecHooksError(f"{name}: larger than 1 MiB; it should list commit ids, one per line")
+    revisions = set()
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        entry = line.split("#", 1)[0].strip().lower()
+        if entry and not _FULL_ID.fullmatch(entry):
+            raise SpecHooksError(f"{name}:{number}: {entry[:50]!r} is not a full commit id "
+                                 "(git blame --ignore-revs-file rejects it too)")
+        if entry:
+            revisions.add(entry)
+    return revisions
