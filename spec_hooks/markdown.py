@@ -18,7 +18,7 @@ import string
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -73,10 +73,23 @@ class Anchors:
     explicit: frozenset[str]  # `<a name>` and `id=` of raw HTML
 
     def __contains__(self, fragment: str) -> bool:
-        return fragment == "top" or fragment in self.explicit or fragment in self.headings
+        return fragment == "top" or fragment in self.explicit or fragment in self._headings
 
     def all(self) -> list[str]:
         return [*self.headings, *sorted(self.explicit)]
+
+    @cached_property
+    def _headings(self) -> frozenset[str]:
+        """The headings as a set: a file of 2,000 links into 2,000 headings asks 2,000 times."""
+        return frozenset(self.headings)
+
+    @cached_property
+    def by_lower_case(self) -> dict[str, str]:
+        """Each anchor by its lower case, the first of `all()` that has it (a fragment in the wrong case)."""
+        lowered: dict[str, str] = {}
+        for anchor in self.all():
+            lowered.setdefault(anchor.lower(), anchor)
+        return lowered
 
 
 @dataclass

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
 _MARKDOWN = (".md", ".markdown")
 _SHOWN = 80  # characters of a link or fragment quoted in a message
+SUGGESTED_AT_MOST = 100  # "did you mean" searches per file; past them a finding says it has none
 
 
 @dataclass
@@ -182,6 +183,13 @@ class Outcome:
     checked: dict[str, str] = field(default_factory=dict)  # the text each file's fixes were computed on
     intended: dict[Edit, str] = field(default_factory=dict)  # what each fix's destination must resolve to
     untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
+    searched: dict[str, int] = field(default_factory=dict)  # "did you mean" searches made, by file
+
+    def may_suggest(self, path: str) -> bool:
+        """Whether `path` may have one more "did you mean" search (each is linear in the target's size)."""
+        done = self.searched.get(path, 0)
+        self.searched[path] = done + 1
+        return done < SUGGESTED_AT_MOST
 
     def record(self, source: Source, link: Link, finding: Finding | None, fix: Edit | None) -> list[Finding]:
         """Keep a link's fix (with the text it was computed on); the finding to report, if any.
@@ -612,6 +620,8 @@ def _check_fragment(
             lost = fragment if fragment in changes or still_there else fragment.lower()
             if lost in changes:
                 verdict = _lost_heading(fragment, resolved, changes[lost], still_there)
+        if verdict is not None and verdict.unknown and isinstance(found, Anchors):
+            verdict = replace(verdict, message=verdict.message + _anchor_hint(fragment, found, outcome, source.path))
         return (None, None) if verdict is None else _fragment_finding(source, link, resolved, verdict, outcome)
     line_anchor = _LINE_ANCHOR.fullmatch(fragment)
     if line_anchor is None:
@@ -636,6 +646,7 @@ class Verdict:
     message: str
     anchor: str | None = None
     code: str = "SH211"
+    unknown: bool = False  # the fragment names nothing: a "did you mean" may follow
 
 
 def _lost_heading(fragment: str, resolved: str, renamed: str | None, still_there: bool = False) -> Verdict:
@@ -654,18 +665,26 @@ def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> Ver
         return Verdict(f"cannot check #{shown}: {resolved!r} {found}")
     if fragment in found:
         return None
-    lowered = [anchor for anchor in found.all() if anchor.lower() == fragment.lower()]
-    if lowered:
-        return Verdict(f"#{shown} matches the anchor #{visible(lowered[0])} of {resolved!r} only when case is ignored: "
-                       "github.com finds it, GitLab, previews and site generators do not", lowered[0])
+    lowered = found.by_lower_case.get(fragment.lower())
+    if lowered is not None:
+        return Verdict(f"#{shown} matches the anchor #{visible(lowered)} of {resolved!r} only when case is ignored: "
+                       "github.com finds it, GitLab, previews and site generators do not", lowered)
+    return Verdict(f"#{shown} matches no heading or anchor in {resolved!r}", unknown=True)
+
+
+def _anchor_hint(fragment: str, found: Anchors, outcome: Outcome, path: str) -> str:
+    """": did you mean #x?" for a fragment that names nothing: the heading its text would make, else the
+    closest anchor. A search compares with every anchor of the target, so a file gets `SUGGESTED_AT_MOST`
+    of them (a file of thousands of broken links into a file of thousands of headings stays linear)."""
+    slug = github_slug(fragment)
+    if slug != "top" and slug in found:
+        return f": did you mean #{visible(slug)}?"
+    if not outcome.may_suggest(path):
+        return f" (no \"did you mean\": over {SUGGESTED_AT_MOST} searched in this file)"
     import difflib
 
-
-    options = found.all()
-    slug = github_slug(fragment)
-    close = [slug] if slug in options else difflib.get_close_matches(fragment.lower(), options, n=1, cutoff=0.6)
-    hint = f": did you mean #{visible(close[0])}?" if close else ""
-    return Verdict(f"#{shown} matches no heading or anchor in {resolved!r}{hint}")
+    close = difflib.get_close_matches(fragment.lower(), found.all(), n=1, cutoff=0.6)
+    return f": did you mean #{visible(close[0])}?" if close else ""
 
 
 def _fragment_finding(
