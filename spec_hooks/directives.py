@@ -41,6 +41,7 @@ class Directive:
 def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) -> tuple[list[Directive], list[Finding]]:
     """The directives of a file's `spec-hooks:` comments, and SH004 for those not understood."""
     directives, problems = [], []
+    searches = _Searches()
     # In text order: the parse meets footnotes after the rest, and `enable` must follow its `disable`.
     for start, end, comment in sorted(comments):
         body = comment.removeprefix("<!--").removesuffix("-->").split("spec-hooks:", 1)[-1]
@@ -51,17 +52,36 @@ def read_directives(source: Source, comments: Iterable[tuple[int, int, str]]) ->
         if not words or words[0] not in KINDS:
             given = words[0] if words else ""
             problems.append(source.finding(start, "SH004", f"unknown directive {given[:40]!r}"
-                                           f"{did_you_mean(given, list(KINDS))} (known: {', '.join(KINDS)})", WARNING))
+                                           f"{searches.hint(given, rule=False)} (known: {', '.join(KINDS)})", WARNING))
             continue
         unknown = [word for word in words[1:] if not rules.is_known(word)]
         for word in unknown:
             problems.append(source.finding(start, "SH004", f"unknown rule {word[:80]!r} in the directive"
-                                           f"{did_you_mean(word, rules.all_names())}", WARNING))
+                                           f"{searches.hint(word, rule=True)}", WARNING))
         codes = rules.codes_for(words[1:]) if len(words) > 1 else None
         if codes is not None and not codes:
             continue  # only unknown rules: reported above, suppresses nothing
         directives.append(Directive(words[0], codes, line, source.position(max(start, end - 1))[0], column))
     return directives, problems
+
+
+SEARCHED_AT_MOST = 100  # distinct unknown words of a file given a "did you mean" (each compares with every name)
+
+
+class _Searches:
+    """The "did you mean" of a file's unknown words: once per word, for at most SEARCHED_AT_MOST words
+    (20,000 unclosed openers on one line are 60,000 unknown words; their findings stay, their searches
+    do not multiply)."""
+
+    def __init__(self) -> None:
+        self._hints: dict[tuple[str, bool], str] = {}
+
+    def hint(self, word: str, rule: bool) -> str:
+        """The hint for an unknown rule (`rule`) or an unknown kind of directive."""
+        if (word, rule) not in self._hints:
+            searched = len(self._hints) < SEARCHED_AT_MOST
+            self._hints[word, rule] = did_you_mean(word, rules.all_names() if rule else list(KINDS)) if searched else ""
+        return self._hints[word, rule]
 
 
 class Suppressions:

@@ -210,19 +210,20 @@ RULES: dict[str, Rule] = {
 }
 
 
+_CODE_OF = {word: rule.code for rule in RULES.values() for word in (rule.code, rule.name)}
+
+
 def is_known(code_or_name: str) -> bool:
-    return any(code_or_name in (rule.code, rule.name) for rule in RULES.values())
+    return code_or_name in _CODE_OF
 
 
 def all_names() -> list[str]:
-    return [word for rule in RULES.values() for word in (rule.code, rule.name)]
+    return list(_CODE_OF)
 
 
 def codes_for(codes_or_names: list[str]) -> frozenset[str]:
     """Map a configuration's mix of codes and names to codes."""
-    return frozenset(
-        rule.code for rule in RULES.values() if rule.code in codes_or_names or rule.name in codes_or_names
-    )
+    return frozenset(_CODE_OF[word] for word in codes_or_names if word in _CODE_OF)
 
 
 FAMILY_OF_DIGIT = {"1": "headers", "2": "links", "3": "dates", "4": "index"}  # SH1xx, SH2xx, SH3xx, SH4xx

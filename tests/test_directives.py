@@ -121,3 +121,19 @@ def test_each_finding_is_looked_up_not_searched_for() -> None:
     kept = apply_directives(findings, {"a.md": (directives, [])}, frozenset({"links"}))
     assert sum(finding.code == "SH201" for finding in kept) == count // 2
     assert sum(finding.code == "SH205" for finding in kept) == 0
+
+
+def test_did_you_mean_for_unknown_words_is_searched_once_per_word_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unclosed openers repeat the same few unknown words thousands of times (N20): each word is searched
+    once, and a file gets at most SEARCHED_AT_MOST searches, however many distinct words it holds; every
+    unknown word still has its finding."""
+    from spec_hooks import directives
+
+    searched: list[str] = []
+    real = directives.did_you_mean
+    monkeypatch.setattr(directives, "did_you_mean", lambda word, known: searched.append(word) or real(word, known))
+    distinct = [f"rule-{i}" for i in range(directives.SEARCHED_AT_MOST + 50)]
+    text = "# A\n\n<!-- spec-hooks: disable " + " ".join(distinct * 3) + " -->\n"
+    _, problems = read_directives(Source("a.md", text), parse(text).directives)
+    assert len(problems) == 3 * len(distinct)
+    assert len(searched) == directives.SEARCHED_AT_MOST == len(set(searched))
