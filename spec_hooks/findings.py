@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TypeVar
 
 ERROR = "error"
@@ -19,6 +20,10 @@ class Finding:
     severity: str = ERROR
     fixable: bool = field(default=True, compare=False)  # False: the rule's fixer would not fix this one
 
+
+# `Finding`'s own order (its compared fields), as a sort key read at C speed: 100,000 findings of one file
+# sorted by the dataclass's generated `__lt__` took two seconds.
+IN_ORDER = attrgetter("path", "line", "column", "code", "message", "severity")
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from spec_hooks import PROJECT_URL, __version__
-from spec_hooks.findings import ERROR, WARNING, Finding
+from spec_hooks.findings import ERROR, IN_ORDER, WARNING, Finding
 from spec_hooks.rules import RULES
 
 FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
@@ -348,7 +348,7 @@ def collapsed(findings: Sequence[Finding]) -> list[Finding]:
         others = len(paths) - 1
         kept.append(replace(first, message=f"{first.message} (and so do {others} other file{'s' * (others != 1)}' "
                                            "dates)"))
-    return sorted([*kept, *(finding for finding in findings if finding.code not in crowded)])
+    return sorted([*kept, *(finding for finding in findings if finding.code not in crowded)], key=IN_ORDER)
 
 
 def advice(findings: Sequence[Finding]) -> list[str]:

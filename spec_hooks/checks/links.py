@@ -48,6 +48,7 @@ class Repository:
     deletes: set[str]
     unmerged: set[str] = field(default_factory=set)  # paths whose merge conflict is unresolved
     _suggestions: dict[str, str | None] = field(default_factory=dict)
+    _in_work_tree: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def load(cls, project: Project) -> Repository:
@@ -169,6 +170,13 @@ class Repository:
     @cached_property
     def catalogue(self) -> Catalogue:
         return self.project.catalogue
+
+    def in_work_tree(self, path: str) -> bool:
+        """Whether anything (a file, a folder, a dangling link) is at `path` in the work tree: asked once
+        per path, however many links name it."""
+        if path not in self._in_work_tree:
+            self._in_work_tree[path] = os.path.lexists(os.path.join(self.project.root, path))
+        return self._in_work_tree[path]
 
     def suggestion(self, resolved: str) -> str | None:
         if resolved not in self._suggestions:
@@ -489,7 +497,7 @@ def _check_path(
     if linked is not None and not inside(repository.project.root, repository.project.root / resolved):
         return source.finding(link.offset, "SH204", f"link {shown!r} goes through the symbolic link {linked!r}, "
                                                     "which leads outside the repository"), None
-    if os.path.lexists(repository.project.root / resolved):
+    if repository.in_work_tree(resolved):
         # Whether it is ignored or only untracked is asked of git once, for all such links (see _classify_untracked).
         outcome.untracked.append((source.finding(link.offset, "SH202", f"{resolved!r} is not tracked by git; git add it?"), resolved))
         return None, None
