@@ -181,7 +181,7 @@ class Document:
 
 _LINK_TYPES = (str, str, int, int, bool, str, bool)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as CommonMark (and Source.position) ends lines
-_KEPT_HEADER_AT_MOST = 8192  # characters: a longer header is read again when asked, not kept
+_KEPT_HEADER_AT_MOST = 1 << 20  # characters: a longer header is read again when asked, not kept
 
 
 def header_lines(document: Document) -> tuple[int, str] | None:
@@ -207,6 +207,20 @@ class HeaderText:
     def __init__(self, owners: Sequence[str], firsts: Sequence[int], lengths: Sequence[int], text: str) -> None:
         self.owners, self.firsts, self.text = owners, firsts, text
         self.starts = list(accumulate((length + 1 for length in lengths), initial=0))
+        self._breaks: dict[int, list[int]] = {}  # the line breaks of each owner's lines that held a string
+
+    def _number(self, owner: int, start: int) -> int:
+        """The line number of the line starting at `start` in `owner`'s lines: its line breaks are found
+        once, however many of its lines hold a string (a header of 10,000 items holding them all)."""
+        breaks = self._breaks.get(owner)
+        if breaks is None:
+            text, end = self.text, self.starts[owner + 1] - 1
+            breaks = self._breaks[owner] = []
+            at = text.find("\n", self.starts[owner], end)
+            while at >= 0:
+                breaks.append(at)
+                at = text.find("\n", at + 1, end)
+        return self.firsts[owner] + bisect_right(breaks, start - 1)
 
     @classmethod
     def of(cls, known: list[tuple[str, tuple[int, str]]]) -> HeaderText:
@@ -224,8 +238,7 @@ class HeaderText:
                 end = len(text) if end < 0 else end
                 if start not in found:
                     owner = bisect_right(self.starts, start) - 1
-                    number = self.firsts[owner] + text.count("\n", self.starts[owner], start)
-                    found[start] = (self.owners[owner], number, text[start:end])
+                    found[start] = (self.owners[owner], self._number(owner, start), text[start:end])
                 at = text.find(string, max(end, at + 1))  # a string that starts with a line break moves on too
         return [found[start] for start in sorted(found)]
 

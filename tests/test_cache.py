@@ -287,7 +287,7 @@ HEADER_LINES_CASES = [
     ("# T\n\n- **Spec ID:** a/b\n- **Status:** Draft\n\nBody **Spec ID:** x\n", (3, "- **Spec ID:** a/b\n- **Status:** Draft")),
     ("# T\r\n\r\n- **Spec ID:** a/b\r\n- **Status:** Draft\r\n", (3, "- **Spec ID:** a/b\r\n- **Status:** Draft\r")),
     ("# T\n\n- **Spec ID:** a/b", (3, "- **Spec ID:** a/b")),
-    ("# T\n\n- **Spec ID:** " + "x" * 9000 + "\n", None),  # too long to keep: read again when asked
+    ("# T\n\n- **Spec ID:** " + "x" * (1 << 20) + "\n", None),  # too long to keep: read again when asked
 ]
 
 
@@ -311,6 +311,20 @@ def test_header_text_finds_each_line_once_with_its_file_and_number() -> None:
     assert HeaderText.of([]).lines_holding(["a"]) == []
     # A wanted text that starts with a line break (a value spanning lines) is found and the search ends.
     assert headers.lines_holding(["\n- **Supersedes"]) == [("a.md", 3, "- **Spec ID:** a")]
+
+
+def test_header_text_numbers_every_line_of_a_large_header_in_one_pass() -> None:
+    """A header of 10,000 items each holding the wanted string: every line numbered right, the owner's line
+    breaks found once (not counted again from its start for each line: that was quadratic)."""
+    from spec_hooks.document import HeaderText
+
+    items = "\n".join(f"- **Key{i}:** value {i}" for i in range(10_000))
+    headers = HeaderText.of([("small.md", (3, "- **Key:** value")), ("big.md", (7, items))])
+    found = headers.lines_holding(["value"])
+    assert found[0] == ("small.md", 3, "- **Key:** value")
+    assert [number for _, number, _ in found[1:]] == list(range(7, 10_007))
+    assert found[-1] == ("big.md", 10_006, "- **Key9999:** value 9999")
+    assert headers._breaks[0] == [] and len(headers._breaks[1]) == 9_999  # found once per owner
 
 
 def _header_key(folder: Path) -> str:
