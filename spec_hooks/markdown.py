@@ -412,6 +412,12 @@ def _markdown() -> Any:
 def normalise(text: str) -> tuple[str, list[int]]:
     """The text as the parser reads it (line endings `\n`, no byte-order mark, NUL as U+FFFD, front matter
     blanked), and the original offset of each of its lines."""
+    src, starts, _ = _normalised(text)
+    return src, starts
+
+
+def _normalised(text: str) -> tuple[str, list[int], list[int]]:
+    """`normalise`, and the indexes of the lines blanked for nesting deeper than `DEEPEST` columns."""
     starts = [0]
     pieces = []
     at = 1 if text.startswith("\ufeff") else 0
@@ -423,7 +429,41 @@ def normalise(text: str) -> tuple[str, list[int]]:
     pieces.append(text[at:])
     starts[0] = first
     lines_ = _blank_front_matter(pieces)
-    return "\n".join(lines_).replace("\0", "\ufffd") + "\n", starts
+    too_deep = _too_deep(lines_)
+    for index in too_deep:
+        lines_[index] = ""
+    return "\n".join(lines_).replace("\0", "\ufffd") + "\n", starts, too_deep
+
+
+# Containers deeper than any real document: in 1,279 real documents (the corpus's repositories and
+# histories) lists and block quotes nest at most 7 deep, and no line outside a code fence is indented more
+# than 48 columns. A line whose container markers and indentation reach DEEPEST columns is read as blank:
+# mistune copies the text of every level it descends (a list 10,000 levels deep, 100 MB, took minutes and
+# gigabytes), and what lies that deep is no document's content. One finding says which lines were not read.
+DEEPEST = 256
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t>]|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))*")
+_MAY_OPEN = frozenset(" \t>-+*0123456789")
+
+
+def _too_deep(lines_: list[str]) -> list[int]:
+    """The lines whose leading container markers and indentation span DEEPEST columns or more (a tab
+    counts for 4 at most: a line shorter than DEEPEST / 4 cannot)."""
+    shortest = DEEPEST // 4
+    found = []
+    for index, line in enumerate(lines_):
+        if len(line) >= shortest and line[0] in _MAY_OPEN:
+            prefix = _CONTAINER_PREFIX.match(line, 0, DEEPEST).group()  # type: ignore[union-attr]
+            if len(prefix) >= DEEPEST or ("\t" in prefix and len(prefix.expandtabs(4)) >= DEEPEST):
+                found.append(index)
+    return found
+
+
+def _unread_problem(text: str, starts: list[int], too_deep: list[int]) -> Problem:
+    first, last = too_deep[0] + 1, too_deep[-1] + 1
+    where = f"line {first}" if len(too_deep) == 1 else f"{len(too_deep)} lines from line {first} to {last}"
+    return Problem(starts[too_deep[0]] if too_deep[0] < len(starts) else len(text), "SH214",
+                   f"{where} not checked: nested {DEEPEST} columns deep or more (lists, block quotes, indentation), "
+                   "deeper than any real document; links there are not read")
 
 
 _LINE_ENDING = re.compile(r"\r\n?|\n")
@@ -447,17 +487,23 @@ def _blank_front_matter(lines_: list[str]) -> list[str]:
 def parse_tokens(text: str) -> tuple[list[dict[str, Any]], Any]:
     """The block tokens of `text` (inline text not yet parsed), each with its `_at`, and the parser's env."""
     markdown = _markdown()
-    src, starts = normalise(text)
+    src, starts, too_deep = _normalised(text)
     state = _State()
     state.process(src)
     state.base = [*starts, *[len(text)] * (len(state.starts) - len(starts))]
+    if too_deep:
+        state.env["_unread"] = [_unread_problem(text, starts, too_deep)]
     for hook in markdown.before_parse_hooks:
         hook(markdown, state)
     try:
         markdown.block.parse(state)
     except RecursionError:
+        state.env.setdefault("_unread", []).append(Problem(0, "SH214", _NOT_READ))
         return [], state.env
     return state.tokens, state.env
+
+
+_NOT_READ = "not checked: nested too deeply for the Markdown reader; no link of this file was read"
 
 
 def parse(text: str) -> Parsed:
@@ -471,9 +517,11 @@ def parse_from_tokens(text: str, tokens: list[dict[str, Any]], env: dict[str, An
         walker.blocks(tokens)
         walker.footnotes()
     except RecursionError:
-        pass
+        walker.parsed.problems.append(Problem(0, "SH214", "not all checked: nested too deeply for the Markdown "
+                                                          "reader; some links of this file were not read"))
     walker.definitions()
     parsed = walker.parsed
+    parsed.problems.extend(env.get("_unread", []))
     parsed.links.sort(key=lambda link: link.offset)
     parsed.headings.sort(key=lambda heading: heading.offset)
     return parsed

@@ -54,6 +54,10 @@ def shapes(size: int) -> dict[str, str]:
         "html headings": repeat("<h2>a</h2>\n"),
         "one long tag of hyphenated words": "<a " + repeat("b-") + ">\n",
         "one long inline tag of dotted words": "x <span " + repeat("b.") + ">\n",
+        # Nesting: a list that keeps going deeper, block quotes and list markers deeper than DEEPEST on every line.
+        "a list ever deeper": "".join("  " * (index % 300) + "- [a](a.md)\n" for index in range(size // 300)),
+        "deep block quotes on every line": repeat(">" * 300 + " [a](a.md)\n"),
+        "deep list markers on every line": repeat("- " * 150 + "[a](a.md)\n"),
     }
 
 
@@ -134,3 +138,60 @@ def test_heading_renames_take_linear_time() -> None:
     old, interleaved = headings(20_000)
     renamed = heading_renames(Anchors(old, frozenset()), Anchors(interleaved, frozenset()))
     assert renamed["h0"] == "g0" and "h1" not in renamed
+
+
+def _nested_list(levels: int, after: str = "") -> str:
+    return "# N\n\n[first](a.md)\n\n" + "".join("  " * level + f"- [l{level}](l{level}.md)\n" for level in range(levels)) + after
+
+
+def test_nesting_deeper_than_any_document_is_reported_once_and_the_rest_is_read() -> None:
+    """Lines whose containers reach DEEPEST columns are read as blank: one SH214 names them, links above and
+    below them are read, links in them are not (none is made up from their text)."""
+    from spec_hooks.markdown import DEEPEST
+
+    deep_from = DEEPEST // 2 - 1  # two columns a level, and the marker's two: `- ` counts as nesting too
+    text = _nested_list(deep_from + 50, after="\n[after](after.md)\n")
+    parsed = parse(text)
+    problems = [problem for problem in parsed.problems if problem.code == "SH214"]
+    assert len(problems) == 1
+    first_deep = 5 + deep_from  # the title, a blank, [first], a blank, then one line a level
+    assert problems[0].message.startswith(f"50 lines from line {first_deep} to {first_deep + 49} not checked")
+    assert text[problems[0].offset :].startswith(" " * (DEEPEST - 2) + f"- [l{deep_from}]")
+    targets = [link.target for link in parsed.links]
+    assert targets[0] == "a.md" and targets[-1] == "after.md"
+    assert f"l{deep_from}.md" not in targets and f"l{deep_from - 1}.md" in targets
+
+
+@pytest.mark.parametrize("text", [
+    _nested_list(7),  # as deep as the corpus's deepest document
+    "# N\n\n```\n" + " " * 200 + "code indented 200 columns\n```\n",
+    "# N\n\n" + "> " * 10 + "[a](a.md)\n",
+    "# N\n\n* * * * * * * *\n",
+])
+def test_real_nesting_is_read_whole(text: str) -> None:
+    assert [problem.code for problem in parse(text).problems] == []
+
+
+def test_a_list_ten_thousand_levels_deep_costs_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """N22: 10,000 levels (100 MB) took over 300 s and 4.3 GB: the reader copies the rest of the text into
+    every level it descends. Counted, not timed: the characters the block states are given stay within a
+    few times the text at 1x and 4x the levels; without the limit they are many times it."""
+    from spec_hooks import markdown
+
+    given: list[int] = []
+    process = markdown._State.process
+
+    def counted(state: markdown._State, src: str) -> None:
+        given.append(len(src))
+        process(state, src)
+
+    monkeypatch.setattr(markdown._State, "process", counted)
+    for levels in (500, 2000):
+        text = _nested_list(levels)
+        given.clear()
+        parse(text)
+        assert sum(given) < 3 * len(text)
+    monkeypatch.setattr(markdown, "DEEPEST", 10**9)
+    given.clear()
+    parse(text)
+    assert sum(given) > 10 * len(text)  # what the limit saves: the test sees the copies it bounds

@@ -27,6 +27,7 @@ from spec_hooks.paths import (
     split_target,
     visible,
 )
+from spec_hooks.rules import RULES
 from spec_hooks.source import Source, decode_source, inside
 
 if TYPE_CHECKING:
@@ -385,7 +386,8 @@ def _check_file(
     if isinstance(loaded, Finding):
         return [] if only_moved else [loaded]
     source, markdown = loaded
-    findings = [] if only_moved else [source.finding(problem.offset, problem.code, problem.message)
+    findings = [] if only_moved else [source.finding(problem.offset, problem.code, problem.message,
+                                                     RULES[problem.code].severity)
                                       for problem in markdown.problems]
     silenced = markdown.ignored_lines
     for link in markdown.links:
