@@ -29,11 +29,13 @@ from spec_hooks.header import (
     valid_header_payload,
 )
 from spec_hooks.markdown import (
+    PIECE,
     Anchors,
     Link,
     Parsed,
     Problem,
     parse_from_tokens,
+    parse_in_pieces,
     parse_tokens,
 )
 from spec_hooks.paths import MARKDOWN_SUFFIXES
@@ -86,6 +88,8 @@ class Document:
     def parsed(self) -> Parsed:
         """The whole text parsed; the header, if not known yet, is read from the same parse."""
         text = self.source.text
+        if len(text) > PIECE:
+            return parse_in_pieces(text)  # in bounded memory; the header is read from its own prefix
         tokens, env = parse_tokens(text)
         if not self.has(HEADER):
             self.__dict__["header"] = header_of_tokens(text, tokens, env)

@@ -507,6 +507,8 @@ _NOT_READ = "not checked: nested too deeply for the Markdown reader; no link of 
 
 
 def parse(text: str) -> Parsed:
+    if len(text) > PIECE:
+        return parse_in_pieces(text)
     return parse_from_tokens(text, *parse_tokens(text))
 
 
@@ -515,16 +517,119 @@ def parse_from_tokens(text: str, tokens: list[dict[str, Any]], env: dict[str, An
     walker = _Walker(text, env)
     try:
         walker.blocks(tokens)
+    except RecursionError:
+        walker.parsed.problems.append(Problem(0, "SH214", _PARTLY_READ))
+    return _finished(walker, env)
+
+
+_PARTLY_READ = "not all checked: nested too deeply for the Markdown reader; some links of this file were not read"
+
+
+def _finished(walker: _Walker, env: dict[str, Any]) -> Parsed:
+    """The walk's end, once every block is walked: footnotes, definitions, problems, and document order."""
+    try:
         walker.footnotes()
     except RecursionError:
-        walker.parsed.problems.append(Problem(0, "SH214", "not all checked: nested too deeply for the Markdown "
-                                                          "reader; some links of this file were not read"))
+        walker.parsed.problems.append(Problem(0, "SH214", _PARTLY_READ))
     walker.definitions()
     parsed = walker.parsed
     parsed.problems.extend(env.get("_unread", []))
     parsed.links.sort(key=lambda link: link.offset)
     parsed.headings.sort(key=lambda heading: heading.offset)
     return parsed
+
+
+# Reading a large text in pieces ----------------------------------------------------------------------
+
+# Characters: a longer text is read in pieces of about this size, each parsed and walked before the next,
+# so memory holds one piece's tokens (about ten times its text), not the whole file's. A piece ends only
+# where no block can span: before a line at column 0 that starts with a letter or `#` after a blank line
+# (it closes every list, block quote and indented block, and no paragraph runs on past a blank line),
+# outside a fenced code block or a raw HTML block that runs to an end marker (`<!--`, `<script>`...).
+PIECE = 1 << 20
+_PIECE_START = re.compile(r"[A-Za-z#]")
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
+_HTML_OPEN = re.compile(r" {0,3}<(?:(?P<tag>script|pre|style|textarea)(?=[\s>]|$)|(?P<other>!--|\?|![A-Za-z]|!\[CDATA\[))",
+                        re.IGNORECASE)
+_HTML_END = {"!--": "-->", "?": "?>", "![CDATA[": "]]>"}
+
+
+def piece_starts(lines_: list[str], size: int = PIECE) -> list[int]:
+    """The indexes of the lines where pieces of about `size` characters begin (0 first)."""
+    starts, length = [0], 0
+    fence: str | None = None  # the run of backticks or tildes that opened a fenced code block
+    html_end: str | None = None  # what ends the raw HTML block being read
+    for index, line in enumerate(lines_):
+        if fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]) and len(line) - len(line.lstrip(" ")) <= 3:
+                fence = None
+        elif html_end is not None:
+            if html_end in line.lower():
+                html_end = None
+        elif (length >= size and index and not lines_[index - 1].strip() and _PIECE_START.match(line)):
+            starts.append(index)
+            length = 0
+        if fence is None and html_end is None:
+            fence, html_end = _opened(line)
+        length += len(line) + 1
+    return starts
+
+
+def _opened(line: str) -> tuple[str | None, str | None]:
+    """The fence a line opens, or the end marker of the raw HTML block it opens (on the same line: none)."""
+    if (match := _FENCE_OPEN.match(line)) is not None:
+        run = match.group(1)
+        if run[0] == "~" or "`" not in line[match.end() :]:  # a backtick fence's info string has no backtick
+            return run, None
+    if (match := _HTML_OPEN.match(line)) is not None:
+        end = f"</{match.group('tag').lower()}>" if match.group("tag") else _HTML_END.get(match.group("other"), ">")
+        if end not in line[match.end() :].lower():
+            return None, end
+    return None, None
+
+
+def parse_in_pieces(text: str, size: int = PIECE) -> Parsed:
+    """`parse`, one piece at a time (see PIECE): the same links, anchors and problems, in bounded memory.
+    Link reference and footnote definitions are document-wide: when a piece after the first may hold one,
+    every piece's blocks are read once for them first (their tokens dropped), then each piece again."""
+    src, starts, too_deep = _normalised(text)
+    lines_ = src.split("\n")
+    lines_.pop()  # after the last line break
+    del src
+    bounds = [*piece_starts(lines_, size), len(lines_)]
+    env: dict[str, Any] = {"ref_links": {}}
+    if too_deep:
+        env["_unread"] = [_unread_problem(text, starts, too_deep)]
+    walker = _Walker(text, env)
+    pieces = list(zip(bounds, bounds[1:], strict=False))
+    if any("]:" in line for first, end in pieces[1:] for line in lines_[first:end]):
+        for first, end in pieces:
+            _piece_tokens(text, lines_, starts, first, end, env).clear()
+    for first, end in pieces:
+        tokens = _piece_tokens(text, lines_, starts, first, end, env)
+        try:
+            walker.blocks(tokens)
+        except RecursionError:
+            walker.parsed.problems.append(Problem(0, "SH214", _PARTLY_READ))
+        tokens.clear()  # the piece's tokens go; what the end of the walk needs keeps its state's text
+    return _finished(walker, env)
+
+
+def _piece_tokens(text: str, lines_: list[str], starts: list[int], first: int, end: int,
+                  env: dict[str, Any]) -> list[dict[str, Any]]:
+    """The block tokens of lines [first, end), placed in `text` by the original offsets of their lines."""
+    state = _State()
+    state.env = env
+    state.process("\n".join(lines_[first:end]) + "\n")
+    state.base = [*starts[first:end], *[len(text)] * (len(state.starts) - (end - first))]
+    try:
+        _markdown().block.parse(state)
+    except RecursionError:
+        env.setdefault("_unread", []).append(Problem(starts[first], "SH214", _PARTLY_READ))
+        state.tokens = []
+    tokens: list[dict[str, Any]] = state.tokens
+    return tokens
 
 
 class _Walker:
