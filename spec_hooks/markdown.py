@@ -17,6 +17,7 @@ import re
 import string
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -33,7 +34,7 @@ DIRECTIVE_PREFIX = "spec-hooks:"
 PLUGINS = ("table", "url", "strikethrough", "footnotes", "task_lists")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large file holds a million of them
 class Link:
     """A link GitHub renders. `target_start`..`target_end` is its destination, the span a fix rewrites,
     proven to hold the destination when `exact`; findings point at its first character."""
@@ -60,7 +61,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str  # as a browser shows it (the text GitHub's anchor is made from)
@@ -129,6 +130,16 @@ class _State(BlockState):
         self.frames = []
         self.starts = [0]
         self.base = [0]
+        # Every state of one parse, so that a piece's can be let go at once: each holds its tokens and each
+        # token its state (`_at`), a cycle the collector would only free much later.
+        self.family: list[_State] = parent.family if parent is not None else []
+        self.family.append(self)
+
+    def release(self) -> None:
+        """Let go of the tokens of every state of this parse (once they are walked)."""
+        for state in self.family:
+            state.tokens = []
+        self.family.clear()
 
     def process(self, src: str) -> None:
         super().process(src)
@@ -567,10 +578,10 @@ def piece_starts(lines_: list[str], size: int = PIECE) -> list[int]:
         elif html_end is not None:
             if html_end in line.lower():
                 html_end = None
-        elif (length >= size and index and not lines_[index - 1].strip() and _PIECE_START.match(line)):
-            starts.append(index)
-            length = 0
-        if fence is None and html_end is None:
+        else:  # outside: a closing line opens nothing (`` ``` `` after a fence closes it, and no more)
+            if length >= size and index and not lines_[index - 1].strip() and _PIECE_START.match(line):
+                starts.append(index)
+                length = 0
             fence, html_end = _opened(line)
         length += len(line) + 1
     return starts
@@ -605,20 +616,19 @@ def parse_in_pieces(text: str, size: int = PIECE) -> Parsed:
     pieces = list(zip(bounds, bounds[1:], strict=False))
     if any("]:" in line for first, end in pieces[1:] for line in lines_[first:end]):
         for first, end in pieces:
-            _piece_tokens(text, lines_, starts, first, end, env).clear()
+            _piece_state(text, lines_, starts, first, end, env).release()
     for first, end in pieces:
-        tokens = _piece_tokens(text, lines_, starts, first, end, env)
+        state = _piece_state(text, lines_, starts, first, end, env)
         try:
-            walker.blocks(tokens)
+            walker.blocks(state.tokens)
         except RecursionError:
             walker.parsed.problems.append(Problem(0, "SH214", _PARTLY_READ))
-        tokens.clear()  # the piece's tokens go; what the end of the walk needs keeps its state's text
+        state.release()  # the piece's tokens go; what the end of the walk needs keeps its state's text
     return _finished(walker, env)
 
 
-def _piece_tokens(text: str, lines_: list[str], starts: list[int], first: int, end: int,
-                  env: dict[str, Any]) -> list[dict[str, Any]]:
-    """The block tokens of lines [first, end), placed in `text` by the original offsets of their lines."""
+def _piece_state(text: str, lines_: list[str], starts: list[int], first: int, end: int, env: dict[str, Any]) -> _State:
+    """The block state of lines [first, end) once parsed, placed in `text` by the original offsets of their lines."""
     state = _State()
     state.env = env
     state.process("\n".join(lines_[first:end]) + "\n")
@@ -628,8 +638,75 @@ def _piece_tokens(text: str, lines_: list[str], starts: list[int], first: int, e
     except RecursionError:
         env.setdefault("_unread", []).append(Problem(starts[first], "SH214", _PARTLY_READ))
         state.tokens = []
-    tokens: list[dict[str, Any]] = state.tokens
-    return tokens
+    return state
+
+
+# Characters: a paragraph's inline text longer than this is parsed in pieces, cut after a line that
+# leaves nothing open (see `_closes_itself`), so that memory holds one piece's inline tokens, not those
+# of a paragraph of a hundred thousand lines. Every inline construct that runs on past a line (link text,
+# a destination or title, a code span, raw HTML) starts on a line that does not close it.
+INLINE_PIECE = 1 << 16
+_OPEN_ENDED = re.compile(r"[<\\]")  # raw HTML or an autolink; an escape (literal inside a code span)
+_BACKTICKS = re.compile(r"`+")
+_GROUPING = re.compile(r"[\[\]()\"']")
+
+
+def inline_pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of `text`, a paragraph's inline text, in pieces of about `size` (INLINE_PIECE)
+    characters cut only after lines that close what they open; after a line that may not, the rest is one piece."""
+    size = INLINE_PIECE if size is None else size
+    if len(text) <= size:
+        yield 0, text
+        return
+    begin = at = 0
+    while (end := text.find("\n", at)) >= 0 and _closes_itself(text[at:end]):
+        at = end + 1
+        if at - begin >= size:
+            yield begin, text[begin:end]
+            begin = at
+    yield begin, text[begin:]
+
+
+def _closes_itself(line: str) -> bool:
+    """Whether nothing on `line` can go on past its end (conservatively): no raw HTML, autolink or escape,
+    each code span closed on the line, and outside them every bracket and parenthesis closed and no quote
+    inside parentheses, where a link title may run on. A stray `]` or `)` opens nothing."""
+    if _OPEN_ENDED.search(line):
+        return False
+    outside = _without_code_spans(line) if "`" in line else line
+    if outside is None:
+        return False
+    brackets = parentheses = 0
+    for match in _GROUPING.finditer(outside):
+        char = match.group()
+        if char == "[":
+            brackets += 1
+        elif char == "]":
+            brackets = max(0, brackets - 1)
+        elif char == "(":
+            parentheses += 1
+        elif char == ")":
+            parentheses = max(0, parentheses - 1)
+        elif parentheses:
+            return False
+    return not brackets and not parentheses
+
+
+def _without_code_spans(line: str) -> str | None:
+    """The line with its code spans taken out (each run of backticks closed by the next run as long), or
+    None when a run is not closed on the line (it may be on a later one)."""
+    runs = list(_BACKTICKS.finditer(line))
+    kept, at, index = [], 0, 0
+    while index < len(runs):
+        opener = runs[index]
+        closer = next((later for later in range(index + 1, len(runs)) if len(runs[later].group()) == len(opener.group())),
+                      None)
+        if closer is None:
+            return None
+        kept.append(line[at : opener.start()])
+        at, index = runs[closer].end(), closer + 1
+    kept.append(line[at:])
+    return "".join(kept)
 
 
 class _Walker:
@@ -650,7 +727,7 @@ class _Walker:
                 at = token.get("_at")
                 offset = self._original(at[0], at[1]) if at else None
                 text = token["text"].strip(" \r\n\t\f")
-                plain = plain_text(self._inline(token)) if _MARKUP.search(text) else text
+                plain = plain_text(self._inline(token, cut=False)) if _MARKUP.search(text) else text
                 self.parsed.headings.append(Heading(token["attrs"]["level"], plain, 0 if offset is None else offset))
             elif "text" in token:
                 if "[" in token["text"] or "<" in token["text"]:  # no link, image or raw HTML without either
@@ -658,16 +735,20 @@ class _Walker:
             elif "children" in token:
                 self.blocks(token["children"])
 
-    def _inline(self, token: dict[str, Any], at: tuple[_State, int] | None = None) -> list[dict[str, Any]]:
+    def _inline(self, token: dict[str, Any], at: tuple[_State, int] | None = None, cut: bool = True
+                ) -> list[dict[str, Any]]:
+        """The token's inline tokens, walked (a paragraph's, when `cut`, a piece at a time: then only the
+        last piece's are returned)."""
         text = token.pop("text")
         stripped = text.strip(" \r\n\t\f")
         state, start = at or token.get("_at") or (None, 0)
         start += len(text) - len(text.lstrip(" \r\n\t\f"))
-        self.env["_base"] = (state, start)
-        children: list[dict[str, Any]] = self.inline(stripped, self.env)
-        token["children"] = children
-        self._inline_tokens(children, state, start)
-        return children
+        children: list[dict[str, Any]] = []
+        for offset, piece in inline_pieces(stripped) if cut else [(0, stripped)]:
+            self.env["_base"] = (state, start + offset)
+            children = self.inline(piece, self.env)
+            self._inline_tokens(children, state, start + offset)
+        return children  # not kept in the token: a large paragraph's inline tokens go once it is walked
 
     def _inline_tokens(self, tokens: list[dict[str, Any]], state: _State | None, start: int) -> None:
         for token in tokens:

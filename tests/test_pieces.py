@@ -99,3 +99,97 @@ def test_a_large_text_is_read_in_pieces_of_bounded_size(monkeypatch: pytest.Monk
         assert len(parsed.links) == text.count("[link]")
         assert max(given) < markdown.PIECE + 2 * len(unit)
         assert sum(given) < 2 * len(text)  # each piece read once (no definition: no first pass)
+
+
+# A paragraph's inline text in pieces ---------------------------------------------------------------
+
+def _same_inline(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """The text read with its paragraphs' inline text cut at every line that may end a piece, as read whole."""
+    whole = _whole(text)
+    with monkeypatch.context() as patched:
+        patched.setattr(markdown, "INLINE_PIECE", 1)
+        assert _whole(text) == whole
+
+
+@pytest.mark.parametrize("spec_file", SPEC_FILES)
+def test_each_spec_example_reads_the_same_with_inline_pieces(monkeypatch: pytest.MonkeyPatch, spec_file: str) -> None:
+    for _, text in spec_examples(str(HERE / "data" / "spec-examples" / spec_file)):
+        _same_inline(monkeypatch, text)
+
+
+def test_the_spec_examples_as_one_paragraph_read_the_same_with_inline_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every example's lines after every other's, blank lines taken out, as few paragraphs as can be: each
+    inline construct meets the ones on the lines before and after it at a piece's edge."""
+    lines = [line for example in _examples() for line in example.split("\n") if line.strip()]
+    _same_inline(monkeypatch, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("path", sorted((HERE / "torture").glob("*.md")), ids=lambda path: path.name)
+def test_torture_files_read_the_same_with_inline_pieces(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    _same_inline(monkeypatch, path.read_bytes().decode("utf-8"))
+
+
+@pytest.mark.skipif(not (CORPUS / "repos").is_dir(), reason="needs ../shared/corpus (the real repositories)")
+def test_real_documents_read_the_same_with_inline_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in sorted((CORPUS / "repos").rglob("*.md")):
+        _same_inline(monkeypatch, path.read_text(encoding="utf-8", errors="replace"))
+
+
+ACROSS_LINES = [
+    ("link text over lines", "[a\nb](b.md) and [c](c.md)\n[d\n\ne](e.md)\n"),
+    ("a destination on the next line", "[a](\nb.md) [c](c.md)\n"),
+    ("a title over lines", '[a](b.md "one\ntwo") [c](c.md)\n[d](d.md (one\ntwo)) x\n'),
+    ("a title with an apostrophe", "[a](b.md 'it)\nis') [c](c.md)\n"),
+    ("a code span over lines", "`[a](a.md)\n` [b](b.md) `\nx`\n"),
+    ("code spans of different lengths", "``a ` [b](b.md)\n`` [c](c.md)\n"),
+    ("raw HTML over lines", '<a\nhref="a.md">x</a> [b](b.md)\n<!-- x\n[c](c.md) -->\n'),
+    ("an escape in a code span", "`a\\` [b](b.md)\n`\n"),
+    ("an unmatched close and open", "a ] b ) c\n[d](d.md) ( [e\n](e.md)\n"),
+    ("a reference on the next line", "[a]\n[b] [c][]\n\n[b]: b.md\n[c]: c.md\n"),
+    ("emphasis over lines", "*a [b](b.md)\nc* **d\n[e](e.md)**\n"),
+    ("a failed link over lines", "[a](b c\nd) [e] (f.md)\n[g](<h\ni>)\n"),
+]
+
+
+@pytest.mark.parametrize("text", [case[1] for case in ACROSS_LINES], ids=[case[0] for case in ACROSS_LINES])
+def test_inline_constructs_over_lines_read_the_same_with_inline_pieces(monkeypatch: pytest.MonkeyPatch,
+                                                                       text: str) -> None:
+    _same_inline(monkeypatch, text)
+
+
+def test_a_paragraph_of_closed_lines_is_cut_and_one_that_leaves_something_open_is_not() -> None:
+    closed = "See [a](a.md), `code` and (a [b](b.md)) here.\n" * 4
+    assert len(list(markdown.inline_pieces(closed, 1))) == 5  # after each line, and the empty rest
+    for opener in ("`", "<", "\\", "[", "(", '[x](a.md "'):
+        pieces = list(markdown.inline_pieces(closed + f"x {opener} y\n" + closed, 1))
+        assert len(pieces) == 5 and pieces[-1][1].startswith(f"x {opener} y"), opener
+
+
+def test_a_paragraph_of_a_hundred_thousand_lines_is_walked_a_piece_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: the inline tokens of one paragraph are held a piece at a time (memory), at 1x and
+    4x its lines, and every link is still read."""
+    largest: list[int] = []
+    walk = markdown._Walker._inline_tokens
+
+    def counted(walker: markdown._Walker, tokens: list[dict[str, object]], *args: object) -> None:
+        largest.append(len(tokens))
+        walk(walker, tokens, *args)
+
+    monkeypatch.setattr(markdown._Walker, "_inline_tokens", counted)
+    line = "See [link](target.md#overview) and more text here.\n"
+    sizes = []
+    for scale in (1, 4):
+        text = "# T\n\n" + line * (scale * 3 * markdown.INLINE_PIECE // len(line))
+        largest.clear()
+        parsed = markdown.parse(text)
+        assert len(parsed.links) == text.count("[link]")
+        assert [link.target_start for link in parsed.links[:2]] == [text.index("target.md"), text.index("target.md", 20)]
+        sizes.append(max(largest))
+    assert sizes[1] <= sizes[0] < 5 * markdown.INLINE_PIECE // len(line)
+
+
+def test_a_piece_may_start_after_a_fence_or_an_html_block_is_closed() -> None:
+    text = "Text\n\n```python\ncode\n\nA [no](no.md)\n```\n\nB [b](b.md)\n\n<!--\n\nC\n-->\n\nD [d](d.md)\n"
+    lines = text.split("\n")
+    assert [lines[start] for start in piece_starts(lines, 1)] == ["Text", "B [b](b.md)", "D [d](d.md)"]
+    _same(text)
