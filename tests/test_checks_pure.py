@@ -13,7 +13,7 @@ import pytest
 from spec_hooks.checks.dates import judge_dates
 from spec_hooks.checks.history import Trace
 from spec_hooks.checks.index import Options, blocks_of
-from spec_hooks.checks.links import SUGGESTED_AT_MOST, Repository, check_file
+from spec_hooks.checks.links import COMPARED_AT_MOST, Repository, check_file
 from spec_hooks.config import Config
 from spec_hooks.document import Document
 from spec_hooks.fix import splice
@@ -185,22 +185,25 @@ def test_the_purity_test_sees_what_it_forbids() -> None:
 
 
 def test_did_you_mean_searches_are_bounded_per_file(tmp_path: Path) -> None:
-    """Each search compares a fragment with every anchor of its target: a file gets SUGGESTED_AT_MOST of
-    them, and each finding past them says it has none (the findings themselves are all reported)."""
-    count = SUGGESTED_AT_MOST + 50
-    target = "# X\n\n" + "".join(f"## Section {i}\n\n" for i in range(3 * count))
+    """Each search compares a fragment with every anchor of its target: a file's searches compare with
+    COMPARED_AT_MOST anchors in all, and each finding past them says it has none (the findings themselves are
+    all reported)."""
+    anchors = 500
+    searches = COMPARED_AT_MOST // anchors
+    count = searches + 50
+    target = "# X\n\n" + "".join(f"## Section {i}\n\n" for i in range(anchors - 1))
     links = "".join(f"[s{i}](x.md#sectoin-{i})\n" for i in range(count))
     repository = _repository(tmp_path, {"docs/x.md": target, "docs/y.md": f"# Y\n\n{links}"}, {})
     findings, _ = check_file(repository, "docs/y.md")
     assert [finding.code for finding in findings] == ["SH205"] * count
     suggested = [finding for finding in findings if ": did you mean #section-" in finding.message]
     unsearched = [finding for finding in findings if 'no "did you mean"' in finding.message]
-    assert len(suggested) == SUGGESTED_AT_MOST and len(unsearched) == count - SUGGESTED_AT_MOST
+    assert len(suggested) == searches and len(unsearched) == count - searches
     assert suggested[0].message.endswith("did you mean #section-0?")
 
 
 def test_a_fragment_written_as_its_heading_text_is_suggested_without_a_search(tmp_path: Path) -> None:
-    links = "".join("[s](<x.md#Section 1>)\n" for _ in range(SUGGESTED_AT_MOST + 5))
+    links = "".join("[s](<x.md#Section 1>)\n" for _ in range(COMPARED_AT_MOST // 2 + 5))
     repository = _repository(tmp_path, {"docs/x.md": "# X\n\n## Section 1\n", "docs/y.md": f"# Y\n\n{links}"}, {})
     findings, _ = check_file(repository, "docs/y.md")
     assert {finding.message.rpartition(": ")[2] for finding in findings} == {"did you mean #section-1?"}

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 _LINE_ANCHOR = re.compile(r"L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?")
 _MARKDOWN = (".md", ".markdown")
 _SHOWN = 80  # characters of a link or fragment quoted in a message
-SUGGESTED_AT_MOST = 100  # "did you mean" searches per file; past them a finding says it has none
+# Anchors a file's "did you mean" searches for fragments compare with, all searches together (each compares
+# the fragment with every anchor of its target); past them a finding says it has none. About 0.1 s of work.
+COMPARED_AT_MOST = 25_000
 
 
 @dataclass
@@ -192,13 +194,15 @@ class Outcome:
     checked: dict[str, str] = field(default_factory=dict)  # the text each file's fixes were computed on
     intended: dict[Edit, str] = field(default_factory=dict)  # what each fix's destination must resolve to
     untracked: list[tuple[Finding, str]] = field(default_factory=list)  # classified in one git call at the end
-    searched: dict[str, int] = field(default_factory=dict)  # "did you mean" searches made, by file
+    compared: dict[str, int] = field(default_factory=dict)  # anchors "did you mean" searches compared with, by file
 
-    def may_suggest(self, path: str) -> bool:
-        """Whether `path` may have one more "did you mean" search (each is linear in the target's size)."""
-        done = self.searched.get(path, 0)
-        self.searched[path] = done + 1
-        return done < SUGGESTED_AT_MOST
+    def may_suggest(self, path: str, anchors: int) -> bool:
+        """Whether `path` may have one more "did you mean" search, one that compares with `anchors` anchors."""
+        done = self.compared.get(path, 0)
+        if done + anchors > COMPARED_AT_MOST:
+            return False
+        self.compared[path] = done + anchors
+        return True
 
     def record(self, source: Source, link: Link, finding: Finding | None, fix: Edit | None) -> list[Finding]:
         """Keep a link's fix (with the text it was computed on); the finding to report, if any.
@@ -684,13 +688,13 @@ def _fragment_verdict(fragment: str, resolved: str, found: Anchors | str) -> Ver
 
 def _anchor_hint(fragment: str, found: Anchors, outcome: Outcome, path: str) -> str:
     """": did you mean #x?" for a fragment that names nothing: the heading its text would make, else the
-    closest anchor. A search compares with every anchor of the target, so a file gets `SUGGESTED_AT_MOST`
-    of them (a file of thousands of broken links into a file of thousands of headings stays linear)."""
+    closest anchor. A search compares with every anchor of the target, so a file's searches compare with
+    COMPARED_AT_MOST anchors in all (thousands of broken links into a file of thousands of headings stay linear)."""
     slug = github_slug(fragment)
     if slug != "top" and slug in found:
         return f": did you mean #{visible(slug)}?"
-    if not outcome.may_suggest(path):
-        return f" (no \"did you mean\": over {SUGGESTED_AT_MOST} searched in this file)"
+    if not outcome.may_suggest(path, len(found.headings) + len(found.explicit)):
+        return f" (no \"did you mean\": this file's searches compared {COMPARED_AT_MOST:,} headings already)"
     import difflib
 
     close = difflib.get_close_matches(fragment.lower(), found.all(), n=1, cutoff=0.6)
