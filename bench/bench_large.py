@@ -1,10 +1,12 @@
 """Large single files against the mistune floor (issue 26): each shape is written into a fresh repository,
-then `spec-hooks links` on that one file is timed cold (no kept parse) and warm, beside mistune alone
-parsing the same text (in this process, CPU time, best of 3). Run with the project installed:
+then one spec-hooks command on that one file is timed cold (no `.git/spec-hooks`) and warm, beside mistune
+alone parsing the same text (in this process, CPU time, best of 3). Run with the project installed:
 
-    python bench/bench_large.py [--scale 1.0] [--shapes one-line,broken,lines,fragments,openers]
+    python bench/bench_large.py [--scale 1.0] [--shapes one-line,broken,...] [--runs 2]
 
-Reported: seconds, and cold time over the floor (the issue's target: at most 2x the floor, plus 10 us a link).
+Reported per shape: size, the floor, the command cold and warm (best of --runs), its peak resident memory,
+and the issue's budget: 2x the floor, plus 10 us a link and 50 us a header item, plus the command's start-up
+(the same command on a small valid spec, measured in the same run). "cold - start-up" is what the input costs.
 """
 from __future__ import annotations
 
@@ -16,10 +18,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HEADER = ("# Big\n\n- **Spec ID:** rest/big\n- **Status:** Final\n- **Version:** 1.0\n- **Created:** 2025-01-14\n"
           "- **Updated:** 2025-03-04\n\n---\n\n## Overview\n\n")
+SECTION = ("## Section {i}\n\nSee [the target](target.md#overview) and [another](target.md), with `code`,\n"
+           "*emphasis* and a [reference][ref].\n\n- an item with [a link](target.md#section-1)\n  - nested\n\n"
+           "```python\nprint('[not a link](x.md)')\n```\n\n| a | b |\n| --- | --- |\n| [c](target.md) | d |\n\n"
+           "> quoted [link](target.md)\n\n")
+
+
+@dataclass(frozen=True)
+class Shape:
+    make: Callable[[int], str]
+    count: int  # links or header items at scale 1
+    command: str
+    per: str  # "link" or "item": what the budget's per-unit allowance is for
 
 
 def _one_line(n: int) -> str:
@@ -40,72 +55,135 @@ def _fragments(n: int) -> str:
 
 
 def _openers(n: int) -> str:
-    return "# A\n\n[x](nope.md)\n\n" + "<!-- spec-hooks: disable-file " * (n // 5) + "\n"
+    return "# A\n\n[x](nope.md)\n\n" + "<!-- spec-hooks: disable-file " * n + "\n"
 
 
-SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
-    "one-line": (_one_line, 100_000),
-    "broken": (_broken, 100_000),
-    "lines": (_lines, 100_000),
-    "fragments": (_fragments, 20_000),
-    "openers": (_openers, 100_000),
+def _sections(n: int) -> str:
+    """Ordinary Markdown (headings, lists, code, tables, quotes), n links: 50 MB at 1,000,000."""
+    return HEADER + "[ref]: target.md\n\n" + "".join(SECTION.format(i=i) for i in range(n // 6))
+
+
+def _nested(n: int) -> str:
+    return HEADER + "".join("  " * i + "- a\n" for i in range(n))
+
+
+def _header_items(n: int) -> str:
+    return _header(HEADER.split("\n---")[0], [f"- **Key {i}:** value {i}" for i in range(n)])
+
+
+def _header_duplicates(n: int) -> str:
+    return _header(HEADER.split("\n---")[0], ["- **Status:** Final"] * n)
+
+
+def _header_brackets(n: int) -> str:
+    return _header(HEADER.split("\n---")[0], ["- **Version:** " + "[" * n])
+
+
+def _header(top: str, items: list[str]) -> str:
+    return top.rstrip("\n") + "\n" + "\n".join(items) + "\n\n---\n\n## Overview\n"
+
+
+SHAPES: dict[str, Shape] = {
+    "one-line": Shape(_one_line, 100_000, "links", "link"),
+    "broken": Shape(_broken, 100_000, "links", "link"),
+    "broken-check": Shape(_broken, 100_000, "check", "link"),
+    "lines": Shape(_lines, 100_000, "links", "link"),
+    "fragments": Shape(_fragments, 20_000, "links", "link"),
+    "openers": Shape(_openers, 20_000, "links", "link"),
+    "sections": Shape(_sections, 1_000_000, "links", "link"),
+    "sections-check": Shape(_sections, 1_000_000, "check", "link"),
+    "nested": Shape(_nested, 10_000, "links", "link"),
+    "header-items": Shape(_header_items, 10_000, "headers", "item"),
+    "header-duplicates": Shape(_header_duplicates, 10_000, "check", "item"),
+    "header-brackets": Shape(_header_brackets, 100_000, "headers", "item"),
 }
 TARGET = "# Target\n\n## Overview\n\n" + "".join(f"## Section {i}\n\nText.\n\n" for i in range(2000))
+PER = {"link": 10e-6, "item": 50e-6}
 
 
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
-def _floor(text: str) -> float:
-    import mistune
+FLOOR = """
+import sys, time
+import mistune
+from spec_hooks.markdown import PLUGINS  # the floor parses with the plugins spec-hooks reads with
+text = open(sys.argv[1], encoding="utf-8").read()
+best = float("inf")
+for _ in range(3):
+    start = time.process_time()
+    mistune.create_markdown(renderer="ast", plugins=list(PLUGINS))(text)
+    best = min(best, time.process_time() - start)
+print(best)
+"""
 
-    from spec_hooks.markdown import PLUGINS  # the floor parses with the plugins spec-hooks reads with
 
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        mistune.create_markdown(renderer="ast", plugins=list(PLUGINS))(text)
-        best = min(best, time.process_time() - start)
-    return best
+def _floor(path: Path) -> float:
+    """In its own process: this one stays small, so each command's peak memory is its own (a forked child
+    starts with its parent's resident size)."""
+    result = subprocess.run([sys.executable, "-c", FLOOR, str(path)], capture_output=True, text=True, check=True)
+    return float(result.stdout)
 
 
-def _timed(root: Path, name: str, cold: bool) -> float:
+def _timed(root: Path, command: str, name: str, cold: bool) -> tuple[float, int]:
+    """Wall seconds and peak resident kilobytes of one run."""
     if cold:
         shutil.rmtree(root / ".git" / "spec-hooks", ignore_errors=True)
     spec_hooks = Path(sys.executable).with_name("spec-hooks")
     start = time.perf_counter()
-    subprocess.run([str(spec_hooks), "links", "-q", name], cwd=root, capture_output=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen([str(spec_hooks), command, "-q", name], cwd=root, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss
+
+
+def _best(root: Path, command: str, name: str, cold: bool, runs: int) -> tuple[float, int]:
+    results = [_timed(root, command, name, cold) for _ in range(runs)]
+    return min(seconds for seconds, _ in results), max(kilobytes for _, kilobytes in results)
+
+
+def _repository(files: dict[str, str]) -> Path:
+    """A fresh repository of its own for one shape: a cold run reads the headers of every tracked file,
+    so shapes sharing one would be charged for each other."""
+    root = Path(tempfile.mkdtemp(prefix="bench-large-"))
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "config", "user.name", "b")
+    _git(root, "config", "user.email", "b@example.com")
+    for name, text in {"target.md": TARGET, "tiny.md": HEADER, **files}.items():
+        (root / name).write_text(text)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "shapes")
+    return root
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bench-large-"))
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "config", "user.name", "b")
-    _git(root, "config", "user.email", "b@example.com")
-    (root / "target.md").write_text(TARGET)
-    texts = {}
-    for shape in args.shapes.split(","):
-        make, n = SHAPES[shape]
-        texts[shape] = make(int(n * args.scale))
-        (root / f"{shape}.md").write_text(texts[shape])
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "shapes")
-    print("| shape | size | mistune alone | links, cold | cold / floor | links, warm |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for shape, text in texts.items():
-        floor = _floor(text)
-        cold = min(_timed(root, f"{shape}.md", cold=True) for _ in range(2))
-        warm = min(_timed(root, f"{shape}.md", cold=False) for _ in range(2))
-        print(f"| {shape} | {len(text.encode()) / 1e6:.1f} MB | {floor:.2f} s | {cold:.2f} s | "
-              f"{cold / floor:.2f}x | {warm:.2f} s |")
-    if not os.environ.get("KEEP"):
-        shutil.rmtree(root)
+    bare = _repository({})
+    start_up = {command: _best(bare, command, "tiny.md", True, 3)[0] for command in ("links", "headers", "check")}
+    shutil.rmtree(bare)
+    print(f"start-up, a small valid spec, cold: {', '.join(f'{c} {s:.2f} s' for c, s in start_up.items())}\n")
+    print("| shape | command | size | units | mistune alone | cold | warm | peak memory | cold - start-up | budget |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |", flush=True)
+    for name in args.shapes.split(","):
+        shape = SHAPES[name]
+        units = int(shape.count * args.scale)
+        text = shape.make(units)
+        root = _repository({"shape.md": text})
+        floor = _floor(root / "shape.md")
+        cold, kilobytes = _best(root, shape.command, "shape.md", True, args.runs)
+        warm, _ = _best(root, shape.command, "shape.md", False, args.runs)
+        budget = 2 * floor + PER[shape.per] * units
+        cost = cold - start_up[shape.command]
+        print(f"| {name} | `{shape.command}` | {len(text.encode()) / 1e6:.1f} MB | {units:,} {shape.per}s | "
+              f"{floor:.2f} s | {cold:.2f} s | {warm:.2f} s | {kilobytes / 1024:.0f} MB | {cost:.2f} s | "
+              f"{budget:.2f} s{'' if cost <= budget else ' (over)'} |", flush=True)
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(root)
 
 
 if __name__ == "__main__":
