@@ -641,72 +641,54 @@ def _piece_state(text: str, lines_: list[str], starts: list[int], first: int, en
     return state
 
 
-# Characters: a paragraph's inline text longer than this is parsed in pieces, cut after a line that
-# leaves nothing open (see `_closes_itself`), so that memory holds one piece's inline tokens, not those
-# of a paragraph of a hundred thousand lines. Every inline construct that runs on past a line (link text,
-# a destination or title, a code span, raw HTML) starts on a line that does not close it.
+# Characters: a paragraph's inline text longer than this is parsed in pieces, cut at a space or line break
+# where nothing is open (see `inline_pieces`), so that memory holds one piece's inline tokens, not those of
+# a paragraph of a hundred thousand lines or of one line of a hundred thousand links.
 INLINE_PIECE = 1 << 16
-_OPEN_ENDED = re.compile(r"[<\\]")  # raw HTML or an autolink; an escape (literal inside a code span)
-_BACKTICKS = re.compile(r"`+")
-_GROUPING = re.compile(r"[\[\]()\"']")
+_SIGNIFICANT = re.compile(r"[\[\]()\"'<\\\n ]|`+")
 
 
 def inline_pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
     """(offset, piece) of `text`, a paragraph's inline text, in pieces of about `size` (INLINE_PIECE)
-    characters cut only after lines that close what they open; after a line that may not, the rest is one piece."""
+    characters. A piece ends at a space or line break outside any bracket and parenthesis; code spans are
+    skipped whole. Whatever may run on further in ways this does not follow (raw HTML or an autolink, an
+    escape, a quote inside parentheses where a link title may run, a code span never closed, a bracket
+    closed inside a link destination) ends the cutting: the rest is one piece."""
     size = INLINE_PIECE if size is None else size
     if len(text) <= size:
         yield 0, text
         return
-    begin = at = 0
-    while (end := text.find("\n", at)) >= 0 and _closes_itself(text[at:end]):
-        at = end + 1
-        if at - begin >= size:
-            yield begin, text[begin:end]
-            begin = at
-    yield begin, text[begin:]
-
-
-def _closes_itself(line: str) -> bool:
-    """Whether nothing on `line` can go on past its end (conservatively): no raw HTML, autolink or escape,
-    each code span closed on the line, and outside them every bracket and parenthesis closed and no quote
-    inside parentheses, where a link title may run on. A stray `]` or `)` opens nothing."""
-    if _OPEN_ENDED.search(line):
-        return False
-    outside = _without_code_spans(line) if "`" in line else line
-    if outside is None:
-        return False
-    brackets = parentheses = 0
-    for match in _GROUPING.finditer(outside):
-        char = match.group()
-        if char == "[":
-            brackets += 1
+    begin = at = parentheses = 0
+    openers: list[int] = []  # the parenthesis depth each open bracket was opened at
+    while (match := _SIGNIFICANT.search(text, at)) is not None:
+        char, at = match.group(), match.end()
+        if char in " \n":
+            if not openers and not parentheses and match.start() - begin >= size:
+                yield begin, text[begin : match.start()]
+                begin = at
+        elif char[0] == "`":
+            closer = _closing_run(len(char)).search(text, at)
+            if closer is None:
+                break
+            at = closer.end()
+        elif char == "[":
+            openers.append(parentheses)
         elif char == "]":
-            brackets = max(0, brackets - 1)
+            if openers and openers.pop() != parentheses:
+                break
         elif char == "(":
             parentheses += 1
         elif char == ")":
             parentheses = max(0, parentheses - 1)
-        elif parentheses:
-            return False
-    return not brackets and not parentheses
+        elif char in "<\\" or parentheses:
+            break
+    yield begin, text[begin:]
 
 
-def _without_code_spans(line: str) -> str | None:
-    """The line with its code spans taken out (each run of backticks closed by the next run as long), or
-    None when a run is not closed on the line (it may be on a later one)."""
-    runs = list(_BACKTICKS.finditer(line))
-    kept, at, index = [], 0, 0
-    while index < len(runs):
-        opener = runs[index]
-        closer = next((later for later in range(index + 1, len(runs)) if len(runs[later].group()) == len(opener.group())),
-                      None)
-        if closer is None:
-            return None
-        kept.append(line[at : opener.start()])
-        at, index = runs[closer].end(), closer + 1
-    kept.append(line[at:])
-    return "".join(kept)
+@lru_cache(maxsize=64)
+def _closing_run(length: int) -> re.Pattern[str]:
+    """A run of exactly `length` backticks: what closes a code span opened by one."""
+    return re.compile(f"(?<!`)`{{{length}}}(?!`)")
 
 
 class _Walker:

@@ -104,7 +104,7 @@ def test_a_large_text_is_read_in_pieces_of_bounded_size(monkeypatch: pytest.Monk
 # A paragraph's inline text in pieces ---------------------------------------------------------------
 
 def _same_inline(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    """The text read with its paragraphs' inline text cut at every line that may end a piece, as read whole."""
+    """The text read with its paragraphs' inline text cut at every place a piece may end, as read whole."""
     whole = _whole(text)
     with monkeypatch.context() as patched:
         patched.setattr(markdown, "INLINE_PIECE", 1)
@@ -148,6 +148,9 @@ ACROSS_LINES = [
     ("a reference on the next line", "[a]\n[b] [c][]\n\n[b]: b.md\n[c]: c.md\n"),
     ("emphasis over lines", "*a [b](b.md)\nc* **d\n[e](e.md)**\n"),
     ("a failed link over lines", "[a](b c\nd) [e] (f.md)\n[g](<h\ni>)\n"),
+    ("a bracket closed in a destination", "[a [b](c]d)\n](x y) ![e [f](g]h)\n](img.png)\n"),
+    ("a code span holding a bracket", "`a ]` [b](b.md) ``c ` [d\n`` [e](e.md)\n"),
+    ("links on one line", "[a](a.md) [b c](b.md) ![d](d.png) [e]: x [f][e] [^g] www.h.com/(i) j\n"),
 ]
 
 
@@ -157,17 +160,21 @@ def test_inline_constructs_over_lines_read_the_same_with_inline_pieces(monkeypat
     _same_inline(monkeypatch, text)
 
 
-def test_a_paragraph_of_closed_lines_is_cut_and_one_that_leaves_something_open_is_not() -> None:
-    closed = "See [a](a.md), `code` and (a [b](b.md)) here.\n" * 4
-    assert len(list(markdown.inline_pieces(closed, 1))) == 5  # after each line, and the empty rest
-    for opener in ("`", "<", "\\", "[", "(", '[x](a.md "'):
-        pieces = list(markdown.inline_pieces(closed + f"x {opener} y\n" + closed, 1))
-        assert len(pieces) == 5 and pieces[-1][1].startswith(f"x {opener} y"), opener
+def test_a_paragraph_is_cut_at_spaces_outside_brackets_and_not_after_what_may_run_on() -> None:
+    text = "See [a b](a.md), `c ] d` and (e [f g](f.md)) here.\nNext"
+    pieces = [piece for _, piece in markdown.inline_pieces(text, 1)]
+    assert pieces == ["See", "[a b](a.md),", "`c ] d`", "and", "(e [f g](f.md))", "here.", "Next"]
+    assert all(text[offset:].startswith(piece) for offset, piece in markdown.inline_pieces(text, 1))
+    for opener in ("` x", "<", "\\", "[", "(", '[x](a.md "', "[y [x](a]b)"):
+        pieces = [piece for _, piece in markdown.inline_pieces(f"a b {opener} c d", 1)]
+        assert pieces[:2] == ["a", "b"] and pieces[2].startswith(opener) and pieces[-1].endswith("c d"), opener
 
 
-def test_a_paragraph_of_a_hundred_thousand_lines_is_walked_a_piece_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Counted, not timed: the inline tokens of one paragraph are held a piece at a time (memory), at 1x and
-    4x its lines, and every link is still read."""
+@pytest.mark.parametrize("end", ["\n", " "], ids=["lines", "one line"])
+def test_a_paragraph_of_a_hundred_thousand_links_is_walked_a_piece_at_a_time(monkeypatch: pytest.MonkeyPatch,
+                                                                             end: str) -> None:
+    """Counted, not timed: the inline tokens of one paragraph (of many lines, or one) are held a piece at a
+    time (memory), at 1x and 4x its links, and every link is still read where it stands."""
     largest: list[int] = []
     walk = markdown._Walker._inline_tokens
 
@@ -176,7 +183,7 @@ def test_a_paragraph_of_a_hundred_thousand_lines_is_walked_a_piece_at_a_time(mon
         walk(walker, tokens, *args)
 
     monkeypatch.setattr(markdown._Walker, "_inline_tokens", counted)
-    line = "See [link](target.md#overview) and more text here.\n"
+    line = "See [link](target.md#overview) and more text here." + end
     sizes = []
     for scale in (1, 4):
         text = "# T\n\n" + line * (scale * 3 * markdown.INLINE_PIECE // len(line))
