@@ -17,7 +17,7 @@ import re
 import string
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -565,11 +565,17 @@ _HTML_OPEN = re.compile(r" {0,3}<(?:(?P<tag>script|pre|style|textarea)(?=[\s>]|$
 _HTML_END = {"!--": "-->", "?": "?>", "![CDATA[": "]]>"}
 
 
-def piece_starts(lines_: list[str], size: int = PIECE) -> list[int]:
+def piece_starts(lines_: Iterable[str], size: int = PIECE) -> list[int]:
     """The indexes of the lines where pieces of about `size` characters begin (0 first)."""
-    starts, length = [0], 0
+    return [index for index, _ in _piece_bounds(lines_, size)[:-1]]
+
+
+def _piece_bounds(lines_: Iterable[str], size: int) -> list[tuple[int, int]]:
+    """(line index, character offset) where each piece begins, then (line count, length) where the last ends."""
+    bounds, length, offset, index = [(0, 0)], 0, 0, 0
     fence: str | None = None  # the run of backticks or tildes that opened a fenced code block
     html_end: str | None = None  # what ends the raw HTML block being read
+    after_blank = False
     for index, line in enumerate(lines_):
         if fence is not None:
             stripped = line.strip()
@@ -579,12 +585,23 @@ def piece_starts(lines_: list[str], size: int = PIECE) -> list[int]:
             if html_end in line.lower():
                 html_end = None
         else:  # outside: a closing line opens nothing (`` ``` `` after a fence closes it, and no more)
-            if length >= size and index and not lines_[index - 1].strip() and _PIECE_START.match(line):
-                starts.append(index)
+            if length >= size and after_blank and _PIECE_START.match(line):
+                bounds.append((index, offset))
                 length = 0
             fence, html_end = _opened(line)
+        after_blank = not line.strip()
         length += len(line) + 1
-    return starts
+        offset += len(line) + 1
+    bounds.append((index + 1 if offset else 0, offset))
+    return bounds
+
+
+def _lines_of(src: str) -> Iterator[str]:
+    """The lines of `src`, each ended by a line break, one at a time (a list of them would double its memory)."""
+    at = 0
+    while (end := src.find("\n", at)) >= 0:
+        yield src[at:end]
+        at = end + 1
 
 
 def _opened(line: str) -> tuple[str | None, str | None]:
@@ -605,20 +622,17 @@ def parse_in_pieces(text: str, size: int = PIECE) -> Parsed:
     Link reference and footnote definitions are document-wide: when a piece after the first may hold one,
     every piece's blocks are read once for them first (their tokens dropped), then each piece again."""
     src, starts, too_deep = _normalised(text)
-    lines_ = src.split("\n")
-    lines_.pop()  # after the last line break
-    del src
-    bounds = [*piece_starts(lines_, size), len(lines_)]
+    bounds = _piece_bounds(_lines_of(src), size)
     env: dict[str, Any] = {"ref_links": {}}
     if too_deep:
         env["_unread"] = [_unread_problem(text, starts, too_deep)]
     walker = _Walker(text, env)
     pieces = list(zip(bounds, bounds[1:], strict=False))
-    if any("]:" in line for first, end in pieces[1:] for line in lines_[first:end]):
+    if len(pieces) > 1 and src.find("]:", pieces[1][0][1]) >= 0:
         for first, end in pieces:
-            _piece_state(text, lines_, starts, first, end, env).release()
+            _piece_state(text, src, starts, first, end, env).release()
     for first, end in pieces:
-        state = _piece_state(text, lines_, starts, first, end, env)
+        state = _piece_state(text, src, starts, first, end, env)
         try:
             walker.blocks(state.tokens)
         except RecursionError:
@@ -627,16 +641,19 @@ def parse_in_pieces(text: str, size: int = PIECE) -> Parsed:
     return _finished(walker, env)
 
 
-def _piece_state(text: str, lines_: list[str], starts: list[int], first: int, end: int, env: dict[str, Any]) -> _State:
-    """The block state of lines [first, end) once parsed, placed in `text` by the original offsets of their lines."""
+def _piece_state(text: str, src: str, starts: list[int], first: tuple[int, int], end: tuple[int, int],
+                 env: dict[str, Any]) -> _State:
+    """The block state of the piece from `first` to `end` ((line, offset) in `src`) once parsed, placed in
+    `text` by the original offsets of its lines."""
     state = _State()
     state.env = env
-    state.process("\n".join(lines_[first:end]) + "\n")
-    state.base = [*starts[first:end], *[len(text)] * (len(state.starts) - (end - first))]
+    state.process(src[first[1] : end[1]])
+    lines = end[0] - first[0]
+    state.base = [*starts[first[0] : end[0]], *[len(text)] * (len(state.starts) - lines)]
     try:
         _markdown().block.parse(state)
     except RecursionError:
-        env.setdefault("_unread", []).append(Problem(starts[first], "SH214", _PARTLY_READ))
+        env.setdefault("_unread", []).append(Problem(starts[first[0]], "SH214", _PARTLY_READ))
         state.tokens = []
     return state
 
