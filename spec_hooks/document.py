@@ -275,9 +275,14 @@ class DocumentStore:
 
     def open_cache(self) -> None:
         """Keep parts between runs in `.git/spec-hooks/documents/` (a run that reads a handful of headers
-        is faster without looking). Open it before reading: documents read before it are not looked up."""
+        is faster without looking). Documents already read take what it kept for them."""
         if self.cache is None and self.project.in_git:
             self.cache = DocumentCache(self.project.snapshot.cache_folder(CACHE_FOLDER), Document.valid_entry)
+            for document in self._by_blob.values():  # read before (`check` reads headers first): not parsed again
+                entry = self.cache.get(document.source.blob)
+                if entry is not None:
+                    document.adopt(entry)
+                    document.entry_read = entry
 
     def read(self, path: str) -> Document | Finding:
         """The document at `path` as this run reads it (see `Contents`), or why it cannot be read."""

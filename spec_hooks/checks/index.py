@@ -58,7 +58,7 @@ class IndexCheck:
 
 def check_index(project: Project, catalogue: Catalogue) -> IndexCheck:
     """SH401 for every block that differs from what the specs' headers make of it, with its rewrite."""
-    project.documents.open_cache()  # before the first read: documents read earlier are not looked up in it
+    project.documents.open_cache()  # documents read before it take what it kept
     blocks, findings = find_blocks(project, catalogue)
     edits: dict[str, list[Edit]] = {}
     sources: dict[str, Source] = {}
