@@ -10,7 +10,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: a file of 100,000 broken links has as many
 class Finding:
     path: str
     line: int

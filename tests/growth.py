@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from typing import Any
 
 SCALE = 4
 # Between linear (4) and quadratic (16) growth, generous to linear: noise, caches, a constant cost.
@@ -35,3 +36,19 @@ def growth(make: Callable[[int], Callable[[], object]], repeats: int = 3) -> flo
     times the base size (outside the measure)."""
     small, large = make(1), make(SCALE)
     return _best(large, repeats) / max(_best(small, repeats), _FLOOR)
+
+
+def characters_given_to_block_states(monkeypatch: Any) -> list[int]:
+    """The length of each text the Markdown reader's block states are given, from now on: the reader's work
+    (and its tokens' memory) counted, not timed."""
+    from spec_hooks import markdown
+
+    given: list[int] = []
+    process = markdown._State.process
+
+    def counted(state: markdown._State, src: str) -> None:
+        given.append(len(src))
+        process(state, src)
+
+    monkeypatch.setattr(markdown._State, "process", counted)
+    return given

@@ -11,7 +11,7 @@ import pytest
 from spec_hooks.header import extract_header
 from spec_hooks.markdown import parse
 
-from growth import LINEAR, SCALE, growth
+from growth import LINEAR, SCALE, characters_given_to_block_states, growth
 
 SIZE = 12_500  # the small input; the large one is SCALE times this
 
@@ -178,14 +178,7 @@ def test_a_list_ten_thousand_levels_deep_costs_its_size(monkeypatch: pytest.Monk
     few times the text at 1x and 4x the levels; without the limit they are many times it."""
     from spec_hooks import markdown
 
-    given: list[int] = []
-    process = markdown._State.process
-
-    def counted(state: markdown._State, src: str) -> None:
-        given.append(len(src))
-        process(state, src)
-
-    monkeypatch.setattr(markdown._State, "process", counted)
+    given = characters_given_to_block_states(monkeypatch)
     for levels in (500, 2000):
         text = _nested_list(levels)
         given.clear()

@@ -11,6 +11,7 @@ from spec_hooks import markdown
 from spec_hooks.markdown import Parsed, parse_from_tokens, parse_in_pieces, parse_tokens, piece_starts
 
 from github_view import spec_examples
+from growth import characters_given_to_block_states
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parents[1] / "shared" / "corpus"
@@ -83,14 +84,7 @@ def test_constructs_that_span_blank_lines_read_the_same_in_pieces(text: str) -> 
 def test_a_large_text_is_read_in_pieces_of_bounded_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """Counted, not timed: at 1x and 4x the text, no block state is given more than a piece's worth of it,
     however large the file (its tokens, about ten times their text, are what memory holds)."""
-    given: list[int] = []
-    process = markdown._State.process
-
-    def counted(state: markdown._State, src: str) -> None:
-        given.append(len(src))
-        process(state, src)
-
-    monkeypatch.setattr(markdown._State, "process", counted)
+    given = characters_given_to_block_states(monkeypatch)
     unit = "Some prose with **bold**, `code` and a [link](target.md#overview) in it.\n\n"
     for scale in (1, 4):
         text = unit * (scale * markdown.PIECE // len(unit) * 3)
