@@ -128,7 +128,9 @@ def blob_id(data: bytes) -> str:
     """The git blob id of these bytes."""
     import hashlib
 
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    digest = hashlib.sha1(b"blob %d\0" % len(data))
+    digest.update(data)  # not `header + data`: a copy of a 50 MB file for its hash
+    return digest.hexdigest()
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
