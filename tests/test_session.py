@@ -302,9 +302,9 @@ def test_one_run_builds_one_spec_per_blob_one_catalogue_and_saves_once(
         saves.append(store.whole_repository)
         real_save(store)
 
-    def counted_write(path: Path, key: str, entries: object) -> None:
+    def counted_write(path: Path, key: str, entries: object, *version: int) -> None:
         written.append(str(path))
-        real_write(path, key, entries)
+        real_write(path, key, entries, *version)
 
     def counted_init(self: catalogue.Catalogue, project: object) -> None:
         catalogues.append(self)
