@@ -152,15 +152,17 @@ def _best(root: Path, command: str, name: str, cold: bool, runs: int) -> tuple[f
     return min(seconds for seconds, _ in results), max(kilobytes for _, kilobytes in results)
 
 
-def _repository(files: dict[str, str]) -> Path:
-    """A fresh repository of its own for one shape: a cold run reads the headers of every tracked file,
-    so shapes sharing one would be charged for each other."""
+def _repository(shape: str | None = None, units: int = 0) -> Path:
+    """A fresh repository of its own, with `shape.md` made of `units` of the shape when one is named: a cold
+    run reads the headers of every tracked file, so shapes sharing one would be charged for each other."""
     root = Path(tempfile.mkdtemp(prefix="bench-large-"))
     _git(root, "init", "-q", "-b", "main")
     _git(root, "config", "user.name", "b")
     _git(root, "config", "user.email", "b@example.com")
-    for name, text in {"target.md": TARGET, "tiny.md": HEADER, **files}.items():
-        (root / name).write_text(text)
+    (root / "target.md").write_text(TARGET)
+    (root / "tiny.md").write_text(HEADER)
+    if shape is not None:
+        _write_shape(shape, units, root / "shape.md")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "shapes")
     return root
@@ -174,15 +176,15 @@ def _write_shape(name: str, units: int, path: Path) -> None:
 
 def main() -> None:
     if sys.argv[1:2] == ["--write"]:
-        name, units, path = sys.argv[2:5]
-        Path(path).write_text(SHAPES[name].make(int(units)))
+        shape_name, count, path = sys.argv[2:5]
+        Path(path).write_text(SHAPES[shape_name].make(int(count)))
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--shapes", default=",".join(SHAPES))
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    bare = _repository({})
+    bare = _repository()
     start = {command: _best(bare, command, "tiny.md", True, 3) for command in ("links", "headers", "check")}
     start_up = {command: seconds for command, (seconds, _) in start.items()}
     shutil.rmtree(bare)
@@ -193,10 +195,7 @@ def main() -> None:
     for name in args.shapes.split(","):
         shape = SHAPES[name]
         units = int(shape.count * args.scale)
-        root = _repository({})
-        _write_shape(name, units, root / "shape.md")
-        _git(root, "add", "-A")
-        _git(root, "commit", "-qm", "shape")
+        root = _repository(name, units)
         size = (root / "shape.md").stat().st_size
         floor = _floor(root / "shape.md")
         cold, kilobytes = _best(root, shape.command, "shape.md", True, args.runs)

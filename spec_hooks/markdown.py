@@ -620,7 +620,7 @@ def _opened(line: str) -> tuple[str | None, str | None]:
 def parse_in_pieces(text: str, size: int = PIECE) -> Parsed:
     """`parse`, one piece at a time (see PIECE): the same links, anchors and problems, in bounded memory.
     Link reference and footnote definitions are document-wide: when a piece after the first may hold one,
-    every piece's blocks are read once for them first (their tokens dropped), then each piece again."""
+    the blocks of every piece that may are read once for them first (their tokens dropped), then each piece."""
     src, starts, too_deep = _normalised(text)
     bounds = _piece_bounds(_lines_of(src), size)
     env: dict[str, Any] = {"ref_links": {}}
@@ -630,7 +630,8 @@ def parse_in_pieces(text: str, size: int = PIECE) -> Parsed:
     pieces = list(zip(bounds, bounds[1:], strict=False))
     if len(pieces) > 1 and src.find("]:", pieces[1][0][1]) >= 0:
         for first, end in pieces:
-            _piece_state(text, src, starts, first, end, env).release()
+            if src.find("]:", first[1], end[1]) >= 0:  # a definition's label ends in `]:`, on one line
+                _piece_state(text, src, starts, first, end, env).release()
     for first, end in pieces:
         state = _piece_state(text, src, starts, first, end, env)
         try:

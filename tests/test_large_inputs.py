@@ -40,13 +40,13 @@ def _spec(body: str, header: str = "") -> str:
     return HEADER + header + BODY + body
 
 
+def _broken_links(n: int, name: str) -> dict[str, str]:
+    return {f"{name}.md": _spec("".join(f"[l{i}](missing-{i % 50}.md)\n" for i in range(n)))}
+
+
 SHAPES = {
-    "broken links on lines": Shape(
-        lambda n, name: {f"{name}.md": _spec("".join(f"[l{i}](missing-{i % 50}.md)\n" for i in range(n)))},
-        "links", lambda n: n, ("links", "compared")),
-    "broken links, check": Shape(
-        lambda n, name: {f"{name}.md": _spec("".join(f"[l{i}](missing-{i % 50}.md)\n" for i in range(n)))},
-        "check", lambda n: n, ("links", "compared")),
+    "broken links on lines": Shape(_broken_links, "links", lambda n: n, ("links", "compared")),
+    "broken links, check": Shape(_broken_links, "check", lambda n: n, ("links", "compared")),
     "links on one line": Shape(
         lambda n, name: {f"{name}.md": _spec("".join(f"[l{i}](target.md#overview) " for i in range(n)) + "\n"),
                          "target.md": "# T\n\n## Overview\n"},

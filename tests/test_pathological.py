@@ -79,6 +79,23 @@ def test_a_file_of_any_shape_is_read_in_linear_time(name: str) -> None:
         assert 0 <= heading.offset <= len(text)
 
 
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_file_of_any_shape_is_read_in_pieces_in_linear_time(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The same shapes cut into the smallest pieces the large-file reader makes (blocks and inline text):
+    still linear, and what is read is what one whole parse reads."""
+    from spec_hooks import markdown
+
+    whole = parse(LARGE[name])
+    monkeypatch.setattr(markdown, "INLINE_PIECE", 1)
+
+    def read(scale: int):
+        text = (SHAPES if scale == 1 else LARGE)[name]
+        return lambda: markdown.parse_in_pieces(text, 1)
+
+    assert growth(read) < LINEAR
+    assert markdown.parse_in_pieces(LARGE[name], 1) == whole
+
+
 def test_a_header_value_that_is_not_quite_a_link_is_read_not_a_crash() -> None:
     header = extract_header("# T\n\n- **Spec ID:** [x](a b) [y][nope]\n")
     assert header is not None and header.get("Spec ID") is not None

@@ -694,7 +694,7 @@ def _anchor_hint(fragment: str, found: Anchors, outcome: Outcome, path: str) -> 
     if slug != "top" and slug in found:
         return f": did you mean #{visible(slug)}?"
     if not outcome.may_suggest(path, len(found.headings) + len(found.explicit)):
-        return f" (no \"did you mean\": this file's searches compared {COMPARED_AT_MOST:,} headings already)"
+        return f" (no \"did you mean\": a file's searches compare with {COMPARED_AT_MOST:,} headings at most)"
     import difflib
 
     close = difflib.get_close_matches(fragment.lower(), found.all(), n=1, cutoff=0.6)
