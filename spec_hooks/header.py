@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from spec_hooks.markdown import QUIET, _markdown, parse_tokens, plain_text
+from spec_hooks.markdown import QUIET, _markdown, parse_tokens, plain_text, release
 
 _FIRST_PREFIX = 1024  # characters; nearly every header ends well before
 _LAST_PREFIX = 1 << 18  # a header that has not ended by then is not a header
@@ -52,7 +52,7 @@ def extract_header(text: str) -> Header | None:
         prefix = _prefix(text, size)
         found = _header(text, prefix)
         if isinstance(found, Header) and len(prefix) < len(text) and _may_need_definitions(text, prefix, found):
-            return header_of_tokens(text, *parse_tokens(text))
+            return _header_of_whole(text)
         if found is not _UNDECIDED:
             return found  # type: ignore[return-value]
         if len(prefix) == len(text) or size >= _LAST_PREFIX:
@@ -82,10 +82,19 @@ def header_of_tokens(text: str, tokens: list[dict[str, Any]], env: dict[str, Any
     return _header_of(text, tokens, env, whole=True)  # type: ignore[return-value]
 
 
+def _header_of_whole(text: str) -> Header | None:
+    tokens, env = parse_tokens(text)
+    header = header_of_tokens(text, tokens, env)
+    release(env)
+    return header
+
+
 def _header(text: str, prefix: str) -> Header | None | object:
     """The header, None when there is none, or _UNDECIDED when the prefix ends before that is known."""
     tokens, env = parse_tokens(prefix)
-    return _header_of(text, tokens, env, whole=len(prefix) == len(text))
+    header = _header_of(text, tokens, env, whole=len(prefix) == len(text))
+    release(env)
+    return header
 
 
 def _header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], whole: bool) -> Header | None | object:

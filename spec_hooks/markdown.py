@@ -502,6 +502,7 @@ def parse_tokens(text: str) -> tuple[list[dict[str, Any]], Any]:
     state = _State()
     state.process(src)
     state.base = [*starts, *[len(text)] * (len(state.starts) - len(starts))]
+    state.env["_root"] = state  # for `release`
     if too_deep:
         state.env["_unread"] = [_unread_problem(text, starts, too_deep)]
     for hook in markdown.before_parse_hooks:
@@ -530,7 +531,18 @@ def parse_from_tokens(text: str, tokens: list[dict[str, Any]], env: dict[str, An
         walker.blocks(tokens)
     except RecursionError:
         walker.parsed.problems.append(Problem(0, "SH214", _PARTLY_READ))
-    return _finished(walker, env)
+    parsed = _finished(walker, env)
+    release(env)
+    return parsed
+
+
+def release(env: dict[str, Any]) -> None:
+    """Let go of a parse once read: its states, tokens and text form cycles (a token's `_at`, the env's
+    `_base`) that would hold a copy of the file until the collector's next full pass."""
+    root = env.pop("_root", None)
+    env.pop("_base", None)
+    if root is not None:
+        root.release()
 
 
 _PARTLY_READ = "not all checked: nested too deeply for the Markdown reader; some links of this file were not read"
@@ -715,6 +727,9 @@ class _Walker:
         self.env = env
         self.parsed = Parsed()
         self.inline = _markdown().inline
+        # One string per distinct destination: a file's links mostly share a few (350,000 links on one line
+        # to one target held 23 MB of equal strings)
+        self.targets: dict[str, str] = {}
 
     def blocks(self, tokens: list[dict[str, Any]]) -> None:
         for token in tokens:
@@ -778,6 +793,7 @@ class _Walker:
         original = self._original(state, at) if placed else None
         exact = original is not None and self.text[original : original + len(raw)] == raw
         offset = original if original is not None else self._fallback(state, block)
+        target = self.targets.setdefault(target, target)
         self.parsed.links.append(Link(kind, target, offset, offset + len(raw), exact, label, used))
 
     def _original(self, state: _State | None, offset: int) -> int | None:
