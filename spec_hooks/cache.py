@@ -30,7 +30,7 @@ from spec_hooks.fix import write_atomic
 CACHE_ROOT = "spec-hooks"  # the folder in git's common directory that holds every cache
 FOLDER = f"{CACHE_ROOT}/documents"
 MAX_SHARD = 64 << 20  # bytes: far beyond any real shard, well below a memory bomb
-_FORMAT = 6
+_FORMAT = 7  # 7: a header says its form
 MAX_VERDICTS = 500_000  # pairs of blobs: about 45 MB
 
 
@@ -178,8 +178,9 @@ class HeaderLines:
 
     MERGE_FROM = 2000  # new headers kept apart before they are written into the large file
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, reading: str = "") -> None:
         self.base_path, self.new_path = folder / "headers", folder / "headers-new"
+        self.reading = reading  # how the configuration reads headers: the lines kept are of that reading
         self.key = ""  # known when the files are read: computing it stats the readers
         self._base: tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str] | None = None
         self._new: dict[str, tuple[int, str]] = {}
@@ -189,7 +190,7 @@ class HeaderLines:
     def base(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str]:
         """(blobs, first line numbers, lengths, the headers joined by newlines) of the large file."""
         if self._base is None:
-            self.key = f"{parser_key()} headers"
+            self.key = f"{parser_key()} headers {self.reading}"
             self._base = _valid_base(read_keyed(self.base_path, self.key))
             new = read_keyed(self.new_path, self.key)
             if isinstance(new, dict) and all(type(blob) is str and typed(lines, (int, str)) for blob, lines in new.items()):

@@ -43,13 +43,16 @@ def field_value(spec: Spec, name: str | None) -> str:
 
 
 def identifier(spec: Spec) -> str:
-    """What names the spec: its ID field (`Spec ID`), else its type's first key (`System`)."""
-    return field_value(spec, spec.doc_type.id_field or spec.doc_type.keys[0])
+    """What names the spec: its ID field (`Spec ID`), else its name field (`System`); a type naming
+    neither has none (its first key is no ID: KEEP's first is `Type`)."""
+    return field_value(spec, spec.doc_type.id_field or spec.doc_type.name_field)
 
 
 def status(spec: Spec) -> str | None:
+    """The spec's status: its lifecycle's field, else its Status field (a type without a lifecycle
+    still has the statuses its documents say)."""
     lifecycle = spec.doc_type.lifecycle
-    return None if lifecycle is None else field_value(spec, lifecycle.field) or None
+    return field_value(spec, lifecycle.field if lifecycle is not None else "Status") or None
 
 
 class Catalogue:
@@ -103,13 +106,13 @@ class Catalogue:
     @cached_property
     def _paths_by_id(self) -> dict[str, list[str]]:
         """The paths each ID could name, as SH111 matches them: every tail of the path without its
-        suffix (`specs/rest/a.md`: `a`, `rest/a`, `specs/rest/a`), and the id_pattern's group."""
-        patterns = [re.compile(doc_type.id_pattern) for doc_type in self.project.config.types if doc_type.id_pattern]
+        suffix (`specs/rest/a.md`: `a`, `rest/a`, `specs/rest/a`), and the ID the id_pattern gives."""
+        patterned = [doc_type for doc_type in self.project.config.types if doc_type.id_pattern]
         names: dict[str, list[str]] = {}
         for path in self.paths:
             parts = _SUFFIX.sub("", path).split("/")
             candidates = {"/".join(parts[start:]) for start in range(len(parts))}
-            candidates.update(match.group("id") for pattern in patterns if (match := pattern.search(path)))
+            candidates.update(found for doc_type in patterned if (found := doc_type.id_of_path(path)) is not None)
             for candidate in candidates:
                 names.setdefault(candidate, []).append(path)
         return names

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -26,6 +27,13 @@ CONFIG_FILES = (".spec-hooks.yaml", ".spec-hooks.yml")
 DEFAULT_TEMPLATES = ("**/{,*[-_. ]}[Tt]emplate.{md,markdown}", "**/{,*[-_. ]}TEMPLATE.{md,markdown}",
                      "**/templates/**", "**/Templates/**")
 
+# The forms a header may be written in (spec_hooks.header reads each).
+HEADER_FORMS = ("bold-list", "list", "paragraph", "front-matter")
+# Where no type says its header's form: bold-key items, in the first bullet list after the first H1 and
+# before any other heading (paragraphs between are passed over), as our templates have always been read.
+LENIENT = "lenient"
+DEFAULT_FORMS = frozenset({"bold-list", LENIENT})
+
 
 @dataclass(frozen=True)
 class DocType:
@@ -40,6 +48,22 @@ class DocType:
     updated_field: str | None = None
     lifecycle: Lifecycle | None = None
     template: str | None = None  # the file `spec-hooks new` starts from (default: the bundled seed)
+    header: tuple[str, ...] = ()  # the forms its header is written in (header.HEADER_FORMS); () the default
+    title_field: str | None = None  # a field that is the title (front matter's `title`), else the title heading
+    id_from_path: str | None = None  # the ID built from the path: `SE-{number}` with id_pattern's `number`
+    name_field: str | None = None  # a field naming the document (integration's System): `new` writes the title in
+
+    def id_of_path(self, path: str) -> str | None:
+        """The ID id_pattern finds in `path` (its `id` group, or id_from_path filled from its groups);
+        None when the pattern does not match."""
+        import re
+
+        match = re.search(self.id_pattern or "", path)
+        if match is None:
+            return None
+        if self.id_from_path is not None:
+            return self.id_from_path.format_map({name: value or "" for name, value in match.groupdict().items()})
+        return match.group("id")
 
     @property
     def date_fields(self) -> tuple[str, ...]:
@@ -83,7 +107,7 @@ BUILTIN_TYPES = (
     DocType("spec", "builtin:spec", ("Spec ID", "Status", "Version", "Created", "Updated"),
             id_field="Spec ID", created_field="Created", updated_field="Updated", lifecycle=SPEC_LIFECYCLE),
     DocType("integration", "builtin:integration", ("System", "Type", "Owner", "Last updated"),
-            updated_field="Last updated"),
+            updated_field="Last updated", name_field="System"),
 )
 
 
@@ -108,6 +132,16 @@ class Config:
     index_graph: bool = False
     stale_days: int = 180
 
+    def header_forms(self, path: str) -> frozenset[str]:
+        """The forms a header at `path` is read in: those of the type whose paths claim it, else every
+        form a type names (a header is then read in the first that finds one)."""
+        return _header_forms(self.types, path)
+
+    @property
+    def header_reading(self) -> str:
+        """What decides how headers are read: a part of the key of every kept header."""
+        return repr([(doc_type.paths, doc_type.header) for doc_type in self.types if doc_type.header])
+
     def reciprocal(self, key: str) -> str | None:
         return dict(self.relations).get(key)
 
@@ -131,6 +165,14 @@ class Config:
         from zoneinfo import ZoneInfo
 
         return datetime.now(ZoneInfo(self.timezone)).date()
+
+
+@lru_cache(maxsize=1 << 12)
+def _header_forms(types: tuple[DocType, ...], path: str) -> frozenset[str]:
+    for doc_type in types:
+        if doc_type.paths and matches(doc_type.paths, path):
+            return frozenset(doc_type.header) if doc_type.header else DEFAULT_FORMS
+    return frozenset().union(*(doc_type.header or DEFAULT_FORMS for doc_type in types))
 
 
 @lru_cache(maxsize=1 << 17)  # every family, the catalogue and the policy ask about the same paths
@@ -305,14 +347,36 @@ def _pattern_errors(data: dict[str, Any]) -> list[str]:
 
     errors = []
     for name, settings in data.get("types", {}).items():
+        template = settings.get("id_from_path")
         if (pattern := settings.get("id_pattern")) is None:
+            if template is not None:
+                errors.append(f"types.{name}.id_from_path: needs an id_pattern whose groups it names, e.g. "
+                              "id_pattern: '(?P<number>[0-9]{4})-'")
             continue
         try:
-            if "id" not in re.compile(pattern).groupindex:
-                errors.append(f"types.{name}.id_pattern: {pattern[:80]!r} has no group named id: write (?P<id>...)")
+            groups = re.compile(pattern).groupindex
         except re.error as exc:
             errors.append(f"types.{name}.id_pattern: {pattern[:80]!r} is not a regular expression: {exc}")
+            continue
+        if template is None and "id" not in groups:
+            errors.append(f"types.{name}.id_pattern: {pattern[:80]!r} has no group named id: write (?P<id>...)")
+        elif template is not None:
+            errors.extend(f"types.{name}.id_from_path: {problem}" for problem in _template_problems(template, groups))
     return errors
+
+
+def _template_problems(template: str, groups: Mapping[str, int]) -> list[str]:
+    """What is wrong with an id_from_path template: `{name}` must name a group of the id_pattern."""
+    import string
+
+    try:
+        names = [name for _, name, spec, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        return [f"{template[:80]!r}: {exc} (write a literal brace as {{{{ or }}}})"]
+    if not names:
+        return [f"{template[:80]!r} names no group of id_pattern: write e.g. 'SE-{{number}}'"]
+    return [f"{template[:80]!r}: id_pattern has no group named {name!r}" for name in names
+            if name not in groups or not name.isidentifier()]
 
 
 def _timezone_errors(timezone: str) -> list[str]:
@@ -346,6 +410,8 @@ def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[Doc
     user_types = []
     for name, settings in overrides.items():
         values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in settings.items()}
+        if isinstance(values.get("header"), str):
+            values["header"] = (values["header"],)
         if "disable" in values:
             values["disable"] = rules.codes_for(list(values["disable"]))
         if "lifecycle" in values:
@@ -353,9 +419,9 @@ def _merge_types(source: str, overrides: dict[str, dict[str, Any]]) -> tuple[Doc
         if name in by_name:
             by_name[name] = replace(by_name[name], **values)
             continue
-        for required in ("schema", "keys"):
-            if required not in settings:
-                raise SpecHooksError(f"{source}: invalid configuration: types.{name}: {required!r} is required")
+        if "keys" not in settings:
+            raise SpecHooksError(f"{source}: invalid configuration: types.{name}: 'keys' is required")
+        values.setdefault("schema", "builtin:any")  # no schema: the header's form and dates are still checked
         user_types.append(DocType(name=name, **values))
     # User types first: their paths and keys are the more specific claims.
     return tuple(user_types) + tuple(by_name.values())

@@ -17,7 +17,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spec_hooks.cache import CACHE_ROOT, DocumentCache, HeaderLines, typed
-from spec_hooks.config import Config, DocType
+from spec_hooks.config import DEFAULT_FORMS, Config, DocType
 from spec_hooks.documents import Spec, as_spec, classify
 from spec_hooks.findings import Finding
 from spec_hooks.header import (
@@ -26,6 +26,8 @@ from spec_hooks.header import (
     header_from_payload,
     header_of_tokens,
     header_payload,
+    header_reading,
+    reading_of,
     valid_header_payload,
 )
 from spec_hooks.markdown import (
@@ -53,8 +55,10 @@ class Document:
     """Markdown read as GitHub renders it. The header alone parses only the top of the file; links and
     anchors parse the whole of it. Parts found in the cache are taken from it, not parsed."""
 
-    def __init__(self, source: Source, entry: Entry = (None, None)) -> None:
+    def __init__(self, source: Source, entry: Entry = (None, None), forms: frozenset[str] = DEFAULT_FORMS) -> None:
         self.source = source
+        self.forms = forms  # the header forms it is read in (`Config.header_forms`)
+        entry = self._readable(entry)
         self.entry_read = entry
         self._meaning: tuple[Config, DocType | None, Spec | None] | None = None
         if entry[HEADER] is not None:
@@ -72,7 +76,7 @@ class Document:
         if self._meaning is None or self._meaning[0] is not config:
             header = self.header
             doc_type = classify(self.path, header, config.types)
-            spec = None if header is None or doc_type is None else as_spec(config, self.source, header, doc_type)
+            spec = None if header is None or doc_type is None else as_spec(config, self.source, header, doc_type, self.forms)
             self._meaning = (config, doc_type, spec)
         return self._meaning[1], self._meaning[2]
 
@@ -80,9 +84,15 @@ class Document:
     def path(self) -> str:
         return self.source.path
 
+    def _readable(self, entry: Entry) -> Entry:
+        """The entry without its header when that was read in other forms (a path another type claims)."""
+        if entry[HEADER] is not None and header_reading(entry[HEADER]) != reading_of(self.forms):
+            return None, entry[BODY]
+        return entry
+
     @cached_property
     def header(self) -> Header | None:
-        return extract_header(self.source.text)
+        return extract_header(self.source.text, self.forms)
 
     @cached_property
     def parsed(self) -> Parsed:
@@ -92,7 +102,7 @@ class Document:
             return parse_in_pieces(text)  # in bounded memory; the header is read from its own prefix
         tokens, env = parse_tokens(text)
         if not self.has(HEADER):
-            self.__dict__["header"] = header_of_tokens(text, tokens, env)
+            self.__dict__["header"] = header_of_tokens(text, tokens, env, self.forms)
         return parse_from_tokens(text, tokens, env)
 
     @property
@@ -127,7 +137,7 @@ class Document:
         cache are passed on as they were read."""
         header, body = self.entry_read
         if header is None and self.has(HEADER):
-            header = header_payload(self.header)
+            header = header_payload(self.header, self.forms)
         if body is None and self.has(BODY):
             body = self.payload()
         return header, body
@@ -138,6 +148,7 @@ class Document:
 
     def adopt(self, entry: Entry) -> None:
         """Take parts another process computed for this same text."""
+        entry = self._readable(entry)
         if entry[HEADER] is not None and not self.has(HEADER):
             self.__dict__["header"] = header_from_payload(entry[HEADER])
         if entry[BODY] is not None and not self.has(BODY):
@@ -298,7 +309,8 @@ class DocumentStore:
         if known is not None and known.source.path == source.path:
             return known
         entry = self.cache.get(blob) if self.cache is not None else None
-        document = Document(source, entry if entry is not None else (None, None))
+        document = Document(source, entry if entry is not None else (None, None),
+                            self.project.config.header_forms(source.path))
         if known is not None:
             document.adopt(known.entry())
         self._by_blob[blob] = document
@@ -424,7 +436,8 @@ class DocumentStore:
 
     def _header_table(self) -> HeaderLines:
         if self._header_lines is None:
-            self._header_lines = HeaderLines(self.project.snapshot.cache_folder(CACHE_ROOT))
+            self._header_lines = HeaderLines(self.project.snapshot.cache_folder(CACHE_ROOT),
+                                             self.project.config.header_reading)
         return self._header_lines
 
 

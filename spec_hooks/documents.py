@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from spec_hooks.config import Config, DocType
+from spec_hooks.config import DEFAULT_FORMS, Config, DocType
 from spec_hooks.findings import ERROR, Finding
 from spec_hooks.globs import matches
 from spec_hooks.header import Field, Header
@@ -27,6 +27,7 @@ class Spec:
     doc_type: DocType
     header: Header
     fields: dict[str, Field]  # by the key they stand for (a near-miss key stands for the key it misspells)
+    forms: frozenset[str] = DEFAULT_FORMS  # the header forms it was read in (a fixed text is read back in them)
 
     @property
     def path(self) -> str:
@@ -42,8 +43,9 @@ def normalize_key(key: str) -> str:
 
 
 def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocType | None:
-    """A type whose paths claim the file (an index page excepted); else the type the header's keys
-    identify: its first key (`Spec ID`, `System`), or two of its keys and no key foreign to it."""
+    """A type whose paths claim the file (an index page excepted); else, of the types without paths, the
+    type the header's keys identify: its first key (`Spec ID`, `System`), or two of its keys and no key
+    foreign to it."""
     keys = header.keys() if header else []
     for doc_type in types:
         if doc_type.paths and matches(doc_type.paths, path) and not is_index_page(path, keys):
@@ -51,6 +53,8 @@ def classify(path: str, header: Header | None, types: Sequence[DocType]) -> DocT
     best, best_score = None, 0
     present = {normalize_key(key) for key in keys}
     for doc_type in types:
+        if doc_type.paths:
+            continue  # a type that says where its documents are claims no file elsewhere by its keys
         own = {normalize_key(key) for key in doc_type.keys}
         score = len(present & own)
         if score > best_score and (normalize_key(doc_type.keys[0]) in present
@@ -112,11 +116,15 @@ def _normals(known: tuple[str, ...]) -> tuple[tuple[str, str, Counter[str]], ...
     return tuple((candidate, normal, Counter(normal)) for candidate in known for normal in (normalize_key(candidate),))
 
 
-def as_spec(config: Config, source: Source, header: Header, doc_type: DocType) -> Spec:
+def as_spec(config: Config, source: Source, header: Header, doc_type: DocType,
+            forms: frozenset[str] = DEFAULT_FORMS) -> Spec:
     """A header read as its type's: a near-miss of one of the type's keys or of a relation key stands
-    for that key."""
+    for that key; the type's title field, when it has one, is the title."""
     known = (*doc_type.keys, *(key for key, _ in config.relations))
-    return Spec(source, doc_type, header, named_fields(header, known))
+    fields = named_fields(header, known)
+    if doc_type.title_field is not None and (title := fields.get(doc_type.title_field)) is not None:
+        header = replace(header, title=title.value, title_offset=title.value_offset)
+    return Spec(source, doc_type, header, fields, forms)
 
 
 def named_fields(header: Header, known: Sequence[str]) -> dict[str, Field]:

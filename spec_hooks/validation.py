@@ -16,7 +16,7 @@ from spec_hooks.loading import read_small_text, safe_yaml
 from spec_hooks.source import inside
 from spec_hooks.text import did_you_mean, shorten
 
-BUILTIN_SCHEMAS = ("spec", "integration")
+BUILTIN_SCHEMAS = ("spec", "integration", "any")
 MAX_SCHEMA = 4 << 20  # bytes: a schema larger than this is not a header schema
 
 

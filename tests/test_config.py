@@ -68,7 +68,12 @@ def test_pyproject_configuration(repo: Repo, cli) -> None:
         ("disable: [brokn-link]\n", ".spec-hooks.yaml: invalid configuration: disable: unknown rule 'brokn-link': "
                                     "did you mean 'broken-link'?"),
         ("exclude: ['specs/[0-9']\n", ".spec-hooks.yaml: invalid configuration: exclude: 'specs/[0-9': `[` is never closed"),
-        ("types:\n  rfc:\n    keys: [RFC]\n", ".spec-hooks.yaml: invalid configuration: types.rfc: 'schema' is required"),
+        ("types:\n  rfc:\n    schema: builtin:any\n", ".spec-hooks.yaml: invalid configuration: types.rfc: 'keys' is required"),
+        ("types:\n  rfc:\n    keys: [RFC]\n    id_from_path: 'RFC-{n}'\n",
+         ".spec-hooks.yaml: invalid configuration: types.rfc.id_from_path: needs an id_pattern whose groups it names"),
+        ("types:\n  rfc:\n    keys: [RFC]\n    id_pattern: '(?P<number>[0-9]+)'\n    id_from_path: 'RFC-{n}'\n",
+         ".spec-hooks.yaml: invalid configuration: types.rfc.id_from_path: 'RFC-{n}': id_pattern has no group named 'n'"),
+        ("types:\n  rfc:\n    keys: [RFC]\n    header: bullets\n", ".spec-hooks.yaml: invalid configuration: types.rfc.header"),
         ("types:\n  rfc:\n    schema: s.json\n    keys: []\n", ".spec-hooks.yaml: invalid configuration: types.rfc.keys: [] "
                                                           "should be non-empty"),
         ("timezone: Mars/Olympus\n", ".spec-hooks.yaml: invalid configuration: timezone: unknown time zone 'Mars/Olympus'"),

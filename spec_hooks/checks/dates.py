@@ -279,7 +279,7 @@ def date_edits(
 
 def _dates_hold(new_text: str, document: Spec, new_values: dict[str, str]) -> str | None:
     """Re-read the fixed text: every date holds its new value and every other field is as it was."""
-    header = extract_header(new_text)
+    header = extract_header(new_text, document.forms)
     fields = named_fields(header, document.doc_type.keys) if header else {}
     for name, old in document.fields.items():
         wanted = new_values.get(name, old.value)

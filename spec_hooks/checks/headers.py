@@ -115,6 +115,11 @@ def check_document(
     return findings, invalid
 
 
+# What an item of each header form looks like, as the findings name it.
+ITEM_SHAPES = {"bold-list": "`**Key:** value`", "list": "`Key: value`", "paragraph": "a `**Key:** value` line",
+               "front-matter": "a `key: value` of the front matter"}
+
+
 def _item_findings(document: Spec) -> list[Finding]:
     findings = []
     seen: dict[str, int] = {}
@@ -122,7 +127,8 @@ def _item_findings(document: Spec) -> list[Finding]:
     for field in document.header.fields:
         if field.key is None:
             shown = field.value if len(field.value) <= 60 else field.value[:57] + "..."
-            findings.append(document.at(field.key_offset, "SH101", f"header item is not `**Key:** value`: {shown!r}"))
+            findings.append(document.at(field.key_offset, "SH101", f"header item is not {ITEM_SHAPES[document.header.form]}: "
+                                                                   f"{shown!r}"))
             continue
         normal = normalize_key(field.key)
         if normal in seen:
@@ -237,13 +243,13 @@ def _id_path_findings(document: Spec, spec_id: str, offset: int) -> list[Finding
     path, doc_type = document.source.path, document.doc_type
     name = doc_type.id_field
     if doc_type.id_pattern is not None:
-        match = re.search(doc_type.id_pattern, path)
-        if match is None:
+        expected_id = doc_type.id_of_path(path)
+        if expected_id is None:
             return [document.at(offset, "SH111", f"the file's path {path!r} does not match the {doc_type.name} "
                                                  f"type's id_pattern {doc_type.id_pattern!r}: move the file")]
-        if match.group("id") == spec_id:
+        if expected_id == spec_id:
             return []
-        expected = match.group("id")
+        expected = expected_id
     else:
         stem = re.sub(r"\.(md|markdown)$", "", path, flags=re.IGNORECASE)
         if stem == spec_id or stem.endswith("/" + spec_id):

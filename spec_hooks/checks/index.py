@@ -243,7 +243,7 @@ def _cell(spec: Spec, column: tuple[str, ...]) -> tuple[str, str]:
     """(the field's name, its value) for the first of the column's fields the spec's type has."""
     doc_type = spec.doc_type
     for name in column:
-        actual = {"id": doc_type.id_field or doc_type.keys[0], "updated": doc_type.updated_field,
+        actual = {"id": doc_type.id_field or doc_type.name_field, "updated": doc_type.updated_field,
                   "status": doc_type.lifecycle.field if doc_type.lifecycle else "Status"}.get(name, name)
         if actual and (actual in doc_type.keys or actual in spec.fields):
             return actual, field_value(spec, actual)

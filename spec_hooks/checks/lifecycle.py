@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spec_hooks.catalogue import Catalogue, identifier, spec_of, spec_of_document, status
+from spec_hooks.config import DEFAULT_FORMS
 from spec_hooks.document import Document
 from spec_hooks.documents import Spec, placeholder_of
 from spec_hooks.escape import literal
@@ -326,15 +327,15 @@ def relation_fixes(project: Project, fixes: Fixes) -> list[FileFix]:
         edits = [add_to_field(spec, key, ", ".join(values), tuple(f for found in values.values() for f in found))
                  for key, values in by_key.items()]
         wanted = [(key, value) for key, values in by_key.items() for value in values]
-        files.append(FileFix(path, spec.source.text, [edit for edit in edits if edit is not None], relations_hold(wanted),
+        files.append(FileFix(path, spec.source.text, [edit for edit in edits if edit is not None], relations_hold(wanted, spec.forms),
                              f"added {len(wanted)} relation{'s' * (len(wanted) != 1)}"))
     return files
 
 
-def relations_hold(wanted: Sequence[tuple[str, str]]) -> Callable[[str], str | None]:
+def relations_hold(wanted: Sequence[tuple[str, str]], forms: frozenset[str] = DEFAULT_FORMS) -> Callable[[str], str | None]:
     """A check of a fixed text: its header still parses, and each (key, value) added reads back in it."""
     def verify(new_text: str) -> str | None:
-        header = extract_header(new_text)
+        header = extract_header(new_text, forms)
         if header is None:
             return "the header would no longer be read"
         for key, value in wanted:

@@ -144,11 +144,9 @@ def title_from_path(path: str) -> str:
 
 
 def spec_id_for(path: str, doc_type: DocType) -> str:
-    """The ID SH111 expects for a file at `path`: the id_pattern's group, else `folder/name`."""
-    if doc_type.id_pattern is not None:
-        match = re.search(doc_type.id_pattern, path)
-        if match is not None:
-            return match.group("id")
+    """The ID SH111 expects for a file at `path`: the id_pattern's (or id_from_path's), else `folder/name`."""
+    if doc_type.id_pattern is not None and (expected := doc_type.id_of_path(path)) is not None:
+        return expected
     parts = re.sub(r"\.(md|markdown)$", "", path, flags=re.IGNORECASE).split("/")
     return "/".join(parts[-2:])
 
@@ -197,8 +195,8 @@ def _header_edits(document: Document, doc_type: DocType, path: str, title: str, 
         values[doc_type.id_field] = spec_id_for(path, doc_type)
     if doc_type.lifecycle and doc_type.lifecycle.transitions:
         values[doc_type.lifecycle.field] = doc_type.lifecycle.transitions[0][0]
-    if not doc_type.id_field and doc_type.keys:
-        values.setdefault(doc_type.keys[0], title)
+    if doc_type.name_field:
+        values.setdefault(doc_type.name_field, title)
     for name, field in named_fields(header, doc_type.keys).items():
         if name in values and field.key is not None and _right_after_key(text, field.key, field.key_offset, field.value_offset):
             end = text.find("\n", field.value_offset)
