@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from spec_hooks.config import Config
 from spec_hooks.document import CACHE_FROM, HEADER, Document
-from spec_hooks.documents import Spec
+from spec_hooks.documents import Spec, normalize_key
 
 if TYPE_CHECKING:
     from spec_hooks.run import Project
@@ -52,7 +52,9 @@ def status(spec: Spec) -> str | None:
     """The spec's status: its lifecycle's field, else its Status field (a type without a lifecycle
     still has the statuses its documents say)."""
     lifecycle = spec.doc_type.lifecycle
-    return field_value(spec, lifecycle.field if lifecycle is not None else "Status") or None
+    if lifecycle is not None:
+        return field_value(spec, lifecycle.field) or None
+    return next((field.value for name, field in spec.fields.items() if normalize_key(name) == "status"), None) or None
 
 
 class Catalogue:

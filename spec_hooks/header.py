@@ -14,7 +14,7 @@ Positions are character offsets into the whole text; `Source.position` turns the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spec_hooks.config import DEFAULT_FORMS, HEADER_FORMS, LENIENT
@@ -78,6 +78,20 @@ def extract_header(text: str, forms: frozenset[str] = DEFAULT_FORMS) -> Header |
 _UNDECIDED = object()
 
 
+def other_form(text: str, forms: frozenset[str]) -> tuple[str, int] | None:
+    """The form, not one of `forms`, in which the top of `text` holds the most `Key: value` items, and
+    where that header starts; None when no other form reads one (what SH104 suggests)."""
+    best: tuple[int, str, int] | None = None
+    for form in HEADER_FORMS:
+        if form in forms:
+            continue
+        header = extract_header(text, frozenset({form}))
+        keyed = sum(field.key is not None for field in header.fields) if header is not None else 0
+        if header is not None and keyed and (best is None or keyed > best[0]):
+            best = (keyed, form, header.offset)
+    return None if best is None else (best[1], best[2])
+
+
 def _may_need_definitions(text: str, prefix: str, header: Header) -> bool:
     """Whether a bracket in the header could be a reference link defined below the prefix (`[Zap]`
     with `[Zap]: https://…` at the end of the file renders as the link text `Zap`)."""
@@ -117,15 +131,26 @@ def _header(text: str, prefix: str, forms: frozenset[str]) -> Header | None | ob
 
 def _header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], whole: bool,
                forms: frozenset[str]) -> Header | None | object:
-    """The header block: the file's first block, or the one right after the title (its first heading)."""
+    """The header in `forms`: the forms a type names first (read where they stand), then the default."""
+    strict = forms - {LENIENT}
     if LENIENT in forms:
-        found = _lenient_header_of(text, tokens, env, whole)
-        if found is not None or not forms - DEFAULT_FORMS:
-            return found
-        forms = forms - DEFAULT_FORMS  # no default header: one in the forms other types name?
-    blocks = [(index, token) for index, token in enumerate(tokens) if token["type"] != "blank_line"]
+        strict = forms - DEFAULT_FORMS
+    found = _strict_header_of(text, tokens, env, whole, strict) if strict else None
+    if found is None and LENIENT in forms:
+        return _lenient_header_of(text, tokens, env, whole)
+    return found
+
+
+def _strict_header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], whole: bool,
+                      forms: frozenset[str]) -> Header | None | object:
+    """The header block: the file's first block, or the one right after the title (its first heading).
+    HTML comments above (`<!-- markdownlint-disable -->`) show nothing and are passed over."""
+    blocks = [(index, token) for index, token in enumerate(tokens) if token["type"] != "blank_line"
+              and not (token["type"] == "block_html" and token["raw"].lstrip().startswith("<!--"))]
     title = blocks[0][1] if blocks and blocks[0][1]["type"] == "heading" else None
     position = 1 if title is not None else 0
+    if title is not None and position < len(blocks) and blocks[position][1]["type"] == "thematic_break":
+        position += 1  # `# Title` underlined by a rule (`----` after an ATX heading)
     if position >= len(blocks) or not whole and blocks[position][0] >= blocks[-1][0]:
         return None if whole else _UNDECIDED  # the prefix may have cut this block short
     block = blocks[position][1]
@@ -213,18 +238,26 @@ def _field(text: str, item: dict[str, Any], env: dict[str, Any], plain_keys: boo
 
 
 def _paragraph_fields(text: str, paragraph: dict[str, Any], env: dict[str, Any]) -> tuple[Field, ...]:
-    """One field a line of the paragraph (`**Owner** [Name](…)`, `**Status:** Draft`, `Status: Draft`)."""
-    fields = []
+    """One field a keyed line of the paragraph (`**Owner** [Name](…)`, `**Status:** Draft`, `Status: Draft`);
+    a line without a key goes on with the field above (`[Roslyn](…) |`). A trailing `|`, written between
+    fields on one line or at the end of each, is no part of a value."""
     written = paragraph.get("text", "")
+    spans: list[list[int]] = []  # [start, end] in the paragraph's text, one a field
     at = 0
     for line in written.split("\n"):
         stripped = line.strip(" \t\r\f")
-        if stripped:
-            lead = at + len(line) - len(line.lstrip(" \t\r\f"))
-            start, end = _where(paragraph, lead), _where(paragraph, lead + len(stripped))
-            fallback = start if start is not None else _where(paragraph) or 0
-            fields.append(_keyed(text, start, end, _inline_text(stripped, env), fallback, True, colonless=True))
+        lead = at + len(line) - len(line.lstrip(" \t\r\f"))
+        if stripped and (not spans or _item_key(_inline_text(stripped, env), True, True)[0] is not None):
+            spans.append([lead, lead + len(stripped)])
+        elif stripped:
+            spans[-1][1] = lead + len(stripped)
         at += len(line) + 1
+    fields = []
+    for first, last in spans:
+        start, end = _where(paragraph, first), _where(paragraph, last)
+        fallback = start if start is not None else _where(paragraph) or 0
+        field = _keyed(text, start, end, _inline_text(written[first:last], env), fallback, True, colonless=True)
+        fields.append(replace(field, value=field.value.rstrip(" \t|")) if field.value.endswith("|") else field)
     return tuple(fields)
 
 

@@ -119,7 +119,7 @@ def test_an_index_page_in_a_spec_folder_is_not_a_spec(repo: Repo, cli) -> None:
     repo.add()
     result = cli("headers")
     assert result.lines == ["specs/notes.md:1:1: SH104 no header: files matching specs/** must start with the spec "
-                            "header (not a spec? add it to exclude)"]
+                            "header, a list of `- **Key:** value` items under the H1 title (not a spec? add it to exclude)"]
 
 
 def test_the_link_hook_given_no_file_checks_only_what_the_staged_change_breaks(repo: Repo, cli) -> None:

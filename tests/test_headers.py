@@ -172,7 +172,8 @@ def test_file_without_header_is_skipped_unless_its_path_requires_one(repo: Repo,
     assert cli("headers").out == ""
     repo.write(".spec-hooks.yaml", "types:\n  spec:\n    paths: ['specs/**']\n")
     result = cli("headers")
-    assert result.lines == ["specs/empty.md:1:1: SH104 no header: files matching specs/** must start with the spec header (not a spec? add it to exclude)"]
+    assert result.lines == ["specs/empty.md:1:1: SH104 no header: files matching specs/** must start with the spec header, "
+                            "a list of `- **Key:** value` items under the H1 title (not a spec? add it to exclude)"]
 
 
 # Positions, on the line grammar and on mistune's reading -------------------------------------

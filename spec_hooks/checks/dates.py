@@ -43,7 +43,8 @@ def fixed_by_earlier_hooks(project: Project, paths: list[str]) -> list[str]:
                   and not project.config.excluded(path))
 
 
-def load_dated(project: Project, path: str) -> Spec | Finding | None:
+def load_dated(project: Project, path: str, undated: bool = False) -> Spec | Finding | None:
+    """The spec at `path` when its type has a date field (any spec, with `undated`), or why it cannot be read."""
     if project.contents.is_symlink(path) and inside(project.root, project.root / path):
         return None  # git keeps a symlink's target path, not the spec: it has no dates of its own to keep
     document = project.documents.read(path)
@@ -53,11 +54,11 @@ def load_dated(project: Project, path: str) -> Spec | Finding | None:
     if conflict is not None:
         return document.source.finding(conflict, "SH303", "unresolved merge conflict markers: resolve them first")
     doc_type, spec = document.meaning(project.config)
-    return None if spec is None or doc_type is None or not doc_type.date_fields else spec
+    return None if spec is None or doc_type is None or not (doc_type.date_fields or undated) else spec
 
 
-def _loaded(project: Project, path: str) -> list[Spec | Finding | None]:
-    return [load_dated(project, path)]
+def _loaded(project: Project, path: str, undated: bool) -> list[Spec | Finding | None]:
+    return [load_dated(project, path, undated)]
 
 
 def conflict_start(text: str) -> int | None:
@@ -193,14 +194,14 @@ class RepositoryState:
         return traces
 
 
-def _load_all(state: RepositoryState, paths: list[str]) -> tuple[list[Spec], list[Finding]]:
+def _load_all(state: RepositoryState, paths: list[str], undated: bool = False) -> tuple[list[Spec], list[Finding]]:
     documents, findings = [], []
     store = state.project.documents
     if len(paths) > CACHE_FROM:
         store.open_cache()
         store.read_all(paths, (HEADER,))
     for path in paths:
-        loaded_all = checked(path, partial(_loaded, state.project, path))
+        loaded_all = checked(path, partial(_loaded, state.project, path, undated))
         if path in state.unmerged and not any(isinstance(x, Finding) and x.code == "SH303" for x in loaded_all):
             # No conflict markers left in the file, but the index still holds the conflict.
             findings.append(Finding(path, 1, 1, "SH303", "the file has an unresolved merge conflict in the index"))
@@ -314,13 +315,13 @@ def verify(
     return findings, fixes
 
 
-def last_changes(state: RepositoryState, paths: list[str], need_created: bool = False
+def last_changes(state: RepositoryState, paths: list[str], need_created: bool = False, undated: bool = False
                  ) -> tuple[list[tuple[Spec, Trace | None]], list[Finding]]:
-    """Each dated spec among `paths` with its history (None: the staged change edits its content), from
-    one history walk; and the findings of reading them."""
+    """Each dated spec (every spec, with `undated`) among `paths` with its history (None: the staged
+    change edits its content), from one history walk; and the findings of reading them."""
     if len(paths) > CACHE_FROM:
         state.start_history()  # git walks the history while the documents are read
-    documents, findings = _load_all(state, paths)
+    documents, findings = _load_all(state, paths, undated)
     changes = state.content_changes(documents)
     in_history = {state.head_path(d.path): blob for d in documents
                   if changes.get(d.path) is False and (blob := state.head_blob(d.path)) is not None}

@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spec_hooks.checks.lifecycle import lifecycle_findings, relation_findings, relation_names
+from spec_hooks.config import HEADER_FORMS, LENIENT, DocType
 from spec_hooks.document import CACHE_FROM, HEADER
 from spec_hooks.documents import (
     Spec,
@@ -17,6 +18,8 @@ from spec_hooks.documents import (
     placeholder_of,
 )
 from spec_hooks.findings import WARNING, Finding, checked
+from spec_hooks.header import other_form
+from spec_hooks.source import Source
 from spec_hooks.text import shorten
 from spec_hooks.validation import load_validator
 
@@ -72,9 +75,7 @@ def _check_path(
     if doc_type is None:
         return []
     if spec is None:
-        globs = ", ".join(doc_type.paths)
-        return [Finding(path, 1, 1, "SH104", f"no header: files matching {globs} must start with the {doc_type.name} "
-                                             "header (not a spec? add it to exclude)")]
+        return [_no_header(document.source, doc_type, document.forms)]
     if doc_type.schema not in validators:
         validators[doc_type.schema] = load_validator(doc_type.schema, project.root)
     findings, invalid_fields = check_document(spec, validators[doc_type.schema], today)
@@ -82,6 +83,26 @@ def _check_path(
     if doc_type.id_field not in invalid_fields:
         documents.append(spec)  # a placeholder or malformed ID is reported once, not as a duplicate
     return findings
+
+
+FORM_SHAPES = {"bold-list": "a list of `- **Key:** value` items", "list": "a list of `* Key: value` items",
+               "paragraph": "a paragraph of `**Key:** value` lines", "front-matter": "YAML front matter"}
+
+
+def _no_header(source: Source, doc_type: DocType, forms: frozenset[str]) -> Finding:
+    """SH104, naming the form the type reads and, when the file holds a header in another, that form and
+    the setting that reads it."""
+    expected = " or ".join(FORM_SHAPES[form] for form in HEADER_FORMS if form in forms)
+    where = "first in the file or right after its title" if LENIENT not in forms else "under the H1 title"
+    message = (f"no header: files matching {', '.join(doc_type.paths)} must start with the {doc_type.name} "
+               f"header, {expected} {where}")
+    found = other_form(source.text, forms)
+    if found is None:
+        return source.finding(0, "SH104", message + " (not a spec? add it to exclude)")
+    form, offset = found
+    line = source.position(offset)[0]
+    return source.finding(0, "SH104", f"{message}; found {FORM_SHAPES[form]} on line {line}: to read it, set "
+                                      f"types.{doc_type.name}.header: {form}")
 
 
 def check_document(

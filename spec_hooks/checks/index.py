@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from spec_hooks.catalogue import Catalogue, field_value, identifier, status
 from spec_hooks.document import BODY, Document
-from spec_hooks.documents import Spec
+from spec_hooks.documents import Spec, normalize_key
 from spec_hooks.escape import literal
 from spec_hooks.findings import Finding
 from spec_hooks.fix import Edit, FileFix
@@ -245,8 +245,12 @@ def _cell(spec: Spec, column: tuple[str, ...]) -> tuple[str, str]:
     for name in column:
         actual = {"id": doc_type.id_field or doc_type.name_field, "updated": doc_type.updated_field,
                   "status": doc_type.lifecycle.field if doc_type.lifecycle else "Status"}.get(name, name)
-        if actual and (actual in doc_type.keys or actual in spec.fields):
-            return actual, field_value(spec, actual)
+        if not actual:
+            continue
+        wanted = normalize_key(actual)  # MADR's front matter says `status`, a lifecycle `Status`
+        named = next((key for key in (*spec.fields, *doc_type.keys) if normalize_key(key) == wanted), None)
+        if named is not None:
+            return named, field_value(spec, named)
     return "", ""
 
 
@@ -257,13 +261,13 @@ def _table(specs: list[Spec], index_path: str) -> list[str]:
     for index in shown:
         used = list(dict.fromkeys(row[index][0] for row in cells if row[index][0]))
         names.append(used[0] if len(used) == 1 else COLUMNS[index][0])
-    lines = ["| Title | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    lines = ["| " + " | ".join(["Title", *names]) + " |", "| --- |" + " --- |" * len(names)]
     folder = posixpath.dirname(index_path)
     for spec, row in zip(specs, cells, strict=True):
         target = destination(posixpath.relpath(spec.path, folder or "."))
         title = literal(spec.header.title) or literal(spec.path)
-        values = " | ".join(literal(row[index][1]) for index in shown)
-        lines.append(f"| [{title}]({target}) | {values} |")
+        values = [literal(row[index][1]) for index in shown]
+        lines.append("| " + " | ".join([f"[{title}]({target})", *values]) + " |")
     return lines
 
 

@@ -63,7 +63,8 @@ def stale_specs(project: Project, paths: list[str], days: int) -> list[Stale]:
     today = project.config.today()
     state = RepositoryState(project)
     result = []
-    for spec, trace in last_changes(state, paths)[0]:
+    # Every spec, dated or not: staleness is the last content change in history, whatever a header says.
+    for spec, trace in last_changes(state, paths, undated=True)[0]:
         if trace is not None and (trace.unknown or trace.changed is None):
             last, sha = None, None
         elif trace is None:
