@@ -53,6 +53,11 @@ class DocType:
     id_from_path: str | None = None  # the ID built from the path: `SE-{number}` with id_pattern's `number`
     name_field: str | None = None  # a field naming the document (integration's System): `new` writes the title in
 
+    @property
+    def forms(self) -> frozenset[str]:
+        """The forms its header is read in."""
+        return frozenset(self.header) if self.header else DEFAULT_FORMS
+
     def id_of_path(self, path: str) -> str | None:
         """The ID id_pattern finds in `path` (its `id` group, or id_from_path filled from its groups);
         None when the pattern does not match."""
@@ -171,8 +176,8 @@ class Config:
 def _header_forms(types: tuple[DocType, ...], path: str) -> frozenset[str]:
     for doc_type in types:
         if doc_type.paths and matches(doc_type.paths, path):
-            return frozenset(doc_type.header) if doc_type.header else DEFAULT_FORMS
-    return frozenset().union(*(doc_type.header or DEFAULT_FORMS for doc_type in types))
+            return doc_type.forms
+    return frozenset().union(*(doc_type.forms for doc_type in types))
 
 
 @lru_cache(maxsize=1 << 17)  # every family, the catalogue and the policy ask about the same paths

@@ -271,20 +271,22 @@ def _keyed(text: str, start: int | None, end: int | None, inline: list[dict[str,
     # when it shows one, as an escaped `\\` or a link's text does).
     written = text[start:end] if start is not None and end is not None else None
     marker = written is None or (written.endswith("\\") and not written.endswith("\\\\"))
-    value = clean_value(_after_key(plain, key, style), 0, marker)[0] if key else plain
+    value = clean_value(_shown_value(plain, key, style), 0, marker)[0] if key else plain
     if start is None or end is None:
         return Field(key, value, fallback, fallback, exact=False)
     key_offset = start + 2 if style != "plain" and text.startswith(("**", "__"), start) else start
     if key is None:
         return Field(None, plain, start, start, exact=False)
     value_offset = _value_position(text, start, end, value, style)
-    if value_offset is None:
+    if value_offset is None:  # markup in the value (`[SE-0001](…)`, `**Implemented**`): found where it starts
         first_line = _value_position(text, start, end, value.split(" ", 1)[0], style) if " " in value else None
-        return Field(key, value, key_offset, start if first_line is None else first_line, exact=False)
+        after_key = _after_key(text, start, end, style)
+        at = first_line if first_line is not None else after_key if after_key is not None else start
+        return Field(key, value, key_offset, at, exact=False)
     return Field(key, value, key_offset, value_offset)
 
 
-def _after_key(plain: str, key: str, style: str) -> str:
+def _shown_value(plain: str, key: str, style: str) -> str:
     """The value's shown text: what follows the key's colon (or, `**Key** value`, the key itself)."""
     if style == "colonless":
         return plain[plain.find(key) + len(key) :].strip()
@@ -312,16 +314,24 @@ _KEY_END = {
 }
 
 
-def _value_position(text: str, start: int, end: int, value: str, style: str = "bold") -> int | None:
-    """Where `value` stands in the item text[start:end]: right after the key's markup (`:**`, `**:`, a
-    plain key's `:`, a colonless key's closing `**`) and any blanks (a code span's backticks skipped).
-    None unless the characters there are exactly it."""
+def _after_key(text: str, start: int, end: int, style: str) -> int | None:
+    """Where the item text[start:end] goes on after the key's markup (`:**`, `**:`, a plain key's `:`, a
+    colonless key's closing `**`) and any blanks."""
     key_end = _KEY_END[style].search(text, start + 2 if style == "colonless" else start, end)
     if key_end is None:
         return None
     at = key_end.end()
     while at < end and text[at] in " \t":
         at += 1
+    return at
+
+
+def _value_position(text: str, start: int, end: int, value: str, style: str = "bold") -> int | None:
+    """Where `value` stands in the item text[start:end]: right after the key's markup and any blanks (a
+    code span's backticks skipped). None unless the characters there are exactly it."""
+    at = _after_key(text, start, end, style)
+    if at is None:
+        return None
     ticks = len(text[at:end]) - len(text[at:end].lstrip("`"))
     if ticks and text.startswith(value, at + ticks) and value:
         at += ticks

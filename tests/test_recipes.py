@@ -189,3 +189,65 @@ def test_a_style_is_read_checked_and_indexed_with_its_recipe(repo: Repo, cli, na
     assert result.status == 0 and result.lines == [], result.out
     catalogue = json.loads(cli("index", "--format", "json").out)
     assert [(spec["path"], spec["title"]) for spec in catalogue["specs"]] == [(path, title)]
+
+
+# Dates kept true in every form: the finding points at the value, the fixer rewrites the value alone ----
+
+DATED = {  # style -> (the path, its text, the date field's value as written)
+    "grpc": STYLES["grpc"][:2] + ("2025-03-04",),
+    "MADR (front matter)": STYLES["MADR (front matter)"][:2] + ("2025-03-04",),
+}
+
+
+@pytest.mark.parametrize("name", DATED)
+def test_a_date_in_any_form_is_verified_and_fixed_in_place(repo: Repo, cli, name: str) -> None:
+    path, text, written = DATED[name]
+    repo.commit_files("start", {".spec-hooks.yaml": RECIPES[name], path: text})
+    edited = text + "\nMore text.\n"
+    repo.commit_files("edit", {path: edited}, when="2025-06-30T10:00:00+00:00")
+    offset = edited.index(written)
+    line = edited.count("\n", 0, offset) + 1
+    column = offset - edited.rfind("\n", 0, offset)
+    result = cli("dates", "--check")
+    assert result.lines == [f"{path}:{line}:{column}: SH301 {_updated(name)} {written} but content changed on "
+                            f"2025-06-30 ({repo.git('rev-parse', '--short', 'HEAD').strip()})"]
+    assert cli("dates", "--check", "--fix").status == 1
+    assert repo.read(path).decode() == edited.replace(written, "2025-06-30", 1)
+    repo.add()
+    assert cli("dates", "--check").lines == []
+
+
+def _updated(name: str) -> str:
+    return next(line.split(":", 1)[1].strip() for line in RECIPES[name].splitlines() if "updated_field" in line)
+
+
+def test_new_writes_a_front_matter_template_title_and_dates_in_place(repo: Repo, cli) -> None:
+    template = "---\neip: <to be assigned>\ntitle: <The EIP title>\nstatus: Draft\ncreated: <date created on>\n---\n\n## Abstract\n"
+    config = RECIPES["EIP (front matter)"] + "    template: EIPS/eip-template.md\n"
+    repo.commit_files("start", {".spec-hooks.yaml": config, "EIPS/eip-template.md": template})
+    result = cli("new", "EIPS/eip-7702.md", "--title", "Set EOA account code: a: b")
+    assert result.status == 0, result.err
+    written = repo.read("EIPS/eip-7702.md").decode()
+    today = _today()
+    assert written.startswith(f'---\neip: 7702\ntitle: "Set EOA account code: a: b"\nstatus: Draft\ncreated: {today}\n---\n')
+    repo.add()
+    catalogue = json.loads(cli("index", "--format", "json").out)["specs"]
+    assert [(spec["path"], spec["title"], spec["id"]) for spec in catalogue] == [
+        ("EIPS/eip-7702.md", "Set EOA account code: a: b", "7702")]
+
+
+def test_new_fills_a_plain_list_template_with_the_id_the_path_gives(repo: Repo, cli) -> None:
+    template = "# Feature name\n\n* Proposal: [SE-NNNN](NNNN-filename.md)\n* Status: **Awaiting implementation**\n\n## Introduction\n"
+    config = RECIPES["swift-evolution"].replace("relations:", "    template: proposal-templates/0000-template.md\nrelations:")
+    repo.commit_files("start", {".spec-hooks.yaml": config, "proposal-templates/0000-template.md": template})
+    assert cli("new", "proposals/0547-faster-builds.md").status == 0
+    written = repo.read("proposals/0547-faster-builds.md").decode()
+    assert written.startswith("# Faster builds\n\n* Proposal: SE-0547\n* Status: **Awaiting implementation**\n")
+    repo.add()
+    assert cli("headers", "proposals/0547-faster-builds.md").lines == []
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()

@@ -156,11 +156,16 @@ def new_document(template: str, template_path: str, path: str, doc_type: DocType
     """The template's text for a new file at `path`: links re-pointed for its folder, title and header
     filled, instruction text dropped unless kept."""
     source = Source(path, template)
-    document = Document(source)
-    edits = _link_edits(document, template_path, path) + _header_edits(document, doc_type, path, title, today)
-    text = splice(template, edits)
-    written = Document(Source(path, text)).header
-    if written is None or " ".join(title.split()) not in written.title:
+    document = Document(source, forms=doc_type.forms)
+    header = _header_edits(document, doc_type, path, title, today)
+    # A link inside a value the header fills (`[SE-NNNN](NNNN-filename.md)`) goes with the value.
+    links = [edit for edit in _link_edits(document, template_path, path)
+             if not any(edit.start < filled.end and filled.start < edit.end for filled in header)]
+    text = splice(template, links + header)
+    written = Document(Source(path, text), forms=doc_type.forms).header
+    fields = named_fields(written, doc_type.keys) if written is not None else {}
+    shown = fields[doc_type.title_field].value if doc_type.title_field in fields else written.title if written else ""
+    if written is None or " ".join(title.split()) not in shown:
         raise SpecHooksError(f"the {doc_type.name} template's title line does not read back as {title!r}; "
                              "write the title by hand")
     return text if keep_instructions else skeleton(text)
@@ -189,8 +194,10 @@ def _header_edits(document: Document, doc_type: DocType, path: str, title: str, 
     if header is None:
         raise SpecHooksError(f"the {doc_type.name} template has no header (an H1 and a list of **Key:** value)")
     text = document.text
-    edits = [_title_edit(text, header.title_offset, title)]
+    edits = [] if doc_type.title_field else [_title_edit(text, header.title_offset, title)]
     values = {name: today for name in doc_type.date_fields}
+    if doc_type.title_field:
+        values[doc_type.title_field] = title
     if doc_type.id_field:
         values[doc_type.id_field] = spec_id_for(path, doc_type)
     if doc_type.lifecycle and doc_type.lifecycle.transitions:
@@ -198,7 +205,11 @@ def _header_edits(document: Document, doc_type: DocType, path: str, title: str, 
     if doc_type.name_field:
         values.setdefault(doc_type.name_field, title)
     for name, field in named_fields(header, doc_type.keys).items():
-        if name in values and field.key is not None and _right_after_key(text, field.key, field.key_offset, field.value_offset):
+        if name in values and header.form == "front-matter" and field.exact:
+            # YAML: the scalar alone (a quoted one keeps its quotes); a title is written as YAML reads it back
+            value = _yaml_scalar(values[name], text[field.value_offset - 1 : field.value_offset])
+            edits.append(Edit(field.value_offset, field.value_offset + len(field.value), field.value, value))
+        elif name in values and field.key is not None and _right_after_key(text, field.key, field.key_offset, field.value_offset):
             end = text.find("\n", field.value_offset)
             end = len(text) if end < 0 else end
             stop = len(text[field.value_offset : end].rstrip(" \t\r\\"))
@@ -210,7 +221,20 @@ def _header_edits(document: Document, doc_type: DocType, path: str, title: str, 
 def _right_after_key(text: str, key: str, key_offset: int, value_offset: int) -> bool:
     """Whether the value starts right after the item's `Key:**`: then the rest of the line is the value
     (a template's value may be more than the field reads, as `[area/name] (e.g., `rest/x`)`)."""
-    return re.fullmatch(re.escape(key) + r"(?::\*\*|\*\*:|:__|__:)[ \t]*", text[key_offset:value_offset]) is not None
+    return re.fullmatch(re.escape(key) + r"(?::\*\*|\*\*:|:__|__:|:)[ \t]*", text[key_offset:value_offset]) is not None
+
+
+def _yaml_scalar(value: str, quote: str) -> str:
+    """`value` written into a YAML scalar opened by `quote` (`"`, `'`, or none: plain when it reads back
+    as itself, else double-quoted)."""
+    import json
+
+    if quote == '"':
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+    if quote == "'":
+        return value.replace("'", "''")
+    plain = value and value == value.strip() and not re.search(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: | #", value)
+    return value if plain else json.dumps(value, ensure_ascii=False)
 
 
 def _title_edit(text: str, offset: int, title: str) -> Edit:
