@@ -295,3 +295,71 @@ def test_links_fixer_rewrites_only_destinations_and_they_resolve(case: tuple[str
         again, second = _links_fix_round(folder, {}, new_name)
         assert again == [] and not second.fixes and (folder / "a.md").read_bytes().decode() == after
         assert [finding for finding in second.findings if finding.code != "SH206"] == [], "the fixed links resolve"
+
+
+# Every header form (issue 24) ------------------------------------------------------------------------
+
+FORM_VALUES = {
+    "list": st.sampled_from(["{v}", "`{v}`", "", "{v}  ", "{v}\\", "**{v}**", "[{v}](x.md)", "YYYY-MM-DD"]),
+    "paragraph": st.sampled_from(["{v}", "`{v}`", "", "{v}  ", "{v} |", "**{v}**", "[{v}](x.md)"]),
+    "front-matter": st.sampled_from(["{v}", '"{v}"', "'{v}'", "{v} # a comment", "[{v}]", "", "{v}  ", '""']),
+}
+FORM_KEYS = {
+    "list": st.sampled_from(["{k}:", "**{k}:**", "**{k}**:", "{k} :"]),
+    "paragraph": st.sampled_from(["{k}:", "**{k}:**", "**{k}**:", "**{k}**"]),
+    "front-matter": st.sampled_from(["{k}:", "{k} :", '"{k}":']),
+}
+
+
+@st.composite
+def form_headers(draw: st.DrawFn, form: str) -> str:
+    """A header in `form`, its items in odd shapes, with one line-ending style."""
+    newline = draw(NEWLINES if form != "front-matter" else st.sampled_from(["\n", "\r\n"]))
+    items = []
+    for key in ("Spec ID", "Status", "Created", "Updated"):
+        value = draw(FORM_VALUES[form]).format(v=draw(st.sampled_from(["2025-03-04", "rest/x", "Draft"])))
+        item = f"{draw(FORM_KEYS[form]).format(k=key)} {value}".rstrip(" ") if value else draw(FORM_KEYS[form]).format(k=key)
+        items.append({"list": draw(BULLETS) + item, "paragraph": item, "front-matter": item}[form])
+    title = draw(st.sampled_from(["# Webhooks v2", "Webhooks v2" + newline + "----", "### Ünïcödé 📖"]))
+    if form == "front-matter":
+        lines = ["---", *items, "---", "", title]
+    else:
+        lines = [title, "", *items]
+    body = draw(st.sampled_from(["", f"{newline}## Overview{newline}", f"{newline}Text é ü"]))
+    return newline.join(lines) + newline + body
+
+
+def _form_fix_round(text: str, form: str) -> tuple[str, bool]:
+    forms = frozenset({form})
+    header = extract_header(text, forms)
+    fields = named_fields(header, SPEC_TYPE.keys) if header else {}
+    if "Updated" not in fields:
+        return text, True
+    plan = date_edits(text, fields, {"Updated": NEW_DATE}, [])
+    if isinstance(plan, str):
+        return text, True
+    new = splice(text, plan[0])
+    _assert_only_spans_changed(text, new, plan[0])
+    document = Spec(Source("a.md", text), SPEC_TYPE, header, fields, forms)  # type: ignore[arg-type]
+    if _dates_hold(new, document, {"Updated": NEW_DATE}) is not None:
+        return text, True
+    return new, False
+
+
+@pytest.mark.parametrize("form", FORM_VALUES)
+def test_the_date_fixer_writes_only_the_date_in_every_header_form(form: str) -> None:
+    fixed = []
+
+    @SETTINGS
+    @given(form_headers(form))
+    def check(text: str) -> None:
+        new, declined = _form_fix_round(text, form)
+        if declined:
+            return
+        fixed.append(text)
+        header = extract_header(new, frozenset({form}))
+        assert header is not None and named_fields(header, SPEC_TYPE.keys)["Updated"].value == NEW_DATE
+        assert _form_fix_round(new, form)[0] == new, "a second run changed something"
+
+    check()
+    assert len(fixed) >= 30, f"{form}: only {len(fixed)} of the generated headers were fixed: the test saw little"
