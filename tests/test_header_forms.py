@@ -22,7 +22,8 @@ def _read(text: str, forms: frozenset[str]) -> tuple[str, str, list[tuple[str | 
     source = Source("a.md", text)
 
     def at(offset: int) -> str:
-        return "%d:%d" % source.position(offset)
+        line, column = source.position(offset)
+        return f"{line}:{column}"
 
     return header.form, header.title, [(field.key, field.value, at(field.key_offset), at(field.value_offset), field.exact)
                                        for field in header.fields]
