@@ -14,6 +14,7 @@ from spec_hooks.findings import ERROR, Finding
 from spec_hooks.globs import matches
 from spec_hooks.header import Field, Header
 from spec_hooks.source import Source
+from spec_hooks.text import shorten
 
 if TYPE_CHECKING:
     from spec_hooks.document import Document
@@ -231,8 +232,11 @@ def field_date(field: Field | None) -> date | None:
 
 
 def date_problems(fields: dict[str, Field], doc_type: DocType, today: date) -> list[tuple[int, str, str]]:
-    """(offset, code, message) for dates after today (SH109) and Created after Updated (SH108)."""
-    problems = []
+    """(offset, code, message) for a date field that holds no date (SH106: a schema need not say so), dates
+    after today (SH109) and Created after Updated (SH108)."""
+    problems = [(field.value_offset, "SH106", f"{name} {shorten(field.value, 60)!r} is not a real date (YYYY-MM-DD)")
+                for name in doc_type.date_fields if (field := fields.get(name)) is not None and field.value.strip()
+                and field_date(field) is None and find_placeholder(field.value) is None]  # a placeholder is SH107
     dates = {name: (day, fields[name].value_offset) for name in doc_type.date_fields if (day := field_date(fields.get(name)))}
     for name, (day, offset) in dates.items():
         if day > today:

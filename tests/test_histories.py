@@ -4,8 +4,7 @@ findings cold and warm; each fixer changes only what it says it fixes, and a sec
 
 Each bundle is cloned once per session; a test that writes clones that clone again (`--shared`).
 Nothing in these repositories was written for spec-hooks: the header styles differ from the templates
-(see the corpus README). Where a style can be configured today (Kotlin/KEEP), it is, so that the header
-rules, the index and the catalogue meet real headers.
+(see the corpus README); each is configured with its recipe (docs/recipes.md).
 """
 from __future__ import annotations
 
@@ -14,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_recipes import BUNDLES as RECIPE_BUNDLES
+from test_recipes import RECIPES
 
 from spec_hooks.repo.history import History
 from spec_hooks.repo.runner import open_repository
@@ -23,15 +24,9 @@ BUNDLES = sorted(path.name.removesuffix(".bundle") for path in HISTORIES.glob("*
 
 pytestmark = pytest.mark.skipif(not BUNDLES, reason="../shared/corpus/histories is not here (a clone of the project alone)")
 
-# The configurations the header styles allow today (see docs/recipes.md once every style is readable).
-CONFIGURATIONS = {
-    "Kotlin+KEEP": {
-        ".spec-hooks.yaml": "types:\n  keep:\n    schema: .keep.schema.json\n    keys: [Type, Status]\n"
-                            "    paths: ['proposals/**']\n",
-        ".keep.schema.json": '{"type": "object", "required": ["Type", "Status"], "properties": '
-                             '{"Type": {"type": "string", "minLength": 1}, "Status": {"type": "string", "minLength": 1}}}\n',
-    },
-}
+# Each repository read with its recipe from docs/recipes.md, so that the header rules, the dates, the
+# index and the catalogue meet real headers in every form.
+CONFIGURATIONS = {bundle: {".spec-hooks.yaml": RECIPES[name]} for name, bundle in RECIPE_BUNDLES.items()}
 
 COMMANDS = [("check",), ("dates", "--check"), ("links",), ("headers",), ("index",), ("stale",)]
 FIXERS = [("links", "--fix"), ("dates", "--check", "--fix"), ("headers", "--fix"), ("index", "--fix"), ("dates",)]

@@ -59,7 +59,7 @@ BUNDLES = {"swift-evolution": "swiftlang+swift-evolution", "grpc": "grpc+proposa
 # keys spelled two ways, placeholders left in, a renamed proposal's stub), and the specs it reads.
 EXPECTED = {
     "swift-evolution": ({"SH101": 8, "SH102": 2, "SH103": 6, "SH104": 1, "SH107": 1}, 546),
-    "grpc": ({"SH101": 3, "SH102": 1, "SH103": 5, "SH107": 17}, 193),
+    "grpc": ({"SH101": 3, "SH102": 1, "SH103": 5, "SH106": 58, "SH107": 17}, 193),  # 58: `Jan 26, 2026`
     "Kotlin KEEP": ({"SH101": 1}, 116),  # and proposals/stdlib/TEMPLATE.md, a template
     "MADR (front matter)": ({}, 19),
     "dotnet/designs": ({"SH102": 1}, 73),

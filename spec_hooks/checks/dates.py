@@ -373,6 +373,8 @@ def judge_dates(document: Spec, trace: Trace | None, today: date, zone: str) -> 
     findings = []
     if current is not None and current < low:
         findings.append(document.at(updated.value_offset, "SH301", f"{updated_name} {current} but {when}"))
+    elif not updated.value.strip() and trace is not None:  # a committed spec never dated (a staged one gets today)
+        findings.append(document.at(updated.value_offset, "SH301", f"{updated_name} is empty but {when}"))
     if current is None or current < low or current > today:
         new_values[updated_name] = history_date.isoformat()
     created = document.fields.get(created_name) if created_name else None

@@ -129,7 +129,10 @@ def check_document(
     errors = validate(instance)
     invalid = frozenset(placeholders | {str(error.path[0]) for error in errors if error.path})
     findings.extend(_schema_findings(document, errors, placeholders))
-    findings.extend(_date_findings(document, today))
+    # A date that is no date: said once, by the schema or a placeholder finding when either says it.
+    reported = {document.fields[name].value_offset for name in invalid if name in document.fields}
+    findings.extend(document.at(offset, code, message) for offset, code, message
+                    in date_problems(document.fields, doc_type, today) if code != "SH106" or offset not in reported)
     id_field = document.fields.get(doc_type.id_field) if doc_type.id_field else None
     if id_field and id_field.value and doc_type.id_field not in invalid:
         findings.extend(_id_path_findings(document, id_field.value, id_field.value_offset))
@@ -254,10 +257,6 @@ def describe_error(name: str, value: str, error: Any) -> str:
     if kind == "pattern":
         return f"{name} {value!r} does not match {expected}"
     return f"{name} {value!r}: {error.message}"
-
-
-def _date_findings(document: Spec, today: date) -> list[Finding]:
-    return [document.at(offset, code, message) for offset, code, message in date_problems(document.fields, document.doc_type, today)]
 
 
 def _id_path_findings(document: Spec, spec_id: str, offset: int) -> list[Finding]:
