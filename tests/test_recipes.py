@@ -251,3 +251,38 @@ def _today() -> str:
     from datetime import date
 
     return date.today().isoformat()
+
+
+# The relation fixer writes the missing side in the header's own form ------------------------------------
+
+RELATED = {
+    "list": ("* Proposal: SE-{n}\n* Status: Implemented\n{extra}", "* Replaces: SE-0001\n"),
+    "front-matter": ("---\nproposal: SE-{n}\nstatus: Implemented\n{extra}---\n", "Replaces: SE-0001\n"),
+    "paragraph": ("**Proposal:** SE-{n}\nStatus: Implemented\n{extra}", "Replaces: SE-0001\n"),  # like the last line
+}
+
+
+@pytest.mark.parametrize("form", RELATED)
+def test_the_missing_side_of_a_relation_is_written_in_the_header_form(repo: Repo, cli, form: str) -> None:
+    template, added = RELATED[form]
+    config = ("types:\n  proposal:\n    keys: [Proposal, Status]\n    paths: ['proposals/*.md']\n"
+              f"    header: {form}\n    id_field: Proposal\n    id_pattern: '(?P<number>[0-9]{{4}})-'\n"
+              "    id_from_path: 'SE-{number}'\n")
+    if form == "front-matter":
+        config = config.replace("[Proposal, Status]", "[proposal, status]").replace("id_field: Proposal", "id_field: proposal")
+
+    def text(number: str, extra: str = "") -> str:
+        header = template.format(n=number, extra=extra)
+        return header + "\n# Title\n\nBody.\n" if form == "front-matter" else "# Title\n\n" + header + "\nBody.\n"
+
+    old = text("0001", ("* " if form == "list" else "") + "Superseded by: SE-0002\n")
+    new = text("0002")
+    repo.commit_files("start", {".spec-hooks.yaml": config, "proposals/0001-old.md": old, "proposals/0002-new.md": new})
+    found = cli("headers")
+    assert found.codes() == ["SH116"], found.out
+    assert cli("headers", "--fix").status in (0, 1)
+    fixed = repo.read("proposals/0002-new.md").decode()
+    anchor = "status: Implemented\n" if form == "front-matter" else "Status: Implemented\n"
+    assert fixed == new.replace(anchor, anchor + added, 1)
+    repo.add()
+    assert cli("headers").lines == []

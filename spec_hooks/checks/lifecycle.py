@@ -13,7 +13,7 @@ from spec_hooks.catalogue import Catalogue, identifier, spec_of, spec_of_documen
 from spec_hooks.config import DEFAULT_FORMS
 from spec_hooks.document import Document
 from spec_hooks.documents import Spec, placeholder_of
-from spec_hooks.escape import literal
+from spec_hooks.escape import literal, yaml_scalar
 from spec_hooks.findings import Finding
 from spec_hooks.fix import Edit, FileFix
 from spec_hooks.header import Field, extract_header
@@ -302,16 +302,33 @@ def add_to_field(spec: Spec, key: str, value: str, resolves: tuple[Finding, ...]
     line_end = starts[line + 1] if line + 1 < len(starts) else len(text)  # the start of the next line
     if line_end <= last.value_offset:
         return None  # the value continues on another line
-    marker = text[line_start : last.key_offset - 2]
-    if not marker.strip() or text[last.key_offset - 2 : last.key_offset] not in ("**", "__"):
+    item = _item_like(spec.header.form, text[line_start : last.key_offset], key, value)
+    if item is None:
         return None
     current_line = text[line_start:line_end]
     ending = current_line[len(current_line.rstrip("\r\n")) :]
     trailing = current_line[len(current_line.rstrip(" \r\n")) : len(current_line) - len(ending)]
+    if spec.header.form == "front-matter":
+        trailing = ""  # blanks after a YAML value are nothing; a Markdown item's two are a line break
     if ending:
-        return Edit(line_end, line_end, "", f"{marker}**{key}:** {value}{trailing}{ending}", resolves)
+        return Edit(line_end, line_end, "", f"{item}{trailing}{ending}", resolves)
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text else "\n"  # the last line has none: add the file's
-    return Edit(line_end, line_end, "", f"{newline}{marker}**{key}:** {value}{trailing}", resolves)
+    return Edit(line_end, line_end, "", f"{newline}{item}{trailing}", resolves)
+
+
+def _item_like(form: str, before_key: str, key: str, value: str) -> str | None:
+    """A new header item in the form of the last one, whose line reads `before_key` up to its key
+    (`- **`, `* `, a paragraph line's `**`, nothing in front matter). None when that is no item's start."""
+    if form == "front-matter":
+        return None if before_key.strip() else f"{before_key}{yaml_scalar(key)}: {yaml_scalar(value)}"
+    if before_key.endswith(("**", "__")):
+        marker = before_key[:-2]
+        if form != "paragraph" and not marker.strip():
+            return None  # a bold key's item needs its bullet
+        return f"{marker}**{key}:** {value}"
+    if form == "bold-list" or (form == "list" and not before_key.strip()) or (form == "paragraph" and before_key.strip()):
+        return None
+    return f"{before_key}{key}: {value}"
 
 
 def relation_fixes(project: Project, fixes: Fixes) -> list[FileFix]:

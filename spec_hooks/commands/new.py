@@ -13,7 +13,7 @@ from spec_hooks.arguments import CommandParser
 from spec_hooks.config import DocType
 from spec_hooks.document import Document
 from spec_hooks.documents import named_fields
-from spec_hooks.escape import literal
+from spec_hooks.escape import literal, yaml_scalar
 from spec_hooks.findings import Finding, SpecHooksError
 from spec_hooks.fix import Edit, create_exclusive, splice
 from spec_hooks.globs import matches
@@ -207,7 +207,7 @@ def _header_edits(document: Document, doc_type: DocType, path: str, title: str, 
     for name, field in named_fields(header, doc_type.keys).items():
         if name in values and header.form == "front-matter" and field.exact:
             # YAML: the scalar alone (a quoted one keeps its quotes); a title is written as YAML reads it back
-            value = _yaml_scalar(values[name], text[field.value_offset - 1 : field.value_offset])
+            value = yaml_scalar(values[name], text[field.value_offset - 1 : field.value_offset])
             edits.append(Edit(field.value_offset, field.value_offset + len(field.value), field.value, value))
         elif name in values and field.key is not None and _right_after_key(text, field.key, field.key_offset, field.value_offset):
             end = text.find("\n", field.value_offset)
@@ -222,19 +222,6 @@ def _right_after_key(text: str, key: str, key_offset: int, value_offset: int) ->
     """Whether the value starts right after the item's `Key:**`: then the rest of the line is the value
     (a template's value may be more than the field reads, as `[area/name] (e.g., `rest/x`)`)."""
     return re.fullmatch(re.escape(key) + r"(?::\*\*|\*\*:|:__|__:|:)[ \t]*", text[key_offset:value_offset]) is not None
-
-
-def _yaml_scalar(value: str, quote: str) -> str:
-    """`value` written into a YAML scalar opened by `quote` (`"`, `'`, or none: plain when it reads back
-    as itself, else double-quoted)."""
-    import json
-
-    if quote == '"':
-        return json.dumps(value, ensure_ascii=False)[1:-1]
-    if quote == "'":
-        return value.replace("'", "''")
-    plain = value and value == value.strip() and not re.search(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: | #", value)
-    return value if plain else json.dumps(value, ensure_ascii=False)
 
 
 def _title_edit(text: str, offset: int, title: str) -> Edit:
