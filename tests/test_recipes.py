@@ -16,7 +16,7 @@ import pytest
 from spec_hooks.config import BUILTIN_TYPES, load_config
 from spec_hooks.loading import safe_yaml
 
-from conftest import Repo
+from conftest import FIXED_DATE, Repo, spec
 
 RECIPES_PAGE = Path(__file__).resolve().parents[1] / "docs" / "recipes.md"
 HISTORIES = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "histories"
@@ -172,6 +172,7 @@ Text.
 """
 
 STYLES = {
+    "Seed templates (the default)": ("specs/rest/webhooks-v2.md", spec(updated=FIXED_DATE[:10]), "Webhooks v2"),
     "rust-lang/rfcs": ("text/3137-let-else.md", RUST_RFC, "let_else"),
     "EIP (front matter)": ("EIPS/eip-1.md", EIP, "EIP Purpose and Guidelines"),
     "MADR (front matter)": ("docs/decisions/0013-use-yaml-front-matter.md", MADR, "Use YAML front matter for metadata"),
