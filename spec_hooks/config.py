@@ -143,6 +143,11 @@ class Config:
         return _header_forms(self.types, path)
 
     @property
+    def plain_keys(self) -> bool:
+        """Whether some type's header keys may stand without bold markup (`* Status: x`, front matter)."""
+        return any(doc_type.forms - DEFAULT_FORMS for doc_type in self.types)
+
+    @property
     def header_reading(self) -> str:
         """What decides how headers are read: a part of the key of every kept header."""
         return repr([(doc_type.paths, doc_type.header) for doc_type in self.types if doc_type.header])

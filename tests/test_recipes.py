@@ -216,6 +216,8 @@ def test_a_date_in_any_form_is_verified_and_fixed_in_place(repo: Repo, cli, name
     assert repo.read(path).decode() == edited.replace(written, "2025-06-30", 1)
     repo.add()
     assert cli("dates", "--check").lines == []
+    repo.commit("the dates", when="2025-07-02T10:00:00+00:00")
+    assert cli("dates", "--check").lines == [], "a commit that changes only the date is no content change"
 
 
 def _updated(name: str) -> str:

@@ -123,7 +123,8 @@ class RepositoryState:
         if old_data is None or new_data is None:
             return False  # not kept: a missing object says nothing about the pair
         verdict = False
-        if not differ_beyond_keys(old_data, new_data, self.project.config.ignore_whitespace):
+        config = self.project.config
+        if not differ_beyond_keys(old_data, new_data, config.ignore_whitespace, config.plain_keys):
             old, new = self._blob_document(old_blob, path, old_data), self._blob_document(new_blob, path, new_data)
             verdict = old is not None and new is not None and self.same_but_dates(old, new)
         self.verdicts.put(old_blob, new_blob, verdict)
@@ -135,7 +136,7 @@ class RepositoryState:
         config = self.project.config
         fields = sorted({name.lower() for doc_type in config.types for name in doc_type.date_fields})
         verdicts = VerdictCache(self.project.snapshot.cache_folder("spec-hooks/changes"),
-                                f"fields {fields} whitespace {config.ignore_whitespace}")
+                                f"fields {fields} whitespace {config.ignore_whitespace} headers {config.header_reading}")
         self.project.documents.remember(verdicts)  # saved with the documents, once, at the run's end
         return verdicts
 

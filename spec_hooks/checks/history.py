@@ -218,26 +218,27 @@ _BLANKS = b" \t\r\f\v"
 _BLANK_BYTES = (b" ", b"\t", b"\f", b"\v")  # not b"": a slice past the end is no blank
 
 
-def _could_hold_a_key(line: bytes) -> bool:
-    return b"**" in line or b"__" in line or b"<" in line
+def _could_hold_a_key(line: bytes, plain_keys: bool = False) -> bool:
+    return b"**" in line or b"__" in line or b"<" in line or plain_keys and b":" in line
 
 
-def differ_beyond_keys(old: bytes, new: bytes, whitespace: bool = False) -> bool:
+def differ_beyond_keys(old: bytes, new: bytes, whitespace: bool = False, plain_keys: bool = False) -> bool:
     """A quick, sound test that two texts differ in more than header items: a header item's key is
-    strong emphasis, so a line without `**`, `__` or `<` cannot be a date item, and a text that has
-    such a line the other lacks differs in content. False says only that the documents must be
-    compared. With `whitespace`, lines are compared without their trailing whitespace, as
-    `without_date_lines` compares them."""
+    strong emphasis (with `plain_keys`, a key before a colon: `* Updated: x`, front matter), so a line
+    without `**`, `__` or `<` (nor `:`) cannot be a date item, and a text that has such a line the other
+    lacks differs in content. False says only that the documents must be compared. With `whitespace`,
+    lines are compared without their trailing whitespace, as `without_date_lines` compares them."""
     if whitespace and (b"\r" in old or b"\r" in new):
         old, new = _unified(old), _unified(new)
     old_lines, new_lines = set(old.split(b"\n")), set(new.split(b"\n"))
     differing = old_lines.symmetric_difference(new_lines)
     if not whitespace:
-        return any(not _could_hold_a_key(line) for line in differing)
+        return any(not _could_hold_a_key(line, plain_keys) for line in differing)
     if len(differing) > _FEW_LINES:  # each is looked for in the other text: past a few, strip every line once
         old_lines, new_lines = _stripped(old_lines), _stripped(new_lines)
-        return any(line and not _could_hold_a_key(line) for line in old_lines.symmetric_difference(new_lines))
-    return any(_plain_and_only_here(line.rstrip(_BLANKS), *((new, new_lines) if line in old_lines else (old, old_lines)))
+        return any(line and not _could_hold_a_key(line, plain_keys) for line in old_lines.symmetric_difference(new_lines))
+    return any(_plain_and_only_here(line.rstrip(_BLANKS), *((new, new_lines) if line in old_lines else (old, old_lines)),
+                                    plain_keys)
                for line in differing)
 
 
@@ -248,8 +249,8 @@ def _stripped(lines: set[bytes]) -> set[bytes]:
     return {line.rstrip(_BLANKS) for line in lines}
 
 
-def _plain_and_only_here(line: bytes, other: bytes, other_lines: set[bytes]) -> bool:
-    return (bool(line) and not _could_hold_a_key(line) and line not in other_lines
+def _plain_and_only_here(line: bytes, other: bytes, other_lines: set[bytes], plain_keys: bool) -> bool:
+    return (bool(line) and not _could_hold_a_key(line, plain_keys) and line not in other_lines
             and not _line_with_trailing_blanks(other, line))
 
 
