@@ -133,3 +133,38 @@ def test_new_writes_the_title_it_was_given_or_says_why_not(fuzz_repo: Path, titl
     status, out, _ = _run("headers", "specs/rest/fuzz-new.md")
     assert " SH101 " not in out, out
     assert " SH107 " not in out or find_placeholder(title) is not None, "a title is a placeholder only when it is one"
+
+
+@pytest.mark.parametrize("form", ["list", "paragraph", "front-matter"])
+def test_the_relations_fix_writes_only_its_item_in_every_header_form(form: str) -> None:
+    """The missing side of a relation, written in the header's own form (issue 24): only the new item
+    changes the text, and it reads back with the title as itself; a header the fixer cannot extend
+    safely is declined."""
+    from test_fixers_property import form_headers
+
+    from spec_hooks.documents import named_fields
+
+    forms = frozenset({form})
+    added = []
+
+    @settings(max_examples=200, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(form_headers(form), TITLES, st.sampled_from(["Replaces", "Superseded by"]))
+    def check(text: str, title: str, key: str) -> None:
+        header = extract_header(text, forms)
+        if header is None:
+            return
+        spec = Spec(Source("a.md", text), SPEC_TYPE, header, named_fields(header, SPEC_TYPE.keys), forms)
+        value = f"[{literal(title)}](../../b.md)"
+        edit = add_to_field(spec, key, value, ())
+        if edit is None:
+            return
+        new = splice(text, [edit])
+        _assert_only_spans_changed(text, new, [edit])
+        if relations_hold([(key, value)], forms)(new) is None:
+            added.append(key)
+            field = extract_header(new, forms).get(key)  # type: ignore[union-attr]
+            assert field is not None and " ".join(title.split()) in field.value, "the title reads back as itself"
+            assert [link.target for link in parse(new).links if link.target == "evil.md"] == [], "no link injected"
+
+    check()
+    assert len(added) >= 20, f"{form}: only {len(added)} items were added: the test saw little"
