@@ -98,7 +98,7 @@ def main() -> None:
             for path, code in _findings(root):
                 exceptions.setdefault(path, set()).add(code)
             with (root / ".spec-hooks.yaml").open("a") as config:
-                config.write("per_file_disable:\n" + "".join(f'  "{path}": [{", ".join(sorted(codes))}]\n'
+                config.write("" if not exceptions else "per_file_disable:\n" + "".join(f'  "{path}": [{", ".join(sorted(codes))}]\n'
                                                              for path, codes in sorted(exceptions.items())))
             _commit(root, "legacy exceptions")
             green = _pre_commit(root, home)
