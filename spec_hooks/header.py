@@ -62,6 +62,8 @@ def extract_header(text: str, forms: frozenset[str] = DEFAULT_FORMS) -> Header |
     """The header in one of `forms`, None when the top of the file holds none."""
     if "front-matter" in forms and (matter := front_matter(text)) is not None:
         return _front_matter_header(text, matter)
+    if not forms - {"front-matter"}:
+        return None  # nothing else to read: the Markdown is not parsed
     size = _FIRST_PREFIX
     while True:
         prefix = _prefix(text, size)
