@@ -125,3 +125,34 @@ def test_a_header_in_a_long_file_is_read_from_its_top_only() -> None:
     body = "Text [a](b.md).\n\n" * 50_000
     header = extract_header("# T\n\n* Status: Draft\n\n" + body, LIST)
     assert isinstance(header, Header) and header.fields[0].value == "Draft"
+
+
+@pytest.mark.parametrize("forms", [LIST, PARAGRAPH, FRONT, DEFAULT_FORMS | LIST | PARAGRAPH],
+                         ids=["list", "paragraph", "front-matter", "all"])
+def test_reading_a_header_in_any_form_parses_a_bounded_prefix(monkeypatch: pytest.MonkeyPatch,
+                                                              forms: frozenset[str]) -> None:
+    """However large the file and whatever it holds (a header in another form, none, front matter that
+    never closes), the header costs a bounded prefix of it."""
+    from spec_hooks import markdown
+
+    read: list[int] = []
+    process = markdown._State.process
+
+    def counted(state: markdown._State, src: str) -> None:
+        read.append(len(src))
+        process(state, src)
+
+    monkeypatch.setattr(markdown._State, "process", counted)
+    def parsed(count: int) -> list[int]:
+        body = "Text, and more text.\n\n" * count
+        sums = []
+        for text in ("# T\n\n* Status: x\n\n" + body, "# T\n\n" + body, "---\nstatus: x\n" + body,
+                     "# T\n\n" + "* Key: value\n" * count):
+            read.clear()
+            extract_header(text, forms)
+            sums.append(sum(read))
+        return sums
+
+    small, large = parsed(100_000), parsed(400_000)  # 2.2 and 8.8 MB of body
+    assert small == large, "the work grew with the file"
+    assert max(large) < 1_500_000
