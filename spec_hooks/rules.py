@@ -57,9 +57,10 @@ RULES: dict[str, Rule] = {
              'Remove the directive, or fix the rule names it lists.',
              why='A directive that suppresses nothing is noise, and hides a future problem on its lines.',
              example='specs/a.md:9:1: SH005 the directive disables SH201 but nothing here reports it'),
-        Rule('SH101', 'malformed-header-item', ERROR, 'A header item is not `**Key:** value`.',
-             'Write every item of the header list as `- **Key:** value`.',
-             why="Tools and readers find a header's fields by their `**Key:**` form; an item in any other form is invisible to them.",
+        Rule('SH101', 'malformed-header-item', ERROR, "A header item is not in its header's form (`**Key:** value`, or `Key: value` in the `list` and `paragraph` forms).",
+             "Write every item of the header as its form asks: `- **Key:** value` by default, `* Key: value` "
+             "in a type whose `header` is `list` (docs/recipes.md).",
+             why="Tools and readers find a header's fields by their key; an item without one is invisible to them.",
              example="a.md:5:3: SH101 header item is not `**Key:** value`: 'Version 1.0'"),
         Rule('SH102', 'duplicate-header-key', ERROR, 'A header key appears twice.',
              'Keep one item per key; remove or rename the repeated one.',
@@ -70,9 +71,13 @@ RULES: dict[str, Rule] = {
              why="A near-miss key (`Spec Id`) is not the template's key, so schemas and tools do not see the field.",
              example="a.md:3:5: SH103 unknown key 'Spec Id': did you mean 'Spec ID'?"),
         Rule('SH104', 'missing-header', ERROR, 'A file that must be a spec has no header.',
-             "Add the template's header (a bullet list of `**Key:** value` under the H1) or exclude the path.",
+             "Add the template's header (a bullet list of `**Key:** value` under the H1) or exclude the path; when "
+             "the file's header is written in another form, the finding names it and the `types.NAME.header` setting "
+             "that reads it.",
              why='The configuration says every file under these paths is a spec; one without a header escapes every check.',
-             example='specs/x.md:1:1: SH104 no header: files matching specs/** must start with the spec header (not a spec? add it to exclude)'),
+             example='specs/x.md:1:1: SH104 no header: files matching specs/** must start with the spec header, a list of '
+                     '`- **Key:** value` items under the H1 title; found a list of `* Key: value` items on line 3: to read '
+                     'it, set types.spec.header: list'),
         Rule('SH105', 'missing-field', ERROR, 'A required header field is missing.',
              'Add the field to the header list.',
              why='The schema of the document type requires the field; a spec without it is incomplete.',
