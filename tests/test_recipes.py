@@ -289,3 +289,21 @@ def test_the_missing_side_of_a_relation_is_written_in_the_header_form(repo: Repo
     assert fixed == new.replace(anchor, anchor + added, 1)
     repo.add()
     assert cli("headers").lines == []
+
+
+@pytest.mark.parametrize("form", ["bold-list", "list", "paragraph", "front-matter"])
+def test_new_scaffolds_a_type_without_a_template_in_its_form(repo: Repo, cli, form: str) -> None:
+    config = ("types:\n  rfc:\n    keys: [RFC, Status, Created, Updated]\n    paths: ['rfcs/*.md']\n"
+              f"    header: {form}\n    id_field: RFC\n    id_pattern: '(?P<id>[0-9]{{4}})-'\n"
+              "    created_field: Created\n    updated_field: Updated\n")
+    repo.commit_files("start", {".spec-hooks.yaml": config})
+    result = cli("new", "rfcs/0007-faster-retries.md")
+    assert result.status == 0 and f"created from a {form} header of the rfc type's keys" in result.out
+    today = _today()
+    item = {"bold-list": "- **{}:**", "list": "* {}:", "paragraph": "**{}:**", "front-matter": "{}:"}[form]
+    items = "".join((item.format(key) + (f" {value}" if value else "") + "\n")
+                    for key, value in (("RFC", "0007"), ("Status", ""), ("Created", today), ("Updated", today)))
+    expected = f"---\n{items}---\n\n# Faster retries\n" if form == "front-matter" else f"# Faster retries\n\n{items}"
+    assert repo.read("rfcs/0007-faster-retries.md").decode() == expected
+    repo.add()
+    assert cli("check", "rfcs/0007-faster-retries.md").lines == []

@@ -130,11 +130,29 @@ def read_template(project: Project, doc_type: DocType) -> tuple[str, str]:
             raise SpecHooksError(f"{doc_type.template}: the {doc_type.name} template {loaded.message}")
         return loaded.text, doc_type.template
     if doc_type.name not in BUNDLED:
-        raise SpecHooksError(f"the {doc_type.name} type has no template: set types.{doc_type.name}.template")
+        form = doc_type.header[0] if doc_type.header else "bold-list"
+        return scaffold(doc_type), f"a {form} header of the {doc_type.name} type's keys"
     from importlib import resources
 
     return (resources.files("spec_hooks").joinpath("templates").joinpath(BUNDLED[doc_type.name]).read_text("utf-8"),
             f"the bundled {doc_type.name} template")
+
+
+_EMPTY_ITEM = {"bold-list": "- **{}:**", "list": "* {}:", "paragraph": "**{}:**", "front-matter": "{}:"}
+
+
+def scaffold(doc_type: DocType) -> str:
+    """A template for a type that names none: its title, and its keys (the ID first) as empty items in
+    its header's first form; `new` fills what it knows."""
+    form = doc_type.header[0] if doc_type.header else "bold-list"
+    keys = dict.fromkeys([doc_type.id_field] if doc_type.id_field else [])
+    keys.update(dict.fromkeys(doc_type.keys))
+    items = "".join(_EMPTY_ITEM[form].format(yaml_scalar(key) if form == "front-matter" else key) + "\n"
+                    for key in keys)
+    title = "" if doc_type.title_field else "# Title\n"
+    if form == "front-matter":
+        return f"---\n{items}---\n" + (f"\n{title}" if title else "")
+    return f"{title}\n{items}" if title else items
 
 
 def title_from_path(path: str) -> str:
@@ -205,16 +223,18 @@ def _header_edits(document: Document, doc_type: DocType, path: str, title: str, 
     if doc_type.name_field:
         values.setdefault(doc_type.name_field, title)
     for name, field in named_fields(header, doc_type.keys).items():
+        # An empty value right after its key's colon (`* Status:`) gets a blank before it.
+        blank = " " if not field.value and text[field.value_offset - 1 : field.value_offset] not in (" ", "\t", '"', "'") else ""
         if name in values and header.form == "front-matter" and field.exact:
             # YAML: the scalar alone (a quoted one keeps its quotes); a title is written as YAML reads it back
             value = yaml_scalar(values[name], text[field.value_offset - 1 : field.value_offset])
-            edits.append(Edit(field.value_offset, field.value_offset + len(field.value), field.value, value))
+            edits.append(Edit(field.value_offset, field.value_offset + len(field.value), field.value, blank + value))
         elif name in values and field.key is not None and _right_after_key(text, field.key, field.key_offset, field.value_offset):
             end = text.find("\n", field.value_offset)
             end = len(text) if end < 0 else end
             stop = len(text[field.value_offset : end].rstrip(" \t\r\\"))
             edits.append(Edit(field.value_offset, field.value_offset + stop,
-                              text[field.value_offset : field.value_offset + stop], values[name]))
+                              text[field.value_offset : field.value_offset + stop], blank + values[name]))
     return edits
 
 
