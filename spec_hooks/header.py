@@ -134,9 +134,7 @@ def _header(text: str, prefix: str, forms: frozenset[str]) -> Header | None | ob
 def _header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], whole: bool,
                forms: frozenset[str]) -> Header | None | object:
     """The header in `forms`: the forms a type names first (read where they stand), then the default."""
-    strict = forms - {LENIENT}
-    if LENIENT in forms:
-        strict = forms - DEFAULT_FORMS
+    strict = forms - DEFAULT_FORMS if LENIENT in forms else forms
     found = _strict_header_of(text, tokens, env, whole, strict) if strict else None
     if found is None and LENIENT in forms:
         return _lenient_header_of(text, tokens, env, whole)
@@ -159,13 +157,19 @@ def _strict_header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, An
     fields = _block_fields(text, block, env, forms)
     if fields is None or title is None and not all(field.key is not None for field in fields):
         return None  # with no title, only a block wholly of `Key: value` items is a header
+    return _built(title, block, fields, _form_of(block, forms), env)
+
+
+def _built(title: dict[str, Any] | None, block: dict[str, Any], fields: tuple[Field, ...], form: str,
+           env: dict[str, Any]) -> Header:
+    """The header of a title token (None: the header stands first) and its block's fields."""
     offset = _where(block)
     if title is None:
         start = offset or 0
-        return Header("", start, start, fields, _form_of(block, forms))
+        return Header("", start, start, fields, form)
     title_offset = _where(title) or 0
     return Header(plain_text(_inline(title, env)).strip(), title_offset,
-                  offset if offset is not None else title_offset, fields, _form_of(block, forms))
+                  offset if offset is not None else title_offset, fields, form)
 
 
 def _lenient_header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, Any], whole: bool
@@ -181,11 +185,7 @@ def _lenient_header_of(text: str, tokens: list[dict[str, Any]], env: dict[str, A
         elif kind in ("heading", "thematic_break"):
             return None
         elif kind == "list" and title is not None and not token["attrs"].get("ordered"):
-            fields = tuple(_field(text, item, env) for item in token["children"])
-            list_offset = _where(token)
-            title_offset = _where(title) or 0
-            return Header(plain_text(_inline(title, env)).strip(), title_offset,
-                          list_offset if list_offset is not None else title_offset, fields)
+            return _built(title, token, tuple(_field(text, item, env) for item in token["children"]), "bold-list", env)
     return None if whole else _UNDECIDED
 
 
