@@ -60,10 +60,10 @@ class DocType:
 
     def id_of_path(self, path: str) -> str | None:
         """The ID id_pattern finds in `path` (its `id` group, or id_from_path filled from its groups);
-        None when the pattern does not match."""
+        None without a pattern, or when it does not match."""
         import re
 
-        match = re.search(self.id_pattern or "", path)
+        match = re.search(self.id_pattern, path) if self.id_pattern is not None else None
         if match is None:
             return None
         if self.id_from_path is not None:
@@ -380,7 +380,7 @@ def _template_problems(template: str, groups: Mapping[str, int]) -> list[str]:
     import string
 
     try:
-        names = [name for _, name, spec, _ in string.Formatter().parse(template) if name is not None]
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     except ValueError as exc:
         return [f"{template[:80]!r}: {exc} (write a literal brace as {{{{ or }}}})"]
     if not names:
