@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from spec_hooks.config import DocType
+
 from conftest import Repo, spec
 
 RFC = "# RFC 12: Retries\n\n- **RFC:** {rfc}\n- **Status:** {status}\n- **Owner:** Payments\n\n## Motivation\n"
@@ -314,3 +316,16 @@ def test_the_shared_literal_shortcut_never_changes_a_match(pattern: str) -> None
     assert _shared_literals(pattern) or pattern in ("{,}*",), "the shortcut has something to check"
     for path in SHORTCUT_PATHS:
         assert glob_match(pattern, path) == any(_match_one(alternative, path) for alternative in expand_braces(pattern)), path
+
+
+@pytest.mark.parametrize(("pattern", "template", "path", "expected"), [
+    ("(?P<number>[0-9]{4})-", "SE-{number}", "proposals/0001-keywords.md", "SE-0001"),
+    ("(?P<number>[0-9]{4})-", "SE-{number}", "proposals/README.md", None),
+    ("eip-(?P<id>[0-9]+)\\.md$", None, "EIPS/eip-1559.md", "1559"),
+    ("(?P<area>[a-z]+)/(?P<n>[0-9]+)", "{area}-{n}", "specs/rest/12-x.md", "rest-12"),
+    ("(?P<n>[0-9]+)?-x", "RFC-{n}", "a/-x.md", "RFC-"),  # a group that matched nothing is empty
+    (None, None, "proposals/0001-keywords.md", None),
+])
+def test_the_id_a_path_gives(pattern: str | None, template: str | None, path: str, expected: str | None) -> None:
+    doc_type = DocType("rfc", "builtin:any", ("RFC",), id_pattern=pattern, id_from_path=template)
+    assert doc_type.id_of_path(path) == expected
