@@ -307,3 +307,19 @@ def test_new_scaffolds_a_type_without_a_template_in_its_form(repo: Repo, cli, fo
     assert repo.read("rfcs/0007-faster-retries.md").decode() == expected
     repo.add()
     assert cli("check", "rfcs/0007-faster-retries.md").lines == []
+
+
+def test_every_error_on_the_way_names_the_setting_that_reads_the_header(repo: Repo, cli) -> None:
+    """Adopting without the recipe: a claimed file in another form gets SH104 naming it; plain items in a
+    bold-key list get SH101 naming the setting; with it, nothing is left."""
+    config = "types:\n  proposal:\n    keys: [Author(s), Status]\n    paths: ['A*.md']\n"
+    repo.commit_files("start", {".spec-hooks.yaml": config, "A1-proxy.md": GRPC,
+                                "A2-mixed.md": "# Mixed\n\n- Status: Draft\n- **Author(s):** Ada\n"})
+    assert cli("headers").lines == [
+        "A1-proxy.md:1:1: SH104 no header: files matching A*.md must start with the proposal header, a list of "
+        "`- **Key:** value` items under the H1 title; found a list of `* Key: value` items on line 3: to read it, "
+        "set types.proposal.header: list",
+        "A2-mixed.md:3:3: SH101 header item is not `**Key:** value`: 'Status: Draft' (a plain `Key: value` item: "
+        "set types.proposal.header: list to read such items)"]
+    repo.write(".spec-hooks.yaml", config + "    header: list\n")
+    assert cli("headers").lines == []

@@ -144,6 +144,9 @@ ITEM_SHAPES = {"bold-list": "`**Key:** value`", "list": "`Key: value`", "paragra
                "front-matter": "a `key: value` of the front matter"}
 
 
+_PLAIN_ITEM = re.compile(r"[A-Za-z][^:\n*_`\[\]<>]{0,48}?:(?:[ \t]|$)")
+
+
 def _item_findings(document: Spec) -> list[Finding]:
     findings = []
     seen: dict[str, int] = {}
@@ -151,8 +154,10 @@ def _item_findings(document: Spec) -> list[Finding]:
     for field in document.header.fields:
         if field.key is None:
             shown = field.value if len(field.value) <= 60 else field.value[:57] + "..."
+            hint = (f" (a plain `Key: value` item: set types.{document.doc_type.name}.header: list to read such items)"
+                    if document.header.form == "bold-list" and _PLAIN_ITEM.match(field.value) else "")
             findings.append(document.at(field.key_offset, "SH101", f"header item is not {ITEM_SHAPES[document.header.form]}: "
-                                                                   f"{shown!r}"))
+                                                                   f"{shown!r}{hint}"))
             continue
         normal = normalize_key(field.key)
         if normal in seen:
