@@ -323,3 +323,14 @@ def test_every_error_on_the_way_names_the_setting_that_reads_the_header(repo: Re
         "set types.proposal.header: list to read such items)"]
     repo.write(".spec-hooks.yaml", config + "    header: list\n")
     assert cli("headers").lines == []
+
+
+def test_an_index_of_documents_without_any_status_is_one_table(repo: Repo, cli) -> None:
+    repo.commit_files("start", {".spec-hooks.yaml": RECIPES["dotnet/designs"], "a.md": DOTNET,
+                                "b.md": DOTNET.replace("Better Obsoletion", "Single-file Bundler")})
+    assert cli("index").out.strip().splitlines() == [
+        "| Title | Owner |", "| --- | --- |",
+        "| [Better Obsoletion](a.md) | Immo Landwerth |", "| [Single-file Bundler](b.md) | Immo Landwerth |"]
+    repo.write("b.md", DOTNET.replace("**Owner**", "Status: Draft\n**Owner**", 1))
+    repo.add()
+    assert "### No status (1)" in cli("index").out, "once one has a status, the others are grouped apart"

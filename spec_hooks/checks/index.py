@@ -193,8 +193,10 @@ def render(project: Project, specs: list[Spec], options: Options, index_path: st
         specs = [spec for spec in specs if spec.doc_type.name == options.type]
     parts = [""]
     groups = _groups(project, specs, options.group_by)
+    # Documents none of which has a status (a type without one, as dotnet/designs): one table, no heading.
+    headed = options.group_by != "none" and not (options.group_by == "status" and [name for name, _ in groups] == [_NO_STATUS])
     for name, members in groups:
-        if options.group_by != "none":
+        if headed:
             parts.extend([f"### {literal(name)} ({len(members)})", ""])
         parts.extend(_table(members, index_path))
         parts.append("")
