@@ -8,6 +8,8 @@ from spec_hooks.config import DEFAULT_FORMS
 from spec_hooks.header import Header, extract_header, other_form
 from spec_hooks.source import Source
 
+from growth import characters_given_to_block_states
+
 LIST = frozenset({"list"})
 BOLD = frozenset({"bold-list"})
 PARAGRAPH = frozenset({"paragraph"})
@@ -133,16 +135,8 @@ def test_reading_a_header_in_any_form_parses_a_bounded_prefix(monkeypatch: pytes
                                                               forms: frozenset[str]) -> None:
     """However large the file and whatever it holds (a header in another form, none, front matter that
     never closes), the header costs a bounded prefix of it."""
-    from spec_hooks import markdown
+    read = characters_given_to_block_states(monkeypatch)
 
-    read: list[int] = []
-    process = markdown._State.process
-
-    def counted(state: markdown._State, src: str) -> None:
-        read.append(len(src))
-        process(state, src)
-
-    monkeypatch.setattr(markdown._State, "process", counted)
     def parsed(count: int) -> list[int]:
         body = "Text, and more text.\n\n" * count
         sums = []
