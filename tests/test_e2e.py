@@ -285,3 +285,38 @@ def test_collection_rules_through_pre_commit(repo: Repo, pre_commit, hook_repo) 
     repo.add()
     again = git(repo, "commit", "-m", "rename a heading")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+@pytest.mark.parametrize(("path", "text", "config"), [
+    ("A17-health.md", "Client-Side Health Checking\n----\n* Author(s): Ada\n* Status: Draft\n"
+                      "* Last updated: 2025-03-04\n\n## Abstract\n\nText.\n",
+     "types:\n  proposal:\n    keys: [Author(s), Status, Last updated]\n    paths: ['A*.md']\n    header: list\n"
+     "    updated_field: Last updated\n"),
+    ("docs/decisions/0001-use-yaml.md", "---\nstatus: accepted\ndate: '2025-03-04'\n---\n\n# Use YAML\n\nText.\n",
+     "types:\n  decision:\n    keys: [status, date]\n    paths: ['docs/decisions/*.md']\n    header: front-matter\n"
+     "    updated_field: date\n"),
+], ids=["plain list", "front matter"])
+def test_the_date_hooks_keep_every_header_form_through_pre_commit(repo: Repo, pre_commit, hook_repo, path: str,
+                                                                  text: str, config: str) -> None:
+    """A team's own header style through the real hooks (issue 24): the bump writes today's date in place,
+    byte-exact elsewhere; the next commit passes; the date-only commit is no content change to the check."""
+    root, sha = hook_repo
+    repo.write(".pre-commit-config.yaml", f"repos:\n  - repo: {root.as_uri()}\n    rev: {sha}\n    hooks:\n"
+                                          "      - id: bump-spec-dates\n      - id: check-spec-dates\n"
+                                          "      - id: check-spec-headers\n")
+    repo.write(".spec-hooks.yaml", config)
+    repo.write(path, text)
+    repo.add()
+    repo.commit("start")
+    assert pre_commit("install").returncode == 0
+    edited = text.replace("Text.", "Text, edited.")
+    repo.write(path, edited)
+    repo.add()
+    first = git(repo, "commit", "-m", "edit")
+    assert first.returncode != 0 and "files were modified by this hook" in first.stdout + first.stderr
+    assert repo.read(path).decode() == edited.replace("2025-03-04", date.today().isoformat(), 1)
+    repo.add()
+    second = git(repo, "commit", "-m", "edit")
+    assert second.returncode == 0, second.stdout + second.stderr
+    run = pre_commit("run", "--all-files")
+    assert run.returncode == 0, run.stdout + run.stderr
