@@ -273,7 +273,7 @@ def _keyed(text: str, start: int | None, end: int | None, inline: list[dict[str,
     # when it shows one, as an escaped `\\` or a link's text does).
     written = text[start:end] if start is not None and end is not None else None
     marker = written is None or (written.endswith("\\") and not written.endswith("\\\\"))
-    value = clean_value(_shown_value(plain, key, style), 0, marker)[0] if key else plain
+    value = clean_value(_shown_value(inline, plain, style), 0, marker)[0] if key else plain
     if start is None or end is None:
         return Field(key, value, fallback, fallback, exact=False)
     key_offset = start + 2 if style != "plain" and text.startswith(("**", "__"), start) else start
@@ -288,10 +288,10 @@ def _keyed(text: str, start: int | None, end: int | None, inline: list[dict[str,
     return Field(key, value, key_offset, value_offset)
 
 
-def _shown_value(plain: str, key: str, style: str) -> str:
-    """The value's shown text: what follows the key's colon (or, `**Key** value`, the key itself)."""
+def _shown_value(inline: list[dict[str, Any]], plain: str, style: str) -> str:
+    """The value's shown text: what follows the key's colon (`**Key** value`: what follows the key's token)."""
     if style == "colonless":
-        return plain[plain.find(key) + len(key) :].strip()
+        return _LINE_BREAK.sub(" ", plain_text(inline[1:]).strip())
     return plain.split(":", 1)[1].strip() if ":" in plain else ""
 
 
@@ -346,7 +346,7 @@ def _value_position(text: str, start: int, end: int, value: str, style: str = "b
 
 # A plain key: a few words before a colon that ends the first text (`Author(s):`, `Review Manager:`),
 # not a URL's scheme (`https://`) nor a sentence (`Note that: ...` is let through only when short).
-_PLAIN_KEY = re.compile(r"[ \t]*([A-Za-z][^:\n*_`\[\]<>]{0,48}?)[ \t]*:(?=[ \t]|$)")
+PLAIN_KEY = re.compile(r"[ \t]*([A-Za-z][^:\n*_`\[\]<>]{0,48}?)[ \t]*:(?=[ \t]|$)")
 
 
 def _item_key(inline: list[dict[str, Any]], plain_keys: bool = False, colonless: bool = False
@@ -367,7 +367,7 @@ def _item_key(inline: list[dict[str, Any]], plain_keys: bool = False, colonless:
         else:
             return None, ""
         return " ".join(key.split()) or None, "bold"
-    if plain_keys and inline[0]["type"] == "text" and (match := _PLAIN_KEY.match(inline[0]["raw"])):
+    if plain_keys and inline[0]["type"] == "text" and (match := PLAIN_KEY.match(inline[0]["raw"])):
         return " ".join(match.group(1).split()), "plain"
     return None, ""
 
@@ -401,8 +401,9 @@ def _front_matter_header(text: str, matter: tuple[int, int], tokens: list[dict[s
     its key's line); the title is the first heading when it is the first block after the front matter."""
     start, end = matter
     own = tokens is None or env is None
-    if tokens is None or env is None:
+    if own:  # no whole parse given: the title, if any, stands in the lines after the front matter
         tokens, env = parse_tokens(_prefix(text, end + 4 * _FIRST_PREFIX))
+    assert tokens is not None and env is not None
     title = _first_heading(tokens)
     title_text = plain_text(_inline(title, env)).strip() if title is not None else ""
     title_offset = (_where(title) or 0) if title is not None else 0

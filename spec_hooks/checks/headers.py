@@ -18,7 +18,7 @@ from spec_hooks.documents import (
     placeholder_of,
 )
 from spec_hooks.findings import WARNING, Finding, checked
-from spec_hooks.header import other_form
+from spec_hooks.header import PLAIN_KEY, other_form
 from spec_hooks.source import Source
 from spec_hooks.text import shorten
 from spec_hooks.validation import load_validator
@@ -144,9 +144,6 @@ ITEM_SHAPES = {"bold-list": "`**Key:** value`", "list": "`Key: value`", "paragra
                "front-matter": "a `key: value` of the front matter"}
 
 
-_PLAIN_ITEM = re.compile(r"[A-Za-z][^:\n*_`\[\]<>]{0,48}?:(?:[ \t]|$)")
-
-
 def _item_findings(document: Spec) -> list[Finding]:
     findings = []
     seen: dict[str, int] = {}
@@ -155,7 +152,7 @@ def _item_findings(document: Spec) -> list[Finding]:
         if field.key is None:
             shown = field.value if len(field.value) <= 60 else field.value[:57] + "..."
             hint = (f" (a plain `Key: value` item: set types.{document.doc_type.name}.header: list to read such items)"
-                    if document.header.form == "bold-list" and _PLAIN_ITEM.match(field.value) else "")
+                    if document.header.form == "bold-list" and PLAIN_KEY.match(field.value) else "")
             findings.append(document.at(field.key_offset, "SH101", f"header item is not {ITEM_SHAPES[document.header.form]}: "
                                                                    f"{shown!r}{hint}"))
             continue
