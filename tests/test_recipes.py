@@ -334,3 +334,16 @@ def test_an_index_of_documents_without_any_status_is_one_table(repo: Repo, cli) 
     repo.write("b.md", DOTNET.replace("**Owner**", "Status: Draft\n**Owner**", 1))
     repo.add()
     assert "### No status (1)" in cli("index").out, "once one has a status, the others are grouped apart"
+
+
+@pytest.mark.parametrize(("path", "title"), [
+    ("proposals/0547-faster-builds.md", "Faster builds"),
+    ("proposals/KEEP-0500-faster-builds.md", "Faster builds"),
+    ("EIPS/eip-7702.md", "eip-7702"),
+    ("specs/rest/webhooks-v2.md", "Webhooks v2"),
+    ("rfcs/2021_let_else.md", "Let else"),
+])
+def test_the_title_new_makes_from_a_file_name(path: str, title: str) -> None:
+    from spec_hooks.commands.new import title_from_path
+
+    assert title_from_path(path) == title

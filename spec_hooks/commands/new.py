@@ -157,7 +157,8 @@ def scaffold(doc_type: DocType) -> str:
 
 def title_from_path(path: str) -> str:
     stem = re.sub(r"\.(md|markdown)$", "", posixpath.basename(path), flags=re.IGNORECASE)
-    words = re.sub(r"^[0-9]+[-_]", "", stem).replace("_", " ").replace("-", " ").split()
+    # The number a file name starts with is no part of its title, nor its letters' prefix: KEEP-0500-, eip-7702-
+    words = re.sub(r"^(?:[A-Za-z]{1,8}-)?[0-9]+(?:[-_]|$)", "", stem).replace("_", " ").replace("-", " ").split()
     return " ".join([words[0].capitalize(), *words[1:]]) if words else stem
 
 
